@@ -1,0 +1,477 @@
+// A KubeMQ-compatible gRPC broker for development and tests: Ping, SubscribeToRequests,
+// SendRequest and SendResponse with the real server's query/command semantics
+// (see shared reference kubemq-protocol.md). It is not a KubeMQ replacement: no events,
+// queues, persistence or clustering.
+//
+// Runs under Node only: a grpc-js TLS server under Deno fails every handshake.
+
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import grpc from "@grpc/grpc-js";
+import pb from "kubemq-js/lib/protos/index.js";
+
+/**
+ * The real server accepts messages up to 100 MiB. grpc-js counts the serialised protobuf
+ * message, so a 100 MiB body plus the Request's other fields would be just over the limit;
+ * 1 MiB of headroom covers the envelope fields without materially changing the limit.
+ */
+export const MAX_MESSAGE_BYTES = 104857600 + 1024 * 1024;
+
+/** Subscribe.SubscribeTypeData values the broker serves. */
+const SUBSCRIBE_COMMANDS = 3;
+const SUBSCRIBE_QUERIES = 4;
+/** Request.RequestTypeData values, and the subscription namespace each is routed to. */
+const REQUEST_TYPE_TO_SUBSCRIBE = new Map([[1, SUBSCRIBE_COMMANDS], [2, SUBSCRIBE_QUERIES]]);
+
+const ERR = {
+  clientId: "Error 101: invalid clientID value, cannot be empty",
+  channel: "Error 102: invalid channel value, cannot be empty",
+  trailingDot: "Error 119: invalid channel value, cannot end with `.`",
+  whitespace: "Error 108: invalid channel value, no white spaces are allowed",
+  wildcards: "Error 107: invalid channel value, no wildcards are allowed",
+  timeout: "Error 109: invalid set timeout value, cannot be 0 or negative",
+  emptyRequest: "Error 115: invalid request, cannot be empty",
+  requestId: "Error 117: invalid request id, cannot be empty",
+  requestType: "Error 206: invalid request type",
+  subscribeType: "Error 207: invalid subscribe type",
+  timedOut: "Error 301: timeout for request message",
+};
+
+/** @typedef {"Ping" | "SubscribeToRequests" | "SendRequest" | "SendResponse"} RpcKind */
+
+/**
+ * TLS material: each value is either PEM text (contains "-----BEGIN") or a path to a PEM file.
+ * @typedef {object} TlsOptions
+ * @property {string | Uint8Array} cert server certificate chain
+ * @property {string | Uint8Array} key server private key
+ * @property {string | Uint8Array} [ca] CA used to verify client certificates
+ * @property {boolean} [requireClientCert] demand and verify a client certificate (needs `ca`)
+ */
+
+/**
+ * @typedef {object} BrokerOptions
+ * @property {number} [port] 0 (the default) picks a free port
+ * @property {string} [host] default "127.0.0.1"
+ * @property {TlsOptions} [tls] serve TLS instead of plaintext
+ * @property {string} [authToken] when set, every RPC must carry `authorization` metadata equal
+ *   to it (raw, no "Bearer")
+ * @property {(line: string) => void} [log] receives short log lines; default silent
+ */
+
+/**
+ * @typedef {object} BrokerStats
+ * @property {number} requests SendRequest calls that passed validation
+ * @property {number} delivered request copies written to subscribers
+ * @property {number} responses SendResponse calls that passed validation
+ * @property {number} responsesDelivered responses that reached a waiting sender
+ * @property {number} responsesDropped late or duplicate responses (silently dropped)
+ * @property {number} timeouts requests that ended with Error 301
+ * @property {number} subscriptions currently open subscription streams
+ * @property {Record<RpcKind, string | null>} authTokens last `authorization` metadata seen per
+ *   RPC kind (null: the last call had none; absent kind: never called)
+ */
+
+/**
+ * @typedef {object} BrokerHandle
+ * @property {number} port
+ * @property {string} address "host:port"
+ * @property {(channel: string) => number} subscriberCount open subscriptions that would receive
+ *   a request on `channel` (exact or wildcard match, commands and queries)
+ * @property {(channel: string, n: number, timeoutMs?: number) => Promise<number>}
+ *   waitForSubscribers resolves with the count once it is >= n; rejects after timeoutMs
+ * @property {() => Promise<void>} stop kill the server like a crash: streams and pending
+ *   requests end with UNAVAILABLE, connections are dropped
+ * @property {() => Promise<void>} restart start again on the same port (after stop)
+ * @property {() => number} endStreams end every subscription stream with status OK; returns
+ *   how many were ended
+ * @property {() => BrokerStats} stats
+ * @property {() => Promise<void>} close stop for good
+ */
+
+/** @param {string | Uint8Array} value */
+function pem(value) {
+  if (typeof value !== "string") return Buffer.from(value);
+  return value.includes("-----BEGIN") ? Buffer.from(value) : readFileSync(value);
+}
+
+/** @param {TlsOptions | undefined} tls */
+function serverCredentials(tls) {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  const ca = tls.ca === undefined ? null : pem(tls.ca);
+  if (tls.requireClientCert && !ca) throw new Error("tls.requireClientCert needs tls.ca");
+  return grpc.ServerCredentials.createSsl(
+    ca,
+    [{ cert_chain: pem(tls.cert), private_key: pem(tls.key) }],
+    Boolean(tls.requireClientCert),
+  );
+}
+
+/**
+ * NATS subject matching: `*` matches exactly one token, `>` (last token only) one or more.
+ * @param {string} pattern
+ * @param {string} channel
+ */
+export function channelMatches(pattern, channel) {
+  if (pattern === channel) return true;
+  const p = pattern.split(".");
+  const c = channel.split(".");
+  for (let i = 0; i < p.length; i++) {
+    const token = p[i];
+    if (token === ">" && i === p.length - 1) return c.length > i;
+    if (i >= c.length) return false;
+    if (token !== "*" && token !== c[i]) return false;
+  }
+  return p.length === c.length;
+}
+
+/** @param {string} channel @returns {string | null} */
+function channelShapeError(channel) {
+  if (channel.endsWith(".")) return ERR.trailingDot;
+  if (/\s/.test(channel)) return ERR.whitespace;
+  return null;
+}
+
+/** @param {string} message */
+function internal(message) {
+  return { code: grpc.status.INTERNAL, details: message };
+}
+
+/**
+ * @typedef {object} Subscription
+ * @property {number} type
+ * @property {string} channel pattern, may hold wildcards
+ * @property {string} group
+ * @property {string} clientId
+ * @property {grpc.ServerWritableStream<any, any>} call
+ */
+
+/**
+ * @typedef {object} Pending
+ * @property {(response: any) => void} resolve
+ * @property {(error: {code: number, details: string}) => void} reject
+ */
+
+/**
+ * Start a broker. Resolves once it listens.
+ * @example
+ * const broker = await startBroker({ port: 0 });
+ * console.log(broker.address);
+ * await broker.close();
+ * @param {BrokerOptions} [options]
+ * @returns {Promise<BrokerHandle>}
+ */
+export async function startBroker(options = {}) {
+  const host = options.host ?? "127.0.0.1";
+  const credentials = serverCredentials(options.tls);
+  const log = options.log ?? (() => {});
+  const startTime = Math.floor(Date.now() / 1000);
+
+  /** @type {Set<Subscription>} */
+  const subscriptions = new Set();
+  /** @type {Map<string, Pending>} reply channel -> waiting sender */
+  const pending = new Map();
+  /** @type {Set<() => void>} */
+  const subscriberWaiters = new Set();
+  const counters = {
+    requests: 0,
+    delivered: 0,
+    responses: 0,
+    responsesDelivered: 0,
+    responsesDropped: 0,
+    timeouts: 0,
+  };
+  /** @type {Partial<Record<RpcKind, string | null>>} */
+  const authTokens = {};
+
+  /** @type {grpc.Server | null} */
+  let server = null;
+  let port = options.port ?? 0;
+  let closed = false;
+
+  const notifySubscribers = () => {
+    for (const wake of subscriberWaiters) wake();
+  };
+
+  /**
+   * Records the token and returns an error status when it does not match.
+   * @param {RpcKind} kind
+   * @param {grpc.Metadata} metadata
+   */
+  const checkAuth = (kind, metadata) => {
+    const values = metadata.get("authorization");
+    const token = values.length > 0 ? String(values[0]) : null;
+    authTokens[kind] = token;
+    if (options.authToken === undefined || token === options.authToken) return null;
+    return {
+      code: grpc.status.UNAUTHENTICATED,
+      details: token === null
+        ? `${kind}: missing "authorization" metadata (an auth token is required)`
+        : `${kind}: invalid auth token in "authorization" metadata`,
+    };
+  };
+
+  /** @param {Subscription} sub */
+  const removeSubscription = (sub) => {
+    if (subscriptions.delete(sub)) notifySubscribers();
+  };
+
+  const implementation = {
+    /** @param {grpc.ServerUnaryCall<any, any>} call @param {grpc.sendUnaryData<any>} callback */
+    ping(call, callback) {
+      const authError = checkAuth("Ping", call.metadata);
+      if (authError) return callback(authError);
+      const result = new pb.PingResult();
+      result.setHost(os.hostname());
+      result.setVersion("kubemq-test-broker");
+      result.setServerstarttime(startTime);
+      result.setServeruptimeseconds(Math.floor(Date.now() / 1000) - startTime);
+      callback(null, result);
+    },
+
+    /** @param {grpc.ServerWritableStream<any, any>} call */
+    subscribeToRequests(call) {
+      const fail = (/** @type {{code: number, details: string}} */ status) =>
+        call.emit("error", status);
+      const authError = checkAuth("SubscribeToRequests", call.metadata);
+      if (authError) return fail(authError);
+      const req = call.request;
+      const clientId = req.getClientid();
+      const channel = req.getChannel();
+      const type = req.getSubscribetypedata();
+      if (clientId === "") return fail(internal(ERR.clientId));
+      if (channel === "") return fail(internal(ERR.channel));
+      const shapeError = channelShapeError(channel);
+      if (shapeError) return fail(internal(shapeError));
+      if (type !== SUBSCRIBE_QUERIES && type !== SUBSCRIBE_COMMANDS) {
+        return fail(internal(ERR.subscribeType));
+      }
+      /** @type {Subscription} */
+      const sub = { type, channel, group: req.getGroup(), clientId, call };
+      subscriptions.add(sub);
+      log(
+        `subscribe ${type === SUBSCRIBE_QUERIES ? "queries" : "commands"} ${channel}` +
+          (sub.group ? ` group=${sub.group}` : "") + ` client=${clientId}`,
+      );
+      const drop = () => removeSubscription(sub);
+      call.on("cancelled", drop);
+      call.on("error", drop);
+      call.on("finish", drop);
+      call.on("close", drop);
+      notifySubscribers();
+    },
+
+    /** @param {grpc.ServerUnaryCall<any, any>} call @param {grpc.sendUnaryData<any>} callback */
+    sendRequest(call, callback) {
+      const authError = checkAuth("SendRequest", call.metadata);
+      if (authError) return callback(authError);
+      const req = call.request;
+      const channel = req.getChannel();
+      const timeoutMs = req.getTimeout();
+      const fail = (/** @type {string} */ message) => callback(internal(message));
+      if (req.getClientid() === "") return fail(ERR.clientId);
+      if (channel === "") return fail(ERR.channel);
+      const shapeError = channelShapeError(channel);
+      if (shapeError) return fail(shapeError);
+      if (/[*>]/.test(channel)) return fail(ERR.wildcards);
+      if (timeoutMs <= 0) return fail(ERR.timeout);
+      if (req.getMetadata() === "" && req.getBody_asU8().length === 0) {
+        return fail(ERR.emptyRequest);
+      }
+      const subscribeType = REQUEST_TYPE_TO_SUBSCRIBE.get(req.getRequesttypedata());
+      if (subscribeType === undefined) return fail(ERR.requestType);
+      counters.requests++;
+
+      // The server owns the reply channel: whatever the sender put there is replaced.
+      const replyChannel = `_INBOX.${randomUUID().replaceAll("-", "")}`;
+      req.setReplychannel(replyChannel);
+
+      let settled = false;
+      const finish = () => {
+        settled = true;
+        clearTimeout(timer);
+        pending.delete(replyChannel);
+      };
+      const timer = setTimeout(() => {
+        if (settled) return;
+        finish();
+        counters.timeouts++;
+        callback(internal(ERR.timedOut));
+      }, timeoutMs);
+      pending.set(replyChannel, {
+        resolve(response) {
+          if (settled) return;
+          finish();
+          counters.responsesDelivered++;
+          response.setReplychannel("");
+          callback(null, response);
+        },
+        reject(status) {
+          if (settled) return;
+          finish();
+          callback(status);
+        },
+      });
+      call.on("cancelled", () => {
+        if (!settled) finish();
+      });
+
+      for (const sub of pickReceivers(subscribeType, channel)) {
+        counters.delivered++;
+        sub.call.write(req);
+      }
+    },
+
+    /** @param {grpc.ServerUnaryCall<any, any>} call @param {grpc.sendUnaryData<any>} callback */
+    sendResponse(call, callback) {
+      const authError = checkAuth("SendResponse", call.metadata);
+      if (authError) return callback(authError);
+      const res = call.request;
+      const replyChannel = res.getReplychannel();
+      const fail = (/** @type {string} */ message) => callback(internal(message));
+      if (res.getClientid() === "") return fail(ERR.clientId);
+      if (replyChannel === "") return fail(ERR.channel);
+      const shapeError = channelShapeError(replyChannel);
+      if (shapeError) return fail(shapeError);
+      if (/[*>]/.test(replyChannel)) return fail(ERR.wildcards);
+      if (res.getRequestid() === "") return fail(ERR.requestId);
+      counters.responses++;
+      const waiting = pending.get(replyChannel);
+      // First response wins; a late or duplicate response still succeeds for the responder.
+      if (waiting) waiting.resolve(res);
+      else counters.responsesDropped++;
+      callback(null, new pb.Empty());
+    },
+  };
+
+  /**
+   * Every ungrouped subscriber, plus one random member of each group.
+   * @param {number} type
+   * @param {string} channel
+   */
+  function pickReceivers(type, channel) {
+    /** @type {Subscription[]} */
+    const receivers = [];
+    /** @type {Map<string, Subscription[]>} */
+    const groups = new Map();
+    for (const sub of subscriptions) {
+      if (sub.type !== type || !channelMatches(sub.channel, channel)) continue;
+      if (sub.group === "") receivers.push(sub);
+      else groups.set(sub.group, [...(groups.get(sub.group) ?? []), sub]);
+    }
+    for (const members of groups.values()) {
+      const chosen = members[Math.floor(Math.random() * members.length)];
+      if (chosen) receivers.push(chosen);
+    }
+    return receivers;
+  }
+
+  async function listen() {
+    const s = new grpc.Server({
+      "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+      "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+    });
+    s.addService(pb.kubemqService, implementation);
+    port = await new Promise((resolve, reject) => {
+      s.bindAsync(
+        `${host}:${port}`,
+        credentials,
+        (err, bound) => err ? reject(err) : resolve(bound),
+      );
+    });
+    server = s;
+    log(`listening on ${host}:${port}${options.tls ? " (tls)" : ""}`);
+  }
+
+  /** @param {{code: number, details: string}} status */
+  function failEverything(status) {
+    for (const sub of [...subscriptions]) {
+      subscriptions.delete(sub);
+      sub.call.emit("error", status);
+    }
+    for (const p of [...pending.values()]) p.reject(status);
+    notifySubscribers();
+  }
+
+  async function stop() {
+    if (!server) return;
+    const s = server;
+    server = null;
+    failEverything({ code: grpc.status.UNAVAILABLE, details: "broker stopped" });
+    // Let the statuses reach the clients before the connections are cut.
+    await new Promise((r) => setTimeout(r, 50));
+    s.forceShutdown();
+    log("stopped");
+  }
+
+  /** @param {string} channel */
+  function subscriberCount(channel) {
+    let n = 0;
+    for (const sub of subscriptions) if (channelMatches(sub.channel, channel)) n++;
+    return n;
+  }
+
+  await listen();
+
+  return {
+    get port() {
+      return port;
+    },
+    get address() {
+      return `${host}:${port}`;
+    },
+    subscriberCount,
+    waitForSubscribers(channel, n, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const count = subscriberCount(channel);
+          if (count < n) return false;
+          done();
+          resolve(count);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(
+              `Timed out after ${timeoutMs} ms waiting for ${n} subscriber(s) on "${channel}": ` +
+                `have ${subscriberCount(channel)}`,
+            ),
+          );
+        }, timeoutMs);
+        const wake = () => void check();
+        const done = () => {
+          clearTimeout(timer);
+          subscriberWaiters.delete(wake);
+        };
+        subscriberWaiters.add(wake);
+        check();
+      });
+    },
+    stop,
+    async restart() {
+      if (closed) throw new Error("Broker is closed");
+      await stop();
+      await listen();
+    },
+    endStreams() {
+      const subs = [...subscriptions];
+      subscriptions.clear();
+      for (const sub of subs) sub.call.end();
+      notifySubscribers();
+      log(`ended ${subs.length} stream(s)`);
+      return subs.length;
+    },
+    stats() {
+      return {
+        ...counters,
+        subscriptions: subscriptions.size,
+        authTokens: /** @type {Record<RpcKind, string | null>} */ ({ ...authTokens }),
+      };
+    },
+    async close() {
+      closed = true;
+      await stop();
+    },
+  };
+}
