@@ -179,6 +179,9 @@ mon_data = $DIR/mon/\$cluster-\$id
 pid_file = $DIR/run/\$name.pid
 mon_data_avail_warn = 1
 mon_data_avail_crit = 0
+# A single mon has no peers to batch for: propose map changes at once (each rgw pool is one).
+paxos_propose_interval = 0.05
+paxos_min_wait = 0.01
 
 [osd]
 osd_objectstore = memstore
