@@ -1,0 +1,77 @@
+import { oneOf } from "../../../schema.ts";
+import { ConnectorError } from "../../../errors.ts";
+import { guessContentType } from "../content_type.ts";
+import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
+import { defineMethod, jsonData } from "../method.ts";
+
+/** upload_item: stores the request's bytes under bucket/key and reports the ETag. */
+export const uploadItem = defineMethod({
+  name: "upload_item",
+  description:
+    "Upload the request's data as an item. Bodies above part_size_mb go as a parallel multipart upload when uploader is true. The response carries the ETag that HeadObject reports.",
+  metadata: {
+    bucket_name: bucketName,
+    item_name: itemName,
+    wait_for_completion: waitForCompletion,
+    ...objectOptionFields,
+    if_none_match: oneOf(["*"] as const, {
+      description: `"*": store only if the key does not exist yet (PreconditionFailed otherwise).`,
+    }),
+  },
+  data: "required",
+  dataDescription: `The item's bytes, base64 ("" for an empty item).`,
+  example: {
+    metadata: { method: "upload_item", bucket_name: "my-bucket", item_name: "hello.txt" },
+    data: "my item here",
+    response: { result: "ok", etag: `"5d41402abc4b2a76b9719d911017c592"`, size: "12" },
+    responseData:
+      `{"Bucket":"my-bucket","Key":"hello.txt","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","VersionId":null,"Location":"/my-bucket/hello.txt","Size":12}`,
+  },
+  async handle(ctx, args, data) {
+    if (data === null) {
+      throw new ConnectorError(
+        "InvalidData",
+        `Missing data: method "upload_item" needs the item's bytes as base64 in "data" (use "" for an empty item)`,
+      );
+    }
+    const out = await ctx.s3.putObject({
+      bucket: args.bucket_name,
+      key: args.item_name,
+      body: data,
+      contentType: args.content_type ?? guessContentType(args.item_name),
+      contentEncoding: args.content_encoding,
+      contentDisposition: args.content_disposition,
+      cacheControl: args.cache_control,
+      metadata: args.metadata,
+      storageClass: args.storage_class,
+      tagging: args.tagging,
+      serverSideEncryption: args.server_side_encryption,
+      kmsKeyId: args.kms_key_id,
+      ifNoneMatch: args.if_none_match,
+    }, ctx.signal);
+    if (args.wait_for_completion) {
+      await ctx.s3.waitForObject(
+        args.bucket_name,
+        args.item_name,
+        true,
+        ctx.options.wait_timeout_seconds,
+      );
+    }
+    return {
+      metadata: {
+        result: "ok",
+        etag: out.ETag,
+        size: String(data.length),
+        ...(out.VersionId ? { version_id: out.VersionId } : {}),
+      },
+      data: jsonData({
+        Bucket: args.bucket_name,
+        Key: args.item_name,
+        ETag: out.ETag,
+        VersionId: out.VersionId,
+        Location: out.Location,
+        Size: data.length,
+      }),
+    };
+  },
+});

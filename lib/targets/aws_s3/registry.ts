@@ -1,0 +1,43 @@
+/**
+ * The one list of S3 methods. Dispatch, validation, the "valid methods" error and the README's
+ * method table all come from it.
+ */
+import type { Method } from "./method.ts";
+import { copyItem } from "./methods/copy_item.ts";
+import { createBucket } from "./methods/create_bucket.ts";
+import { deleteAllItemsFromBucket } from "./methods/delete_all_items_from_bucket.ts";
+import { deleteBucket } from "./methods/delete_bucket.ts";
+import { deleteItemFromBucket } from "./methods/delete_item_from_bucket.ts";
+import { getItem } from "./methods/get_item.ts";
+import { listBucketItems } from "./methods/list_bucket_items.ts";
+import { listBuckets } from "./methods/list_buckets.ts";
+import { uploadItem } from "./methods/upload_item.ts";
+
+/** Every method, in documentation order. */
+export const methods: readonly Method[] = [
+  listBuckets,
+  listBucketItems,
+  createBucket,
+  uploadItem,
+  getItem,
+  deleteItemFromBucket,
+  deleteAllItemsFromBucket,
+  copyItem,
+  deleteBucket,
+];
+
+/** Builds the name index; a duplicate name is a programming error caught at load. */
+export function indexMethods(list: readonly Method[]): ReadonlyMap<string, Method> {
+  const map = new Map<string, Method>();
+  for (const m of list) {
+    if (map.has(m.name)) throw new Error(`Duplicate S3 method name "${m.name}"`);
+    map.set(m.name, m);
+  }
+  return map;
+}
+
+/** Methods by name. */
+export const methodsByName: ReadonlyMap<string, Method> = indexMethods(methods);
+
+/** Method names, sorted, for error messages. */
+export const methodNames: readonly string[] = [...methodsByName.keys()].sort();

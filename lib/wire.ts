@@ -1,0 +1,146 @@
+/**
+ * The wire format shared with kubemq-targets: the JSON request and response bodies carried in
+ * KubeMQ query bodies. This is the only place that knows their shape.
+ *
+ * @example
+ * ```ts
+ * const req = parseRequest(new TextEncoder().encode('{"metadata":{"method":"list_buckets"}}'));
+ * const body = encodeResponse(okResponse({ result: "ok" }, null));
+ * ```
+ */
+import { ConnectorError, quote } from "./errors.ts";
+
+/** A target request: string metadata and raw bytes. */
+export interface TargetRequest {
+  metadata: Record<string, string>;
+  data: Uint8Array | null;
+}
+
+/** A target response before encoding. */
+export interface TargetResponse {
+  metadata: Record<string, string>;
+  data: Uint8Array | null;
+  isError: boolean;
+  error: string;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+function invalid(detail: string): ConnectorError {
+  return new ConnectorError("InvalidRequest", `invalid request format, ${detail}`);
+}
+
+/** Decodes base64 as Go's encoding/json does for []byte: standard alphabet, padding required. */
+export function decodeBase64(text: string, field: string): Uint8Array {
+  try {
+    return Uint8Array.fromBase64(text, { lastChunkHandling: "strict" });
+  } catch (err) {
+    throw invalid(`"${field}" is not valid base64 (${(err as Error).message}): got ${quote(text)}`);
+  }
+}
+
+/** Encodes bytes as standard padded base64. */
+export function encodeBase64(bytes: Uint8Array): string {
+  return bytes.toBase64();
+}
+
+/** Parses a JSON metadata object whose values must all be strings. */
+export function parseMetadataObject(value: unknown, field: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw invalid(`"${field}" must be an object of strings, got ${quote(value)}`);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== "string") {
+      throw invalid(
+        `${field} "${key}" must be a string, got ${
+          typeof v === "object"
+            ? (Array.isArray(v) ? "an array" : v === null ? "null" : "an object")
+            : `${typeof v} ${quote(v)}`
+        }`,
+      );
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Parses a request body as the original connector does: `{"metadata": {string: string},
+ * "data": base64 | null}`. Any other shape is an `InvalidRequest` error.
+ */
+export function parseRequest(body: Uint8Array): TargetRequest {
+  let text: string;
+  try {
+    text = decoder.decode(body);
+  } catch {
+    throw invalid("body is not valid UTF-8");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw invalid(`body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw invalid(`body must be a JSON object, got ${quote(text)}`);
+  }
+  const obj = parsed as Record<string, unknown>;
+  const metadata = parseMetadataObject(obj.metadata, "metadata");
+  const rawData = obj.data;
+  let data: Uint8Array | null = null;
+  if (typeof rawData === "string") data = decodeBase64(rawData, "data");
+  else if (rawData !== undefined && rawData !== null) {
+    throw invalid(`"data" must be a base64 string or null, got ${quote(rawData)}`);
+  }
+  return { metadata, data };
+}
+
+/** Wraps raw bytes as a request, for sources with `do_not_parse_payload`. */
+export function rawRequest(body: Uint8Array): TargetRequest {
+  return { metadata: {}, data: body };
+}
+
+/** Builds a success response. */
+export function okResponse(
+  metadata: Record<string, string>,
+  data: Uint8Array | null,
+): TargetResponse {
+  return { metadata, data, isError: false, error: "" };
+}
+
+/** Builds an error response; `metadata` carries e.g. `error_code`. */
+export function errorResponse(
+  error: string,
+  metadata: Record<string, string> = {},
+): TargetResponse {
+  return { metadata, data: null, isError: true, error };
+}
+
+/** Encodes a response body with all four keys, as the original always sends them. */
+export function encodeResponse(response: TargetResponse): Uint8Array {
+  // Built by hand so a large payload's base64 is not copied again by JSON.stringify.
+  const head = `{"metadata":${JSON.stringify(response.metadata)},"data":`;
+  const tail = `,"is_error":${response.isError},"error":${JSON.stringify(response.error)}}`;
+  if (response.data === null) return encoder.encode(`${head}null${tail}`);
+  return encoder.encode(`${head}"${response.data.toBase64()}"${tail}`);
+}
+
+/** Decodes a response body (used by the sender CLI and tests). */
+export function decodeResponse(body: Uint8Array): TargetResponse {
+  const obj = JSON.parse(decoder.decode(body)) as Record<string, unknown>;
+  return {
+    metadata: parseMetadataObject(obj.metadata, "metadata"),
+    data: typeof obj.data === "string" ? decodeBase64(obj.data, "data") : null,
+    isError: obj.is_error === true,
+    error: typeof obj.error === "string" ? obj.error : "",
+  };
+}
+
+/** Encodes a request body (used by the sender CLI and tests). */
+export function encodeRequest(request: TargetRequest): Uint8Array {
+  const data = request.data === null ? "null" : `"${request.data.toBase64()}"`;
+  return encoder.encode(`{"metadata":${JSON.stringify(request.metadata)},"data":${data}}`);
+}
