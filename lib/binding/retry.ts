@@ -1,0 +1,47 @@
+/** The original's retry middleware, except that errors that can never succeed are not retried. */
+import { ConnectorError } from "../errors.ts";
+
+/** Retry settings, as the binding's properties give them. */
+export interface RetryPolicy {
+  attempts: number;
+  delayMs: number;
+  maxJitterMs: number;
+  type: "back-off" | "fixed" | "random";
+}
+
+/** The delay before retry number `retry` (1-based), jitter included. */
+export function retryDelay(policy: RetryPolicy, retry: number, random = Math.random): number {
+  const base = policy.type === "fixed"
+    ? policy.delayMs
+    : policy.type === "random"
+    ? Math.floor(random() * (policy.delayMs + 1))
+    : policy.delayMs * 2 ** (retry - 1);
+  return base + Math.floor(random() * (policy.maxJitterMs + 1));
+}
+
+/** True when trying again may help: throttling, 5xx, timeouts, connection resets. */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof ConnectorError && err.retryable;
+}
+
+/**
+ * Runs `fn` up to `policy.attempts` times while it fails with a retryable error.
+ * `onRetry` is told about each retry (for logs).
+ */
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  fn: (attempt: number) => Promise<T>,
+  signal: AbortSignal,
+  onRetry: (attempt: number, err: unknown, delayMs: number) => void = () => {},
+): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (attempt >= policy.attempts || !isRetryable(err) || signal.aborted) throw err;
+      const delay = retryDelay(policy, attempt);
+      onRetry(attempt, err, delay);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
