@@ -1,0 +1,181 @@
+/**
+ * Start the test broker (tools/broker/main.mjs) under Node for a Deno test, and drive its test
+ * hooks through the broker's control HTTP API. It runs under Node because a grpc-js TLS server
+ * under Deno fails every handshake.
+ *
+ * @example
+ * ```ts
+ * await using broker = await startTestBroker();
+ * using client = createKubemqClient({ address: broker.address });
+ * ```
+ * @module
+ */
+
+const MAIN = new URL("../../tools/broker/main.mjs", import.meta.url);
+const STARTUP_TIMEOUT_MS = 10_000;
+
+/** Options for {@link startTestBroker}. TLS files are paths to PEM files. */
+export interface TestBrokerOptions {
+  authToken?: string;
+  tls?: { certFile: string; keyFile: string; caFile?: string; requireClientCert?: boolean };
+  /** Copy the broker's log lines to this process's stderr (default: keep them quiet). */
+  log?: boolean;
+  /** Node executable; default "node". */
+  node?: string;
+}
+
+/** The broker's counters, as served by GET /stats. */
+export interface BrokerStats {
+  requests: number;
+  delivered: number;
+  responses: number;
+  responsesDelivered: number;
+  responsesDropped: number;
+  timeouts: number;
+  subscriptions: number;
+  /** Last `authorization` metadata per RPC kind; null when the last call had none. */
+  authTokens: Partial<
+    Record<"Ping" | "SubscribeToRequests" | "SendRequest" | "SendResponse", string | null>
+  >;
+}
+
+/** A running broker process. Dispose it (or call close) to kill it and wait for its exit. */
+export interface TestBroker {
+  /** "127.0.0.1:port" */
+  readonly address: string;
+  readonly port: number;
+  readonly controlPort: number;
+  /** Resolves with the count once >= n subscriptions match `channel`; rejects on timeout. */
+  waitForSubscribers(channel: string, n: number, timeoutMs?: number): Promise<number>;
+  /** Crash-like stop: streams end with UNAVAILABLE; the process stays up. */
+  stop(): Promise<void>;
+  /** Listen again on the same port. */
+  restart(): Promise<void>;
+  /** End every subscription stream with status OK; returns how many. */
+  endStreams(): Promise<number>;
+  stats(): Promise<BrokerStats>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+interface ListeningLine {
+  event: "listening";
+  port: number;
+  controlPort: number;
+}
+
+/** Spawn `node tools/broker/main.mjs --port 0 --control-port 0` and wait until it listens. */
+export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<TestBroker> {
+  const args = [MAIN.pathname, "--port", "0", "--control-port", "0"];
+  if (opts.authToken !== undefined) args.push("--auth-token", opts.authToken);
+  if (opts.tls) {
+    args.push("--tls-cert", opts.tls.certFile, "--tls-key", opts.tls.keyFile);
+    if (opts.tls.caFile) args.push("--tls-ca", opts.tls.caFile);
+    if (opts.tls.requireClientCert) args.push("--require-client-cert");
+  }
+  if (!opts.log) args.push("--quiet");
+  const child = new Deno.Command(opts.node ?? "node", {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+
+  // Read stdout to the end in the background (so the pipe never fills) and hand over the
+  // first line.
+  let firstLine: (line: string | null) => void = () => {};
+  const firstLinePromise = new Promise<string | null>((resolve) => firstLine = resolve);
+  const drained = (async () => {
+    let text = "";
+    let done = false;
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      if (done) continue;
+      text += chunk;
+      const nl = text.indexOf("\n");
+      if (nl >= 0) {
+        done = true;
+        firstLine(text.slice(0, nl));
+      }
+    }
+    firstLine(null);
+  })();
+
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const kill = async () => {
+    if (!exited) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+    await status;
+    await drained;
+  };
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), STARTUP_TIMEOUT_MS);
+  });
+  const line = await Promise.race([firstLinePromise, timeout]);
+  clearTimeout(timer);
+  if (line === "timeout" || line === null) {
+    await kill();
+    const s = await status;
+    throw new Error(
+      line === "timeout"
+        ? `Test broker did not start within ${STARTUP_TIMEOUT_MS} ms`
+        : `Test broker exited before listening (code ${s.code})`,
+    );
+  }
+  const info = JSON.parse(line) as ListeningLine;
+  const control = `http://127.0.0.1:${info.controlPort}`;
+
+  const call = async <T>(method: "GET" | "POST", path: string): Promise<[number, T]> => {
+    const res = await fetch(`${control}${path}`, { method });
+    return [res.status, (await res.json()) as T];
+  };
+  const post = async (path: string) => {
+    const [code, body] = await call<{ error?: string }>("POST", path);
+    if (code !== 200) {
+      throw new Error(`Broker control POST ${path} failed (${code}): ${body.error}`);
+    }
+    return body;
+  };
+
+  const close = kill;
+  return {
+    address: `127.0.0.1:${info.port}`,
+    port: info.port,
+    controlPort: info.controlPort,
+    async waitForSubscribers(channel, n, timeoutMs = 5000) {
+      const q = new URLSearchParams({ channel, n: String(n), timeout_ms: String(timeoutMs) });
+      const [code, body] = await call<{ count: number; error?: string }>(
+        "GET",
+        `/subscribers?${q}`,
+      );
+      if (code !== 200) throw new Error(body.error ?? `Broker control returned ${code}`);
+      return body.count;
+    },
+    async stop() {
+      await post("/stop");
+    },
+    async restart() {
+      await post("/restart");
+    },
+    async endStreams() {
+      return ((await post("/end-streams")) as { ended: number }).ended;
+    },
+    async stats() {
+      const [code, body] = await call<BrokerStats>("GET", "/stats");
+      if (code !== 200) throw new Error(`Broker control GET /stats failed (${code})`);
+      return body;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
