@@ -1,0 +1,116 @@
+/**
+ * The HTTP API on `apiPort`: /health, /ready, /metrics, /bindings and (when enabled)
+ * POST /bindings/request. Nothing it returns contains a secret.
+ */
+import type { Binding } from "../binding/binding.ts";
+import { logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import { encodeResponse, parseRequest } from "../wire.ts";
+
+/** What the API serves from. */
+export interface ApiDeps {
+  bindings(): readonly Binding[];
+  metrics: Metrics;
+  enableRequestApi: boolean;
+  /** False while starting or draining: /ready answers 503. */
+  accepting(): boolean;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body, null, 2), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+/** Handles one API request (exported for tests without a socket). */
+export async function handleApi(req: Request, deps: ApiDeps): Promise<Response> {
+  const url = new URL(req.url);
+  const route = `${req.method} ${url.pathname}`;
+  switch (route) {
+    case "GET /health":
+      return new Response("ok");
+    case "GET /ready": {
+      if (!deps.accepting()) {
+        return json(503, { ready: false, reason: "not accepting queries (starting or draining)" });
+      }
+      const bindings = deps.bindings();
+      const reasons = await Promise.all(
+        bindings.map(async (b) => ({ binding: b.name, reason: await b.notReady() })),
+      );
+      const notReady = reasons.filter((r) => r.reason !== null);
+      if (bindings.length > 0 && notReady.length === 0) return new Response("ready");
+      return json(503, { ready: false, bindings: notReady });
+    }
+    case "GET /metrics":
+      // Refresh gauges that are read from sources' state.
+      for (const b of deps.bindings()) b.status();
+      return new Response(await deps.metrics.text(), {
+        headers: { "content-type": deps.metrics.contentType },
+      });
+    case "GET /bindings":
+      return json(200, deps.bindings().map((b) => b.status()));
+    case "POST /bindings/request":
+      return await runRequest(req, deps);
+    default:
+      return json(404, {
+        error:
+          `No route ${route}; try GET /health, /ready, /metrics, /bindings or POST /bindings/request`,
+      });
+  }
+}
+
+async function runRequest(req: Request, deps: ApiDeps): Promise<Response> {
+  if (!deps.enableRequestApi) {
+    return json(403, {
+      error:
+        "POST /bindings/request is disabled: it bypasses KubeMQ's access control. Set enableRequestApi: true in config.yaml to enable it.",
+    });
+  }
+  let body: { binding?: unknown; payload?: unknown };
+  try {
+    body = await req.json();
+  } catch (err) {
+    return json(400, { error: `Body is not JSON: ${(err as Error).message}` });
+  }
+  const binding = deps.bindings().find((b) => b.name === body.binding);
+  if (!binding) {
+    return json(404, {
+      error: `No binding ${JSON.stringify(body.binding)}; bindings: ${
+        deps.bindings().map((b) => b.name).join(", ")
+      }`,
+    });
+  }
+  let request;
+  try {
+    request = parseRequest(new TextEncoder().encode(JSON.stringify(body.payload ?? null)));
+  } catch (err) {
+    return json(400, { error: (err as Error).message });
+  }
+  const response = await binding.execute(request, `api-${crypto.randomUUID()}`);
+  return new Response(encodeResponse(response) as Uint8Array<ArrayBuffer>, {
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/** Starts the API server; resolves once it listens. */
+export function serveApi(
+  host: string,
+  port: number,
+  deps: ApiDeps,
+): Promise<{ port: number; shutdown(): Promise<void> }> {
+  const log = logger("api");
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: host,
+      port,
+      onListen: (addr) => {
+        log.info("HTTP API listening on {host}:{port}", { host: addr.hostname, port: addr.port });
+        resolve({ port: addr.port, shutdown: () => server.shutdown() });
+      },
+      onError: (err) => {
+        log.error("HTTP API error: {error}", { error: String(err) });
+        return json(500, { error: "internal error" });
+      },
+    }, (req) => handleApi(req, deps));
+  });
+}
