@@ -12,7 +12,8 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DIR="${RADOSGW_DIR:-$REPO/.stack/radosgw}"
+# Absolute: the daemons chdir to / when they detach.
+DIR="$(realpath -m "${RADOSGW_DIR:-$REPO/.stack/radosgw}")"
 PORT="${RADOSGW_PORT:-7480}"
 MON_PORT="${RADOSGW_MON_PORT:-3300}"
 MEMSTORE_BYTES="${RADOSGW_MEMSTORE_BYTES:-$((4 * 1024 * 1024 * 1024))}"
@@ -22,7 +23,6 @@ REGION="us-east-1"
 ENDPOINT="http://127.0.0.1:$PORT"
 CONF="$DIR/ceph.conf"
 ENV_FILE="$DIR/s3.env"
-# Daemons in the order they start; stopped in reverse.
 DAEMONS=(mon.a osd.0 client.rgw.a)
 
 log() { printf '[radosgw] %s\n' "$*" >&2; }
@@ -74,26 +74,26 @@ print_logs() {
 }
 
 kill_daemons() {
-  local i d pid pids=()
-  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
-    d="${DAEMONS[$i]}"
+  # SIGKILL, not SIGTERM: the state is thrown away anyway, and a memstore OSD shutting down
+  # cleanly first writes everything it holds in RAM to disk (seconds, and disk space).
+  local d pid pids=()
+  for d in "${DAEMONS[@]}"; do
     pid="$(pid_of "$d")"
     if alive "$pid"; then
-      kill -TERM "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
       pids+=("$pid")
     fi
   done
-  ((${#pids[@]})) || return 0
-  for _ in $(seq 100); do
-    local left=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
-    ((left)) || return 0
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    local deadline=$((SECONDS + 10))
+    # A zombie counts as gone: where pid 1 does not reap orphans it would stay forever.
+    while kill -0 "$pid" 2>/dev/null &&
+      [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]]; do
+      ((SECONDS < deadline)) || die "pid $pid did not exit after SIGKILL"
+      sleep 0.05
+    done
   done
+  return 0
 }
 
 cmd_stop() {
