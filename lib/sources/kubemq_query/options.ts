@@ -1,0 +1,151 @@
+/**
+ * The `kubemq.query` source's properties: the original's keys plus TLS, a concurrency bound and
+ * the message size limit.
+ */
+import { bool, Expected, type Field, int, type Parsed, text } from "../../schema.ts";
+
+/** The KubeMQ server's maximum message size (100 MiB), the default of `max_message_bytes`. */
+export const SERVER_MAX_MESSAGE_BYTES = 104857600;
+
+/** A split `host:port`; `host` keeps IPv6 brackets off. */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+
+/**
+ * Parses `host:port` (`[v6]:port` for IPv6). Throws {@link Expected} when it is not one.
+ *
+ * @example
+ * ```ts
+ * parseHostPort("[::1]:50000"); // { host: "::1", port: 50000 }
+ * ```
+ */
+export function parseHostPort(raw: string): HostPort {
+  const expected = `host:port (e.g. "localhost:50000" or "[::1]:50000")`;
+  const value = raw.trim();
+  let host: string;
+  let portText: string;
+  if (value.startsWith("[")) {
+    const close = value.indexOf("]");
+    if (close < 0 || value[close + 1] !== ":") throw new Expected(expected);
+    host = value.slice(1, close);
+    portText = value.slice(close + 2);
+    // URL's parser is a strict IPv6 checker; a zone id ("%eth0") is not accepted.
+    try {
+      if (host === "" || new URL(`http://[${host}]/`).hostname === "") throw new Error();
+    } catch {
+      throw new Expected(expected);
+    }
+  } else {
+    const colon = value.lastIndexOf(":");
+    if (colon <= 0) throw new Expected(expected);
+    host = value.slice(0, colon);
+    portText = value.slice(colon + 1);
+    // A bare IPv6 address would otherwise split at its last colon into a wrong host.
+    if (host.includes(":") || !HOST_NAME.test(host)) throw new Expected(expected);
+  }
+  if (!/^\d{1,5}$/.test(portText)) throw new Expected(expected);
+  const port = Number(portText);
+  if (port < 1 || port > 65535) throw new Expected(expected);
+  return { host, port };
+}
+
+/** A required `host:port` field; the parsed value is the address as written (trimmed). */
+function address(description: string): Field<string, true> {
+  return {
+    type: "host:port",
+    description,
+    required: true,
+    default: undefined,
+    parse: (raw) => {
+      parseHostPort(raw);
+      return raw.trim();
+    },
+    secret: false,
+    emptyIsUnset: true,
+  };
+}
+
+/** Property schema of the `kubemq.query` source, as written in config.yaml. */
+export const kubemqQueryProperties = {
+  address: address("KubeMQ gRPC address, host:port (IPv6 as [::1]:50000)."),
+  client_id: text({
+    description: "Client ID for subscriptions and responses. Default: kubemq-s3-<random>.",
+  }),
+  auth_token: text({
+    description: "Auth token, sent raw as gRPC `authorization` metadata on every call.",
+    secret: true,
+  }),
+  channel: text({ description: "Query channel to subscribe to.", required: true }),
+  group: text({
+    description: "Subscription group: each query goes to one member of the group.",
+    default: "",
+  }),
+  sources: int({
+    description:
+      "Parallel subscriptions. With more than 1 and no group, a made-up shared group makes the copies share the queries.",
+    default: "1",
+    min: 1,
+    max: 1024,
+  }),
+  auto_reconnect: bool({
+    description: "Resubscribe when the subscription stream fails or ends.",
+    default: "true",
+  }),
+  reconnect_interval_seconds: int({
+    description:
+      "Wait between resubscription attempts. 0 retries at once (still at most every 100 ms). The original defaults to 0.",
+    default: "1",
+    min: 0,
+    max: 3600,
+  }),
+  max_reconnects: int({
+    description:
+      "Consecutive failed resubscription attempts before the source gives up (0 = never).",
+    default: "0",
+    min: 0,
+    max: 1_000_000,
+  }),
+  do_not_parse_payload: bool({
+    description: "Hand the whole query body to the target as data, with empty metadata.",
+    default: "false",
+  }),
+  tls: bool({ description: "Connect with TLS.", default: "false" }),
+  ca_cert: text({ description: "PEM file of the CA to trust (TLS; default: system roots)." }),
+  client_cert: text({ description: "PEM file of a client certificate (TLS, with client_key)." }),
+  client_key: text({ description: "PEM file of the client certificate's key (TLS)." }),
+  concurrency: int({
+    description:
+      "Queries handled at once per binding; beyond it the subscription is paused so queries wait in the transport.",
+    default: "64",
+    min: 1,
+    max: 10_000,
+  }),
+  max_message_bytes: int({
+    description: "Largest query or response body, in bytes (the KubeMQ server's limit is 100 MiB).",
+    default: String(SERVER_MAX_MESSAGE_BYTES),
+    min: 1024,
+    max: 1024 * 1024 * 1024,
+  }),
+} as const;
+
+/** Parsed `kubemq.query` source properties. */
+export type KubemqQueryOptions = Parsed<typeof kubemqQueryProperties>;
+
+/** Cross-field checks; each error names the keys involved. */
+export function validateKubemqQueryOptions(options: KubemqQueryOptions): string[] {
+  const errors: string[] = [];
+  if ((options.client_cert === undefined) !== (options.client_key === undefined)) {
+    errors.push("client_cert and client_key must be set together");
+  }
+  if (!options.tls) {
+    for (const key of ["ca_cert", "client_cert", "client_key"] as const) {
+      if (options[key] !== undefined) errors.push(`${key} is set but tls is not "true"`);
+    }
+  }
+  return errors;
+}
