@@ -8,6 +8,8 @@ export interface QueryInfo {
   requestId: string;
   channel: string;
   clientId: string;
+  /** True when the source's `do_not_parse_payload` is set: the body is the data, not JSON. */
+  rawPayload?: boolean;
 }
 
 /** Handles one query body and returns the response body. Must not throw; if it does, the

@@ -1,0 +1,284 @@
+/**
+ * The KubeMQ port of the `kubemq.query` source, built on kubemq-js 1.2.3's generated gRPC client
+ * and messages. This is the only file in lib/ that imports kubemq-js or @grpc/grpc-js.
+ *
+ * kubemq-js's own client classes are not used (see docs in kubemq-protocol.md): they keep the
+ * 4 MiB receive limit, ignore a private CA, send no auth on ping, never resubscribe, mangle tags
+ * and string bodies, and crash the process when a callback throws.
+ */
+import { Buffer } from "node:buffer";
+import grpc from "@grpc/grpc-js";
+import pb from "kubemq-js/lib/protos/index.js";
+
+/** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
+const ENVELOPE_HEADROOM = 1024 * 1024;
+/** Subscribe.SubscribeTypeData for queries. */
+const SUBSCRIBE_QUERIES = 4;
+/**
+ * Keepalive pings. A grpc-go server (KubeMQ) by default refuses pings more often than every
+ * 5 minutes (GOAWAY too_many_pings), so pinging faster would cut healthy streams.
+ */
+const KEEPALIVE_TIME_MS = 300_000;
+const KEEPALIVE_TIMEOUT_MS = 20_000;
+
+// kubemq-js ships no typings for its generated code, so the parts used are declared here.
+interface PbRequest {
+  getRequestid(): string;
+  getClientid(): string;
+  getChannel(): string;
+  getMetadata(): string;
+  getBody_asU8(): Uint8Array;
+  getReplychannel(): string;
+  getTimeout(): number;
+}
+interface PbResponse {
+  setClientid(v: string): void;
+  setRequestid(v: string): void;
+  setReplychannel(v: string): void;
+  setMetadata(v: string): void;
+  setBody(v: Uint8Array): void;
+  setTimestamp(v: number): void;
+  setExecuted(v: boolean): void;
+  setError(v: string): void;
+}
+interface PbSubscribe {
+  setSubscribetypedata(v: number): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setGroup(v: string): void;
+}
+interface PbPingResult {
+  getHost(): string;
+  getVersion(): string;
+}
+type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
+interface RequestStream {
+  on(event: "data", listener: (req: PbRequest) => void): RequestStream;
+  on(event: "error", listener: (err: grpc.ServiceError) => void): RequestStream;
+  on(event: "status", listener: (status: grpc.StatusObject) => void): RequestStream;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+}
+interface PbClient {
+  ping(
+    req: unknown,
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: Callback<PbPingResult>,
+  ): { cancel(): void };
+  sendResponse(
+    res: PbResponse,
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: Callback<unknown>,
+  ): void;
+  subscribeToRequests(sub: PbSubscribe, md: grpc.Metadata): RequestStream;
+  close(): void;
+}
+interface Pb {
+  kubemqClient: new (
+    address: string,
+    creds: grpc.ChannelCredentials,
+    options: grpc.ChannelOptions,
+  ) => PbClient;
+  Response: new () => PbResponse;
+  Subscribe: new () => PbSubscribe;
+  Empty: new () => unknown;
+}
+// A default import: under Deno the CommonJS module's named exports come out undefined.
+const kubemq = pb as unknown as Pb;
+
+/** How to reach the broker. */
+export interface KubemqClientConfig {
+  /** "host:port" or "[v6]:port". */
+  address: string;
+  /** Sent raw as `authorization` metadata on every call; undefined sends none. */
+  authToken?: string | undefined;
+  /** TLS material (PEM). `ca` undefined trusts the system roots; cert and key go together. */
+  tls?: {
+    ca?: Uint8Array | undefined;
+    cert?: Uint8Array | undefined;
+    key?: Uint8Array | undefined;
+  };
+  /** Largest body either way; the gRPC limits get envelope headroom on top. */
+  maxMessageBytes: number;
+  /** Shortest gRPC connection backoff, so a restarted broker is found again quickly. */
+  reconnectBackoffMs: number;
+}
+
+/** A query as received from the subscription. */
+export interface ReceivedQuery {
+  requestId: string;
+  /** The server's reply inbox; must be echoed in the response. */
+  replyChannel: string;
+  /** The sender's ClientID. */
+  clientId: string;
+  channel: string;
+  metadata: string;
+  body: Uint8Array;
+  timeoutMs: number;
+}
+
+/** A response to send for a query. */
+export interface QueryReply {
+  requestId: string;
+  replyChannel: string;
+  clientId: string;
+  body: Uint8Array;
+}
+
+/** How a subscription stream ended: the gRPC status code (0 = OK) and its details. */
+export interface StreamEnd {
+  code: number;
+  /** "UNAVAILABLE: broker stopped" style text, never containing the auth token. */
+  message: string;
+}
+
+/** A live subscription stream. */
+export interface SubscriptionHandle {
+  /** Stops delivering queries; they wait in the transport (flow control) until resume(). */
+  pause(): void;
+  resume(): void;
+  /** Ends the stream; onEnd is called with CANCELLED. */
+  cancel(): void;
+}
+
+/** What the source needs from KubeMQ. */
+export interface KubemqQueryClient {
+  /**
+   * Ping with auth metadata; rejects with a readable Error on failure, after timeoutMs, or when
+   * `signal` aborts.
+   */
+  ping(timeoutMs: number, signal?: AbortSignal): Promise<{ host: string; version: string }>;
+  /**
+   * Subscribes to queries on `channel` (in `group`, "" for none). `onData` is called per query;
+   * `onEnd` exactly once, however the stream ends.
+   */
+  subscribe(
+    channel: string,
+    group: string,
+    clientId: string,
+    onData: (query: ReceivedQuery) => void,
+    onEnd: (end: StreamEnd) => void,
+  ): SubscriptionHandle;
+  /** SendResponse with Executed=true, empty Error and a Timestamp (unix seconds). */
+  sendResponse(reply: QueryReply, timeoutMs: number): Promise<void>;
+  close(): void;
+}
+
+/** Renders a gRPC error as "UNAVAILABLE: details", without the auth token. */
+export function describeGrpcError(err: unknown, authToken?: string): string {
+  let text: string;
+  if (err !== null && typeof err === "object" && "code" in err && typeof err.code === "number") {
+    const name = grpc.status[err.code] ?? String(err.code);
+    const details = "details" in err && typeof err.details === "string" ? err.details : "";
+    text = details === "" ? name : `${name}: ${details}`;
+  } else {
+    text = err instanceof Error ? err.message : String(err);
+  }
+  return authToken ? text.replaceAll(authToken, "***") : text;
+}
+
+function credentialsFor(tls: KubemqClientConfig["tls"]): grpc.ChannelCredentials {
+  if (!tls) return grpc.credentials.createInsecure();
+  const buf = (v: Uint8Array | undefined) => v === undefined ? null : Buffer.from(v);
+  // Unlike kubemq-js, the CA is honoured and no client certificate is needed.
+  return grpc.credentials.createSsl(buf(tls.ca), buf(tls.key), buf(tls.cert));
+}
+
+/** Creates the gRPC client with raised message limits, TLS and keepalive. Connects lazily. */
+export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQueryClient {
+  const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
+  const backoff = Math.max(100, config.reconnectBackoffMs);
+  const client = new kubemq.kubemqClient(config.address, credentialsFor(config.tls), {
+    "grpc.max_receive_message_length": limit,
+    "grpc.max_send_message_length": limit,
+    "grpc.keepalive_time_ms": KEEPALIVE_TIME_MS,
+    "grpc.keepalive_timeout_ms": KEEPALIVE_TIMEOUT_MS,
+    "grpc.keepalive_permit_without_calls": 0,
+    // grpc-js backs off up to 120 s after failed connects; our own loop paces the retries.
+    "grpc.initial_reconnect_backoff_ms": Math.min(backoff, 1000),
+    "grpc.max_reconnect_backoff_ms": Math.max(backoff, 1000),
+  });
+  const token = config.authToken;
+  const metadata = () => {
+    const md = new grpc.Metadata();
+    if (token !== undefined && token !== "") md.set("authorization", token);
+    return md;
+  };
+  const deadline = (ms: number) => ({ deadline: new Date(Date.now() + ms) });
+
+  return {
+    ping(timeoutMs, signal) {
+      return new Promise((resolve, reject) => {
+        const cancel = () => call.cancel();
+        const call = client.ping(
+          new kubemq.Empty(),
+          metadata(),
+          deadline(timeoutMs),
+          (err, res) => {
+            signal?.removeEventListener("abort", cancel);
+            if (err || !res) {
+              return reject(new Error(describeGrpcError(err ?? "Ping returned no result", token)));
+            }
+            resolve({ host: res.getHost(), version: res.getVersion() });
+          },
+        );
+        if (signal?.aborted) cancel();
+        else signal?.addEventListener("abort", cancel);
+      });
+    },
+
+    subscribe(channel, group, clientId, onData, onEnd) {
+      const sub = new kubemq.Subscribe();
+      sub.setSubscribetypedata(SUBSCRIBE_QUERIES);
+      sub.setClientid(clientId);
+      sub.setChannel(channel);
+      sub.setGroup(group);
+      const stream = client.subscribeToRequests(sub, metadata());
+      // Without an 'error' listener a failed stream throws; 'status' carries the outcome.
+      stream.on("error", () => {});
+      stream.on("status", (status) => {
+        onEnd({ code: status.code, message: describeGrpcError(status, token) });
+      });
+      stream.on("data", (req) => {
+        onData({
+          requestId: req.getRequestid(),
+          replyChannel: req.getReplychannel(),
+          clientId: req.getClientid(),
+          channel: req.getChannel(),
+          metadata: req.getMetadata(),
+          body: req.getBody_asU8(),
+          timeoutMs: req.getTimeout(),
+        });
+      });
+      return {
+        pause: () => stream.pause(),
+        resume: () => stream.resume(),
+        cancel: () => stream.cancel(),
+      };
+    },
+
+    sendResponse(reply, timeoutMs) {
+      const res = new kubemq.Response();
+      res.setRequestid(reply.requestId);
+      res.setReplychannel(reply.replyChannel);
+      res.setClientid(reply.clientId);
+      res.setMetadata("");
+      res.setBody(reply.body);
+      res.setExecuted(true);
+      res.setError("");
+      // Unix seconds, as kubemq-go sets it (ExecutedAt.Unix()).
+      res.setTimestamp(Math.floor(Date.now() / 1000));
+      return new Promise((resolve, reject) => {
+        client.sendResponse(res, metadata(), deadline(timeoutMs), (err) => {
+          if (err) reject(new Error(describeGrpcError(err, token)));
+          else resolve();
+        });
+      });
+    },
+
+    close: () => client.close(),
+  };
+}
