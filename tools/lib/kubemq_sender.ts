@@ -1,0 +1,217 @@
+/**
+ * A minimal KubeMQ query sender for the CLI tools, built on kubemq-js 1.2.3's generated gRPC
+ * client and message classes (not its high-level classes: they keep grpc-js's 4 MiB receive
+ * limit, ignore a private CA and skip auth metadata). Only SendRequest is implemented.
+ *
+ * @example
+ * ```ts
+ * using sender = createSender({ address: "localhost:50000" });
+ * const res = await sender.sendQuery({ channel: "query.aws.s3", clientId: "me", body, timeoutMs: 30_000 });
+ * ```
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import grpc from "@grpc/grpc-js";
+import pb from "kubemq-js/lib/protos/index.js";
+
+/** The KubeMQ server's maximum message size (100 MiB), in both directions. */
+export const KUBEMQ_MAX_MESSAGE_BYTES = 104857600;
+
+/** Client-side gRPC limit: the server's 100 MiB plus 1 MiB for the envelope fields. */
+export const MAX_MESSAGE_BYTES = KUBEMQ_MAX_MESSAGE_BYTES + 1024 * 1024;
+
+/** Request.RequestTypeData for a query. */
+const REQUEST_TYPE_QUERY = 2;
+
+// kubemq-js ships no usable typings for its generated code; the parts used are declared here.
+interface PbRequest {
+  setRequestid(v: string): void;
+  setRequesttypedata(v: number): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setMetadata(v: string): void;
+  setBody(v: Uint8Array): void;
+  setTimeout(v: number): void;
+}
+interface PbResponse {
+  getRequestid(): string;
+  getMetadata(): string;
+  getBody_asU8(): Uint8Array;
+  getExecuted(): boolean;
+  getError(): string;
+}
+type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
+interface PbClient {
+  sendRequest(
+    req: PbRequest,
+    md: grpc.Metadata,
+    options: grpc.CallOptions,
+    cb: Callback<PbResponse>,
+  ): grpc.ClientUnaryCall;
+  close(): void;
+}
+interface Pb {
+  kubemqClient: new (
+    address: string,
+    creds: grpc.ChannelCredentials,
+    options: grpc.ChannelOptions,
+  ) => PbClient;
+  Request: new () => PbRequest;
+}
+// A default import: under Deno the CommonJS module's named exports come out undefined.
+const kubemq = pb as unknown as Pb;
+
+/** How to reach the broker. */
+export interface SenderOptions {
+  /** "host:port" */
+  address: string;
+  /** Sent raw as `authorization` gRPC metadata (no "Bearer" prefix). */
+  authToken?: string | undefined;
+  /** PEM of a CA to trust; enables TLS. */
+  caCert?: Uint8Array | undefined;
+  /** TLS server name to verify (and send as SNI) instead of the address's host. */
+  serverName?: string | undefined;
+}
+
+/** Progress of one call, for a progress indicator. */
+export type SendPhase = "sending" | "waiting" | "receiving";
+
+/** One query to send. */
+export interface QueryOptions {
+  channel: string;
+  clientId: string;
+  body: Uint8Array;
+  /** The broker's wait for a response, in milliseconds (int32). */
+  timeoutMs: number;
+  /** Called as the call moves from sending to waiting to receiving. */
+  onPhase?: (phase: SendPhase) => void;
+}
+
+/** The sender's view of the KubeMQ Response. */
+export interface QueryResponse {
+  requestId: string;
+  executed: boolean;
+  /** KubeMQ-level error text set by the responder ("" normally). */
+  error: string;
+  metadata: string;
+  body: Uint8Array;
+}
+
+/** A failed SendRequest call: a gRPC status, e.g. INTERNAL `Error 301: timeout ...`. */
+export class KubemqCallError extends Error {
+  constructor(readonly code: number, readonly details: string) {
+    super(`${grpc.status[code] ?? code} (${code}): ${details}`);
+    this.name = "KubemqCallError";
+  }
+
+  /** True for the broker's "no answer within the timeout" error. */
+  get isTimeout(): boolean {
+    return this.details.startsWith("Error 301");
+  }
+}
+
+/** A query sender; dispose it to close the gRPC channel. */
+export interface Sender {
+  sendQuery(opts: QueryOptions): Promise<QueryResponse>;
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+function isIpAddress(address: string): boolean {
+  const host = address.startsWith("[")
+    ? address.slice(1, address.indexOf("]"))
+    : address.replace(/:\d+$/, "");
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":");
+}
+
+/**
+ * An interceptor that reports when the request message has been written (sending -> waiting)
+ * and when the response headers arrive (waiting -> receiving).
+ */
+function phaseInterceptor(onPhase: (phase: SendPhase) => void): grpc.Interceptor {
+  return (options, nextCall) => {
+    const requester = new grpc.RequesterBuilder()
+      .withStart((metadata, listener, next) => {
+        next(metadata, {
+          ...listener,
+          onReceiveMetadata: (md: grpc.Metadata, nextMd: (md: grpc.Metadata) => void) => {
+            onPhase("receiving");
+            nextMd(md);
+          },
+        });
+      })
+      .build();
+    const call = new grpc.InterceptingCall(nextCall(options), requester);
+    // InterceptingCall.sendMessage passes no write callback down; add one to learn when the
+    // message has left (grpc-js calls it once the HTTP/2 stream has taken the bytes).
+    const sendMessageWithContext = call.sendMessageWithContext.bind(call);
+    call.sendMessageWithContext = (context, message) => {
+      sendMessageWithContext({
+        ...context,
+        callback: () => {
+          onPhase("waiting");
+          context.callback?.();
+        },
+      }, message);
+    };
+    call.sendMessage = (message) => call.sendMessageWithContext({}, message);
+    return call;
+  };
+}
+
+/** Create a sender with raised message limits, optional TLS and auth metadata. */
+export function createSender(options: SenderOptions): Sender {
+  const channelOptions: grpc.ChannelOptions = {
+    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  };
+  let credentials = grpc.credentials.createInsecure();
+  if (options.caCert) {
+    if (!options.serverName && isIpAddress(options.address)) {
+      // Deno's TLS rejects an IP address as the SNI server name, which grpc-js derives from
+      // the address; the handshake would fail with a confusing UNAVAILABLE.
+      throw new Error(
+        `TLS to an IP address ("${options.address}") needs a server name to verify under Deno ` +
+          `(e.g. --tls-server-name localhost), or connect by host name`,
+      );
+    }
+    credentials = grpc.credentials.createSsl(Buffer.from(options.caCert));
+  }
+  if (options.serverName) channelOptions["grpc.ssl_target_name_override"] = options.serverName;
+  const client = new kubemq.kubemqClient(options.address, credentials, channelOptions);
+
+  const sendQuery = (opts: QueryOptions): Promise<QueryResponse> => {
+    const req = new kubemq.Request();
+    req.setRequestid(crypto.randomUUID());
+    req.setRequesttypedata(REQUEST_TYPE_QUERY);
+    req.setClientid(opts.clientId);
+    req.setChannel(opts.channel);
+    req.setMetadata("");
+    req.setBody(opts.body);
+    req.setTimeout(opts.timeoutMs);
+    const md = new grpc.Metadata();
+    if (options.authToken !== undefined) md.set("authorization", options.authToken);
+    // The broker answers by its own deadline (Error 301); ours is only a guard against a
+    // broker that never answers at all.
+    const callOptions: grpc.CallOptions = { deadline: Date.now() + opts.timeoutMs + 30_000 };
+    if (opts.onPhase) callOptions.interceptors = [phaseInterceptor(opts.onPhase)];
+    return new Promise((resolve, reject) => {
+      opts.onPhase?.("sending");
+      client.sendRequest(req, md, callOptions, (err, res) => {
+        if (err) return reject(new KubemqCallError(err.code, err.details));
+        if (!res) return reject(new Error("SendRequest returned no response"));
+        resolve({
+          requestId: res.getRequestid(),
+          executed: res.getExecuted(),
+          error: res.getError(),
+          metadata: res.getMetadata(),
+          body: res.getBody_asU8(),
+        });
+      });
+    });
+  };
+
+  const close = () => client.close();
+  return { sendQuery, close, [Symbol.dispose]: close };
+}
