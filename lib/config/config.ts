@@ -383,7 +383,9 @@ class Validator {
       return undefined;
     }
     for (const key of Object.keys(tree)) {
-      if (!TOP_LEVEL_KEYS.has(key)) this.warnings.push(`unknown top-level key "${key}" is ignored`);
+      if (!TOP_LEVEL_KEYS.has(key)) {
+        this.warnings.push(`${join("", key)}: unknown top-level key, ignored`);
+      }
     }
     const raw = this.#strings(
       Object.fromEntries(Object.entries(tree).filter(([k]) => k !== "bindings")),
@@ -422,7 +424,7 @@ class Validator {
       );
       return undefined;
     }
-    this.#unknownKeys(node, BINDING_KEYS, path, "binding");
+    this.#unknownKeys(node, BINDING_KEYS, path, "binding key");
     const name = this.#requiredString(node["name"], join(path, "name"));
     const middlewarePath = join(path, "properties");
     const rawMiddleware = this.#properties(node["properties"], middlewarePath);
@@ -474,7 +476,7 @@ class Validator {
       );
       return undefined;
     }
-    this.#unknownKeys(node, ENDPOINT_KEYS, path, role);
+    this.#unknownKeys(node, ENDPOINT_KEYS, path, `${role} key`);
     const kindName = this.#requiredString(node["kind"], join(path, "kind"));
     const name = node["name"] === undefined || node["name"] === null || node["name"] === ""
       ? kindName
@@ -579,7 +581,7 @@ class Validator {
 
   #unknownKeys(node: object, known: ReadonlySet<string>, path: string, what: string): void {
     for (const key of Object.keys(node)) {
-      if (!known.has(key)) this.warnings.push(`${join(path, key)}: unknown ${what} key, ignored`);
+      if (!known.has(key)) this.warnings.push(`${join(path, key)}: unknown ${what}, ignored`);
     }
   }
 }
