@@ -388,7 +388,7 @@ class Validator {
       }
     }
     const raw = this.#strings(
-      Object.fromEntries(Object.entries(tree).filter(([k]) => k !== "bindings")),
+      Object.fromEntries(Object.entries(tree).filter(([k]) => Object.hasOwn(appProperties, k))),
       "",
     );
     const settings = this.#parse(appProperties, raw, "");

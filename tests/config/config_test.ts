@@ -500,13 +500,14 @@ Deno.test("rate_per_seconds, the original's spelling, is an alias of rate_per_se
 Deno.test("unknown keys are warnings, not errors", () => {
   const { warnings } = parse(
     yaml({
-      top: "logLevel: debug",
+      top: "logLevel: debug\nlogging: {level: debug}",
       binding: "properties: {rate_per_secnd: '1'}\n    comment: x",
       target: "regoin: x",
     }),
   );
   assert.deepEqual(warnings, [
     "logLevel: unknown top-level key, ignored",
+    "logging: unknown top-level key, ignored",
     "bindings[0].comment: unknown binding key, ignored",
     "bindings[0].properties.rate_per_secnd: unknown binding property, ignored",
     'bindings[0].target.properties.regoin: unknown property of target kind "aws.s3", ignored',
