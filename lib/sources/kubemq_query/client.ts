@@ -7,6 +7,8 @@
  * and string bodies, and crash the process when a callback throws.
  */
 import { Buffer } from "node:buffer";
+import { isIP } from "node:net";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
 
@@ -180,18 +182,47 @@ export function describeGrpcError(err: unknown, authToken?: string): string {
   return authToken ? text.replaceAll(authToken, "***") : text;
 }
 
-function credentialsFor(tls: KubemqClientConfig["tls"]): grpc.ChannelCredentials {
-  if (!tls) return grpc.credentials.createInsecure();
+/**
+ * SNI name sent instead of an IP address. grpc-js sends the address's host as TLS servername,
+ * and Deno's node:tls refuses an IP there (Node only warns), so every handshake would fail.
+ */
+const IP_SNI_PLACEHOLDER = "kubemq-ip-address.invalid";
+
+/** The host of "host:port" or "[v6]:port". */
+function hostOf(address: string): string {
+  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
+  return address.slice(0, address.lastIndexOf(":"));
+}
+
+function credentialsFor(
+  address: string,
+  tls: KubemqClientConfig["tls"],
+): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
+  if (!tls) return { credentials: grpc.credentials.createInsecure(), options: {} };
   const buf = (v: Uint8Array | undefined) => v === undefined ? null : Buffer.from(v);
-  // Unlike kubemq-js, the CA is honoured and no client certificate is needed.
-  return grpc.credentials.createSsl(buf(tls.ca), buf(tls.key), buf(tls.cert));
+  const host = hostOf(address);
+  const ip = isIP(host) !== 0;
+  // Unlike kubemq-js, the CA is honoured and no client certificate is needed. For an IP
+  // address the certificate is still checked against that IP (its SAN), not the placeholder.
+  const verify = ip
+    ? {
+      checkServerIdentity: (_name: string, cert: PeerCertificate) =>
+        checkServerIdentity(host, cert),
+    }
+    : {};
+  return {
+    credentials: grpc.credentials.createSsl(buf(tls.ca), buf(tls.key), buf(tls.cert), verify),
+    options: ip ? { "grpc.ssl_target_name_override": IP_SNI_PLACEHOLDER } : {},
+  };
 }
 
 /** Creates the gRPC client with raised message limits, TLS and keepalive. Connects lazily. */
 export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQueryClient {
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const backoff = Math.max(100, config.reconnectBackoffMs);
-  const client = new kubemq.kubemqClient(config.address, credentialsFor(config.tls), {
+  const { credentials, options: tlsOptions } = credentialsFor(config.address, config.tls);
+  const client = new kubemq.kubemqClient(config.address, credentials, {
+    ...tlsOptions,
     "grpc.max_receive_message_length": limit,
     "grpc.max_send_message_length": limit,
     "grpc.keepalive_time_ms": KEEPALIVE_TIME_MS,

@@ -98,7 +98,9 @@ class KubemqQuerySource implements Source {
   }
 
   async start(handler: QueryHandler): Promise<void> {
-    if (this.#started) throw new Error("kubemq.query source already started");
+    if (this.#started || this.#stopping) {
+      throw new Error("kubemq.query source cannot start twice or after stop");
+    }
     this.#started = true;
     this.#handler = handler;
     const tls = this.#options.tls ? await this.#readTls() : undefined;
