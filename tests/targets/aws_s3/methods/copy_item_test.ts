@@ -1,0 +1,264 @@
+import assert from "node:assert/strict";
+import { parseCopySource } from "../../../../lib/targets/aws_s3/methods/copy_item.ts";
+import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../support/fake_s3.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const method = "copy_item";
+
+Deno.test("parseCopySource reads a bare bucket as the same key in that bucket", () => {
+  assert.deepEqual(parseCopySource("src", "dir/a.txt"), { bucket: "src", key: "dir/a.txt" });
+});
+
+Deno.test("parseCopySource splits bucket/key at the first slash", () => {
+  assert.deepEqual(parseCopySource("src/k", "x"), { bucket: "src", key: "k" });
+  assert.deepEqual(parseCopySource("src/dir/sub/k.txt", "x"), {
+    bucket: "src",
+    key: "dir/sub/k.txt",
+  });
+});
+
+Deno.test("parseCopySource tolerates a leading slash", () => {
+  assert.deepEqual(parseCopySource("/src/k", "x"), { bucket: "src", key: "k" });
+  assert.deepEqual(parseCopySource("/src", "x"), { bucket: "src", key: "x" });
+});
+
+Deno.test("parseCopySource keeps keys with spaces, unicode and +&=% verbatim", () => {
+  const keys = ["a b/c d.txt", "naïve ☃ 文件", "a+b&c=d%20e%2F", "%", "+", "trailing space "];
+  for (const key of keys) {
+    assert.deepEqual(parseCopySource(`src/${key}`, "x"), { bucket: "src", key }, key);
+    assert.deepEqual(parseCopySource("src", key), { bucket: "src", key }, key);
+  }
+});
+
+Deno.test("copy_item copies bucket/key into bucket_name/item_name", async () => {
+  const s3 = new FakeS3()
+    .seed("src", { "dir/a.txt": "hello" }, { contentType: "text/plain", metadata: { o: "1" } })
+    .seed("dst");
+  const res = await runS3(s3, {
+    method,
+    bucket_name: "dst",
+    item_name: "copy.txt",
+    copy_source: "src/dir/a.txt",
+  });
+  const etag = md5Etag("hello");
+  assert.deepEqual(res.metadata, { result: "ok", etag });
+  assert.deepEqual(res.json(), { ETag: etag, LastModified: FAKE_NOW, VersionId: null });
+  const copy = s3.object("dst", "copy.txt");
+  assert.deepEqual(copy?.body, enc("hello"));
+  assert.equal(copy?.contentType, "text/plain");
+  assert.deepEqual(copy?.metadata, { o: "1" });
+  assert.deepEqual(s3.keys("src"), ["dir/a.txt"]);
+  assert.deepEqual(s3.calls, [{
+    op: "copyObject",
+    args: {
+      bucket: "dst",
+      key: "copy.txt",
+      sourceBucket: "src",
+      sourceKey: "dir/a.txt",
+      metadataDirective: undefined,
+      contentType: undefined,
+      metadata: undefined,
+      storageClass: undefined,
+    },
+  }]);
+});
+
+Deno.test("copy_item with a bare bucket as copy_source copies the same item_name", async () => {
+  const s3 = new FakeS3().seed("src", { "a.txt": "from src" }).seed("dst", { "a.txt": "old" });
+  await runS3(s3, { method, bucket_name: "dst", item_name: "a.txt", copy_source: "src" });
+  assert.deepEqual(s3.object("dst", "a.txt")?.body, enc("from src"));
+  const [call] = s3.callsOf("copyObject");
+  assert.equal(call?.sourceBucket, "src");
+  assert.equal(call?.sourceKey, "a.txt");
+});
+
+Deno.test("copy_item copies a key with spaces and unicode", async () => {
+  const key = "my dir/naïve ☃ 文件 a+b&c=d%20.txt";
+  const s3 = new FakeS3().seed("src", { [key]: "unicode" }).seed("dst");
+  await runS3(s3, {
+    method,
+    bucket_name: "dst",
+    item_name: `copy of ${key}`,
+    copy_source: `src/${key}`,
+  });
+  assert.deepEqual(s3.object("dst", `copy of ${key}`)?.body, enc("unicode"));
+  assert.equal(s3.callsOf("copyObject")[0]?.sourceKey, key);
+});
+
+Deno.test("copy_item within one bucket copies to a new key", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" });
+  await runS3(s3, { method, bucket_name: "b", item_name: "b", copy_source: "b/a" });
+  assert.deepEqual(s3.keys("b"), ["a", "b"]);
+});
+
+Deno.test("copy_item onto itself without new metadata passes S3's InvalidRequest through", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" });
+  const err = await runS3Error(s3, { method, bucket_name: "b", item_name: "a", copy_source: "b" });
+  assert.equal(err.code, "InvalidRequest");
+  assert.equal(err.status, 400);
+});
+
+Deno.test("copy_item with content_type replaces the metadata (REPLACE is implied)", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" }, {
+    contentType: "text/plain",
+    metadata: { o: "1" },
+  });
+  await runS3(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "a",
+    copy_source: "b/a",
+    content_type: "application/json",
+  });
+  assert.equal(s3.callsOf("copyObject")[0]?.metadataDirective, "REPLACE");
+  assert.equal(s3.object("b", "a")?.contentType, "application/json");
+  assert.deepEqual(s3.object("b", "a")?.metadata, {});
+});
+
+Deno.test("copy_item with metadata replaces the user metadata (REPLACE is implied)", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" }, { metadata: { o: "1" } });
+  await runS3(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "c",
+    copy_source: "b/a",
+    metadata: `{"n":"2"}`,
+  });
+  assert.equal(s3.callsOf("copyObject")[0]?.metadataDirective, "REPLACE");
+  assert.deepEqual(s3.object("b", "c")?.metadata, { n: "2" });
+});
+
+Deno.test("copy_item with metadata_directive=COPY keeps the source's metadata", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" }, {
+    contentType: "text/plain",
+    metadata: { o: "1" },
+  });
+  await runS3(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "c",
+    copy_source: "b/a",
+    metadata_directive: "COPY",
+    content_type: "image/png",
+  });
+  assert.equal(s3.callsOf("copyObject")[0]?.metadataDirective, "COPY");
+  assert.equal(s3.object("b", "c")?.contentType, "text/plain");
+  assert.deepEqual(s3.object("b", "c")?.metadata, { o: "1" });
+});
+
+Deno.test("copy_item passes storage_class", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" });
+  await runS3(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "c",
+    copy_source: "b/a",
+    storage_class: "GLACIER",
+  });
+  assert.equal(s3.object("b", "c")?.storageClass, "GLACIER");
+  assert.equal(s3.callsOf("copyObject")[0]?.metadataDirective, undefined);
+});
+
+Deno.test("copy_item rejects an unknown metadata_directive", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" });
+  const err = await runS3Error(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "c",
+    copy_source: "b/a",
+    metadata_directive: "copy",
+  });
+  assert.equal(err.code, "InvalidMetadata");
+  assert.equal(
+    err.message,
+    `Invalid metadata "metadata_directive": expected one of "COPY", "REPLACE", got "copy"`,
+  );
+  assert.deepEqual(s3.calls, []);
+});
+
+Deno.test("copy_item with wait_for_completion=true waits for the copy to exist", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" });
+  await runS3(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "c",
+    copy_source: "b/a",
+    wait_for_completion: "true",
+  });
+  assert.deepEqual(s3.ops(), ["copyObject", "waitForObject"]);
+  assert.deepEqual(s3.callsOf("waitForObject"), [
+    { bucket: "b", key: "c", exists: true, seconds: 30 },
+  ]);
+});
+
+Deno.test("copy_item rejects a wait_for_completion that is not true or false", async () => {
+  const s3 = new FakeS3().seed("b", { a: "x" });
+  const err = await runS3Error(s3, {
+    method,
+    bucket_name: "b",
+    item_name: "c",
+    copy_source: "b/a",
+    wait_for_completion: "yes",
+  });
+  assert.equal(
+    err.message,
+    `Invalid metadata "wait_for_completion": expected "true" or "false", got "yes"`,
+  );
+  assert.deepEqual(s3.calls, []);
+});
+
+Deno.test("copy_item of a missing source item fails with NoSuchKey", async () => {
+  const s3 = new FakeS3().seed("src").seed("dst");
+  const err = await runS3Error(s3, {
+    method,
+    bucket_name: "dst",
+    item_name: "k",
+    copy_source: "src/missing",
+  });
+  assert.equal(err.code, "NoSuchKey");
+  assert.equal(err.status, 404);
+  assert.deepEqual(s3.keys("dst"), []);
+});
+
+Deno.test("copy_item from a missing source bucket fails with NoSuchBucket", async () => {
+  const s3 = new FakeS3().seed("dst");
+  const err = await runS3Error(s3, {
+    method,
+    bucket_name: "dst",
+    item_name: "k",
+    copy_source: "nope",
+  });
+  assert.equal(err.code, "NoSuchBucket");
+});
+
+Deno.test("copy_item into a missing bucket fails with NoSuchBucket", async () => {
+  const s3 = new FakeS3().seed("src", { k: "x" });
+  const err = await runS3Error(s3, {
+    method,
+    bucket_name: "nope",
+    item_name: "k",
+    copy_source: "src/k",
+  });
+  assert.equal(err.code, "NoSuchBucket");
+  assert.equal(err.status, 404);
+});
+
+Deno.test("copy_item requires bucket_name, item_name and copy_source", async () => {
+  const s3 = new FakeS3();
+  let err = await runS3Error(s3, { method, bucket_name: "b", item_name: "k" });
+  assert.equal(err.code, "MissingMetadata");
+  assert.equal(err.message, `Missing metadata "copy_source": required by method "copy_item"`);
+  err = await runS3Error(s3, { method });
+  assert.equal(
+    err.message,
+    [
+      `Missing metadata "bucket_name": required by method "copy_item"`,
+      `Missing metadata "item_name": required by method "copy_item"`,
+      `Missing metadata "copy_source": required by method "copy_item"`,
+    ].join("; "),
+  );
+  err = await runS3Error(s3, { method, bucket_name: "b", item_name: "k", copy_source: " " });
+  assert.equal(err.code, "InvalidMetadata");
+  assert.equal(err.message, `Invalid metadata "copy_source": expected a non-blank value, got " "`);
+  assert.deepEqual(s3.calls, []);
+});
