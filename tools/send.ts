@@ -18,6 +18,7 @@
 
 import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.ts";
 import {
+  canReadEnv,
   createSender,
   KUBEMQ_MAX_MESSAGE_BYTES,
   KubemqCallError,
@@ -49,14 +50,12 @@ class Progress {
   #tty: boolean;
   #enabled: boolean;
   #text = "";
-  #started = 0;
   #phaseStarted = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(enabled: boolean) {
     this.#tty = Deno.stderr.isTerminal();
     this.#enabled = enabled;
-    this.#started = performance.now();
   }
 
   /** On a TTY: replace the live line. Elsewhere nothing; see {@link once}. */
@@ -76,10 +75,10 @@ class Progress {
   }
 
   #render(ticking: boolean): void {
-    const now = performance.now();
-    const phase = ticking ? ` ${((now - this.#phaseStarted) / 1000).toFixed(0)}s` : "";
-    const total = ((now - this.#started) / 1000).toFixed(1);
-    Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${this.#text}${phase} (total ${total}s)`));
+    const elapsed = ticking
+      ? ` ${((performance.now() - this.#phaseStarted) / 1000).toFixed(1)} s`
+      : "";
+    Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${this.#text}${elapsed}`));
   }
 
   #stopTimer(): void {
@@ -106,7 +105,7 @@ async function readDataFile(path: string, progress: (size: number) => Progress):
   const data = new Uint8Array(size);
   let offset = 0;
   while (offset < size) {
-    const n = await file.read(data.subarray(offset));
+    const n = await file.read(data.subarray(offset, Math.min(size, offset + 4 * MiB)));
     if (n === null) break;
     offset += n;
     p.show(`reading ${path}: ${Math.floor((offset / size) * 100)}% of ${mib(size)}`);
@@ -211,9 +210,11 @@ function kubemqErrorMessage(err: KubemqCallError, options: SendOptions, timeoutS
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
+  // Read only with --allow-env (e.g. --allow-env=KUBEMQ_ADDRESS,KUBEMQ_AUTH_TOKEN), never a prompt.
+  const env = (name: string) => canReadEnv(name) ? Deno.env.get(name) : undefined;
   const parsed = parseSendArgs(args, {
-    KUBEMQ_ADDRESS: Deno.env.get("KUBEMQ_ADDRESS"),
-    KUBEMQ_AUTH_TOKEN: Deno.env.get("KUBEMQ_AUTH_TOKEN"),
+    KUBEMQ_ADDRESS: env("KUBEMQ_ADDRESS"),
+    KUBEMQ_AUTH_TOKEN: env("KUBEMQ_AUTH_TOKEN"),
   });
   if (parsed.kind === "help") {
     console.log(parsed.text);

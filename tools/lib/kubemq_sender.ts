@@ -12,8 +12,39 @@
  */
 
 import { Buffer } from "node:buffer";
-import grpc from "@grpc/grpc-js";
-import pb from "kubemq-js/lib/protos/index.js";
+import process from "node:process";
+import type * as grpcTypes from "@grpc/grpc-js";
+
+/**
+ * True when the environment variable may be read without a prompt or a permission error.
+ */
+export function canReadEnv(name: string): boolean {
+  return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
+}
+
+// grpc-js reads GRPC_* and proxy variables from process.env when it loads. The CLI runs without
+// --allow-env, where each such read would throw (or prompt on a TTY): before loading it, make
+// variables that may not be read look unset, as --ignore-env would.
+if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
+  const real = process.env;
+  const readable = (key: string | symbol): key is string =>
+    typeof key === "string" && canReadEnv(key);
+  const env = new Proxy<Record<string, string | undefined>>({}, {
+    get: (_t, key) => readable(key) ? real[key] : undefined,
+    has: (_t, key) => readable(key) && key in real,
+    ownKeys: () => [],
+    getOwnPropertyDescriptor: (_t, key) =>
+      readable(key) && real[key] !== undefined
+        ? { value: real[key], writable: true, enumerable: true, configurable: true }
+        : undefined,
+    set: () => true,
+  });
+  Object.defineProperty(process, "env", { value: env, configurable: true, writable: true });
+}
+// Loaded after the environment shim above, hence dynamic imports.
+const grpc = (await import("@grpc/grpc-js")).default;
+// A default import: under Deno the CommonJS module's named exports come out undefined.
+const pb: unknown = (await import("kubemq-js/lib/protos/index.js")).default;
 
 /** The KubeMQ server's maximum message size (100 MiB), in both directions. */
 export const KUBEMQ_MAX_MESSAGE_BYTES = 104857600;
@@ -41,26 +72,25 @@ interface PbResponse {
   getExecuted(): boolean;
   getError(): string;
 }
-type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
+type Callback<T> = (err: grpcTypes.ServiceError | null, value?: T) => void;
 interface PbClient {
   sendRequest(
     req: PbRequest,
-    md: grpc.Metadata,
-    options: grpc.CallOptions,
+    md: grpcTypes.Metadata,
+    options: grpcTypes.CallOptions,
     cb: Callback<PbResponse>,
-  ): grpc.ClientUnaryCall;
+  ): grpcTypes.ClientUnaryCall;
   close(): void;
 }
 interface Pb {
   kubemqClient: new (
     address: string,
-    creds: grpc.ChannelCredentials,
-    options: grpc.ChannelOptions,
+    creds: grpcTypes.ChannelCredentials,
+    options: grpcTypes.ChannelOptions,
   ) => PbClient;
   Request: new () => PbRequest;
 }
-// A default import: under Deno the CommonJS module's named exports come out undefined.
-const kubemq = pb as unknown as Pb;
+const kubemq = pb as Pb;
 
 /** How to reach the broker. */
 export interface SenderOptions {
@@ -129,13 +159,13 @@ function isIpAddress(address: string): boolean {
  * An interceptor that reports when the request message has been written (sending -> waiting)
  * and when the response headers arrive (waiting -> receiving).
  */
-function phaseInterceptor(onPhase: (phase: SendPhase) => void): grpc.Interceptor {
+function phaseInterceptor(onPhase: (phase: SendPhase) => void): grpcTypes.Interceptor {
   return (options, nextCall) => {
     const requester = new grpc.RequesterBuilder()
       .withStart((metadata, listener, next) => {
         next(metadata, {
           ...listener,
-          onReceiveMetadata: (md: grpc.Metadata, nextMd: (md: grpc.Metadata) => void) => {
+          onReceiveMetadata: (md: grpcTypes.Metadata, nextMd: (md: grpcTypes.Metadata) => void) => {
             onPhase("receiving");
             nextMd(md);
           },
@@ -162,7 +192,7 @@ function phaseInterceptor(onPhase: (phase: SendPhase) => void): grpc.Interceptor
 
 /** Create a sender with raised message limits, optional TLS and auth metadata. */
 export function createSender(options: SenderOptions): Sender {
-  const channelOptions: grpc.ChannelOptions = {
+  const channelOptions: grpcTypes.ChannelOptions = {
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
   };
@@ -194,7 +224,7 @@ export function createSender(options: SenderOptions): Sender {
     if (options.authToken !== undefined) md.set("authorization", options.authToken);
     // The broker answers by its own deadline (Error 301); ours is only a guard against a
     // broker that never answers at all.
-    const callOptions: grpc.CallOptions = { deadline: Date.now() + opts.timeoutMs + 30_000 };
+    const callOptions: grpcTypes.CallOptions = { deadline: Date.now() + opts.timeoutMs + 30_000 };
     if (opts.onPhase) callOptions.interceptors = [phaseInterceptor(opts.onPhase)];
     return new Promise((resolve, reject) => {
       opts.onPhase?.("sending");

@@ -157,10 +157,10 @@ Usage:
   deno run --allow-net --allow-read --allow-write tools/send.ts --method NAME [flags]
 
 Connection:
-  --address HOST:PORT     KubeMQ gRPC address (default env KUBEMQ_ADDRESS, else ${DEFAULT_ADDRESS})
+  --address HOST:PORT     KubeMQ gRPC address (default $KUBEMQ_ADDRESS, else ${DEFAULT_ADDRESS})
   --channel NAME          query channel (default ${DEFAULT_CHANNEL})
   --client-id ID          sender client id (default kubemq-send-<random>)
-  --auth-token TOKEN      sent as "authorization" metadata (default env KUBEMQ_AUTH_TOKEN)
+  --auth-token TOKEN      sent as "authorization" metadata (default $KUBEMQ_AUTH_TOKEN)
   --ca-cert FILE          use TLS, trusting this PEM CA
   --tls-server-name NAME  TLS name to verify (needed for TLS to an IP address)
   --timeout SECONDS       how long the broker waits for the connector's answer (default
@@ -179,6 +179,9 @@ Request:
                           base64 allow about 75 MiB)
   --json BODY             send BODY as the query body as is, e.g. to try malformed requests;
                           excludes the other request flags
+
+Environment (read only when permitted, e.g. --allow-env=KUBEMQ_ADDRESS,KUBEMQ_AUTH_TOKEN):
+  KUBEMQ_ADDRESS, KUBEMQ_AUTH_TOKEN  defaults for --address and --auth-token
 
 Output:
   --out, -o FILE          write the response data (bytes) to FILE instead of printing it
