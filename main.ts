@@ -1,14 +1,14 @@
 /**
  * kubemq-s3: a KubeMQ target connector for Amazon S3 and S3-compatible stores.
  *
- * Usage: `deno task start [--config config.yaml] [--log-format json|text]`
+ * Usage: `kubemq-s3 [--config config.yaml] [--log-format json|text]`. The connector runs in a
+ * worker whose permissions are derived from the config (see lib/sandbox/launcher.ts).
  */
 import { parseArgs } from "node:util";
-import { startApp } from "./lib/app.ts";
-import { ConfigError } from "./lib/config/config.ts";
+import { launch } from "./lib/sandbox/launcher.ts";
 
-const encoder = new TextEncoder();
-const say = (text: string) => Deno.stderr.writeSync(encoder.encode(text + "\n"));
+const USAGE = "Usage: kubemq-s3 [--config config.yaml] [--log-format json|text]";
+const say = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
 
 async function main(): Promise<number> {
   let args;
@@ -22,38 +22,19 @@ async function main(): Promise<number> {
       },
     }).values;
   } catch (err) {
-    say(
-      `${(err as Error).message}\nUsage: kubemq-s3 [--config config.yaml] [--log-format json|text]`,
-    );
+    say(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   if (args.help) {
-    say("Usage: kubemq-s3 [--config config.yaml] [--log-format json|text]");
+    say(USAGE);
     return 0;
   }
   const format = args["log-format"];
   if (format !== undefined && format !== "json" && format !== "text") {
-    say(`Invalid --log-format ${JSON.stringify(format)}: expected "json" or "text"`);
+    say(`Invalid --log-format ${JSON.stringify(format)}: expected "json" or "text"\n${USAGE}`);
     return 2;
   }
-  let app;
-  try {
-    app = await startApp({
-      configPath: args.config,
-      env: (name) => Deno.env.get(name),
-      logFormat: format,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      say(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    Deno.addSignalListener(signal, () => void app.shutdown(signal));
-  }
-  return await app.done;
+  return await launch({ configPath: args.config, logFormat: format });
 }
 
 Deno.exit(await main());

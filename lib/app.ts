@@ -1,9 +1,15 @@
 /**
- * The connector process: loads the config, starts logging, the bindings and the HTTP API,
- * reloads on config changes, and drains on shutdown.
+ * The connector itself: from validated config text it starts logging, the bindings and the
+ * HTTP API, applies config reloads, and drains on shutdown. It runs inside the sandboxed worker.
  */
 import { serveApi } from "./api/server.ts";
-import { ConfigError, loadConfig, type LoadedConfig, redactConfig } from "./config/config.ts";
+import {
+  type AppConfig,
+  ConfigError,
+  type Env,
+  parseConfigText,
+  redactConfig,
+} from "./config/config.ts";
 import { kindRegistry } from "./kind_registry.ts";
 import { logger, setupLogging } from "./log.ts";
 import { Metrics } from "./metrics.ts";
@@ -11,12 +17,12 @@ import { Runtime } from "./runtime.ts";
 
 /** How the app is started. */
 export interface AppOptions {
-  configPath: string;
-  env: (name: string) => string | undefined;
+  /** The config text (YAML or JSON) and where it came from, for messages. */
+  configText: string;
+  origin: string;
+  env: Env;
   /** Overrides the config's logFormat (dev uses text). */
   logFormat?: "json" | "text" | undefined;
-  /** Watch the config file and reload on change (default true when read from a file). */
-  watch?: boolean;
   /** Extra facts to log at startup (the permission allow-list). */
   startupFacts?: Record<string, unknown>;
 }
@@ -27,13 +33,18 @@ export interface App {
   done: Promise<number>;
   /** Drains and stops; `done` then resolves with 0. */
   shutdown(reason: string): Promise<void>;
+  /**
+   * Applies a changed config: changed bindings restart, unchanged ones keep serving. An invalid
+   * config is rejected (its errors are returned and logged) and the running one stays.
+   */
+  reload(configText: string, env: Env): Promise<string[]>;
   apiPort: number;
 }
 
 const readFile = (path: string) => Deno.readFile(path);
 
-function specs(loaded: LoadedConfig) {
-  return loaded.config.bindings.map((b) => ({
+function specs(config: AppConfig) {
+  return config.bindings.map((b) => ({
     name: b.name,
     middleware: b.middleware,
     source: { kind: b.source.kind, name: b.source.name, options: b.source.options },
@@ -41,8 +52,8 @@ function specs(loaded: LoadedConfig) {
   }));
 }
 
-function loggingBindings(loaded: LoadedConfig) {
-  return loaded.config.bindings.map((b) => ({ name: b.name, level: b.middleware.log_level }));
+function loggingBindings(config: AppConfig) {
+  return config.bindings.map((b) => ({ name: b.name, level: b.middleware.log_level }));
 }
 
 /**
@@ -50,16 +61,20 @@ function loggingBindings(loaded: LoadedConfig) {
  * anything starts when the config is invalid.
  */
 export async function startApp(options: AppOptions): Promise<App> {
-  const load = () =>
-    loadConfig({ path: options.configPath, env: options.env, kinds: kindRegistry });
-  let loaded = await load();
-  const format = options.logFormat ?? loaded.config.logFormat;
-  setupLogging(format, loggingBindings(loaded));
+  const parsed = parseConfigText(options.configText, {
+    env: options.env,
+    kinds: kindRegistry,
+    origin: options.origin,
+  });
+  let config = parsed.config;
+  let configText = options.configText;
+  const format = options.logFormat ?? config.logFormat;
+  setupLogging(format, loggingBindings(config));
   const log = logger("app");
-  for (const w of loaded.warnings) log.warn("Config warning: {warning}", { warning: w });
+  for (const w of parsed.warnings) log.warn("Config warning: {warning}", { warning: w });
   log.info("Starting with configuration from {origin}", {
-    origin: loaded.origin,
-    config: redactConfig(loaded.config, kindRegistry),
+    origin: options.origin,
+    config: redactConfig(config, kindRegistry),
     ...options.startupFacts,
   });
 
@@ -77,36 +92,35 @@ export async function startApp(options: AppOptions): Promise<App> {
     readFile,
     onAllDead: () => void shutdown("every binding gave up", 1),
   });
-  const api = await serveApi(loaded.config.apiHost, loaded.config.apiPort, {
+  const api = await serveApi(config.apiHost, config.apiPort, {
     bindings: () => runtime.bindings(),
     metrics,
-    enableRequestApi: loaded.config.enableRequestApi,
+    enableRequestApi: config.enableRequestApi,
     accepting: () => accepting,
   });
-  await runtime.start(specs(loaded));
+  await runtime.start(specs(config));
   accepting = true;
 
-  let watcher: Deno.FsWatcher | null = null;
-  if ((options.watch ?? true) && loaded.origin !== "CONFIG") {
-    watcher = watchConfig(options.configPath, async () => {
-      let next: LoadedConfig;
-      try {
-        next = await load();
-      } catch (err) {
-        const errors = err instanceof ConfigError ? err.errors : [(err as Error).message];
-        log.error("Config change rejected, the running config stays: {errors}", { errors });
-        return;
-      }
-      if (next.sourceText === loaded.sourceText) return;
-      const drainMs = loaded.config.drainTimeoutSeconds * 1000;
-      loaded = next;
-      setupLogging(format, loggingBindings(loaded));
-      const result = await runtime.reload(specs(loaded), drainMs);
-      log.info(
-        "Config reloaded: started {started}, stopped {stopped}, unchanged {unchanged}",
-        result,
-      );
-    });
+  async function reload(text: string, env: Env): Promise<string[]> {
+    if (text === configText) return [];
+    let next: AppConfig;
+    try {
+      next = parseConfigText(text, { env, kinds: kindRegistry, origin: options.origin }).config;
+    } catch (err) {
+      const errors = err instanceof ConfigError ? [...err.errors] : [(err as Error).message];
+      log.error("Config change rejected, the running config stays: {errors}", { errors });
+      return errors;
+    }
+    const drainMs = config.drainTimeoutSeconds * 1000;
+    config = next;
+    configText = text;
+    setupLogging(format, loggingBindings(config));
+    const result = await runtime.reload(specs(config), drainMs);
+    log.info(
+      "Config reloaded: started {started}, stopped {stopped}, unchanged {unchanged}",
+      result,
+    );
+    return [];
   }
 
   async function shutdown(reason: string, code = 0): Promise<void> {
@@ -115,39 +129,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     accepting = false;
     log.info("Shutting down ({reason}); draining in-flight requests for up to {seconds} s", {
       reason,
-      seconds: loaded.config.drainTimeoutSeconds,
+      seconds: config.drainTimeoutSeconds,
     });
-    watcher?.close();
-    await runtime.stop(loaded.config.drainTimeoutSeconds * 1000);
+    await runtime.stop(config.drainTimeoutSeconds * 1000);
     await api.shutdown();
     log.info("Stopped");
     exit(code);
   }
 
-  return { done, shutdown: (reason) => shutdown(reason), apiPort: api.port };
-}
-
-function watchConfig(path: string, onChange: () => Promise<void>): Deno.FsWatcher | null {
-  let watcher: Deno.FsWatcher;
-  try {
-    watcher = Deno.watchFs(path);
-  } catch (err) {
-    logger("app").warn("Cannot watch {path} for changes: {error}", { path, error: String(err) });
-    return null;
-  }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running = Promise.resolve();
-  (async () => {
-    try {
-      for await (const _event of watcher) {
-        // Editors write in several steps: act once the file has been quiet for a moment.
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          running = running.then(onChange).catch(() => {});
-        }, 300);
-      }
-    } catch { /* closed */ }
-    clearTimeout(timer);
-  })();
-  return watcher;
+  return { done, shutdown: (reason) => shutdown(reason), reload, apiPort: api.port };
 }

@@ -1,0 +1,232 @@
+/**
+ * The launcher: reads and validates the config, derives the permission allow-list from it, and
+ * runs the connector in a Worker whose Deno permissions are exactly that list. It also watches
+ * the config file and forwards SIGTERM/SIGINT as a drain request.
+ *
+ * Why a worker: a compiled binary's permissions are fixed when it is built, but the endpoints
+ * are only known once config.yaml is read. Worker permissions (`--unstable-worker-options`) can
+ * be narrowed at run time, and nothing inside the worker can widen them again.
+ */
+import { lookup } from "node:dns/promises";
+import { ConfigError, loadConfig, type LoadedConfig } from "../config/config.ts";
+import { kindRegistry } from "../kind_registry.ts";
+import { logger, setupLogging } from "../log.ts";
+import { type AllowList, deriveAllowList } from "./allow_list.ts";
+import type { FromWorker, ToWorker } from "./messages.ts";
+
+/** Launcher options, from the command line. */
+export interface LaunchOptions {
+  configPath: string;
+  logFormat: "json" | "text" | undefined;
+}
+
+const encoder = new TextEncoder();
+const say = (text: string) => Deno.stderr.writeSync(encoder.encode(text + "\n"));
+
+async function resolveHost(host: string): Promise<string[]> {
+  try {
+    return (await lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    // Unresolvable now: the name itself stays allowed; the connection will report the failure.
+    return [];
+  }
+}
+
+/** Computes the worker's allow-list for a loaded config. */
+export async function allowListFor(loaded: LoadedConfig): Promise<AllowList> {
+  const env = (n: string) => Deno.env.get(n);
+  return await deriveAllowList(loaded.config, {
+    configPath: loaded.origin === "CONFIG" ? null : loaded.origin,
+    resolve: resolveHost,
+    home: env("HOME"),
+    credentialFiles: [
+      env("AWS_WEB_IDENTITY_TOKEN_FILE"),
+      env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+    ]
+      .filter((f): f is string => !!f),
+  });
+}
+
+function envRecord(loaded: LoadedConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of loaded.envVarsUsed) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+class WorkerHandle {
+  readonly worker: Worker;
+  readonly exited: Promise<number>;
+  readonly started: Promise<{ apiPort: number } | { error: string }>;
+  #onReloaded: ((errors: string[]) => void) | null = null;
+
+  constructor(allow: AllowList, start: ToWorker) {
+    this.worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      type: "module",
+      deno: {
+        permissions: {
+          net: allow.net,
+          read: allow.read.length > 0 ? allow.read : false,
+          env: allow.env,
+          sys: allow.sys as Deno.SysPermissionDescriptor["kind"][],
+          write: false,
+          run: false,
+          ffi: false,
+          import: false,
+        },
+      },
+    } as WorkerOptions);
+    let started!: (v: { apiPort: number } | { error: string }) => void;
+    this.started = new Promise((r) => (started = r));
+    let exited!: (code: number) => void;
+    this.exited = new Promise((r) => (exited = r));
+    this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (m.type === "started") started({ apiPort: m.apiPort });
+      else if (m.type === "failed") {
+        started({ error: m.message });
+        exited(2);
+      } else if (m.type === "reloaded") this.#onReloaded?.(m.errors);
+      else if (m.type === "exit") exited(m.code);
+    };
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      logger("launcher").error("The connector worker crashed: {error}", { error: e.message });
+      started({ error: e.message });
+      exited(1);
+    };
+    this.worker.postMessage(start);
+  }
+
+  post(msg: ToWorker): void {
+    this.worker.postMessage(msg);
+  }
+
+  reload(configText: string, env: Record<string, string>): Promise<string[]> {
+    return new Promise((resolve) => {
+      this.#onReloaded = resolve;
+      this.post({ type: "reload", configText, env });
+    });
+  }
+}
+
+/** Runs the connector until it stops; returns the process exit code. */
+export async function launch(options: LaunchOptions): Promise<number> {
+  const load = () =>
+    loadConfig({ path: options.configPath, env: (n) => Deno.env.get(n), kinds: kindRegistry });
+  let loaded: LoadedConfig;
+  try {
+    loaded = await load();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      say(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  const format = options.logFormat ?? loaded.config.logFormat;
+  setupLogging(format, []);
+  const log = logger("launcher");
+  let allow = await allowListFor(loaded);
+  const startMsg = (l: LoadedConfig, a: AllowList): ToWorker => ({
+    type: "start",
+    configText: l.sourceText,
+    origin: l.origin,
+    env: envRecord(l),
+    logFormat: options.logFormat,
+    facts: { permissions: a, envVarsUsed: l.envVarsUsed },
+  });
+  let handle = new WorkerHandle(allow, startMsg(loaded, allow));
+  const first = await handle.started;
+  if ("error" in first) {
+    say(first.error);
+    handle.worker.terminate();
+    return 2;
+  }
+
+  let stopping = false;
+  let restarting: Promise<void> = Promise.resolve();
+  const watcher = loaded.origin === "CONFIG" ? null : watch(loaded.origin, async () => {
+    if (stopping) return;
+    let next: LoadedConfig;
+    try {
+      next = await load();
+    } catch (err) {
+      const errors = err instanceof ConfigError ? err.errors : [(err as Error).message];
+      log.error("Config change rejected, the running config stays: {errors}", { errors });
+      return;
+    }
+    if (next.sourceText === loaded.sourceText) return;
+    const nextAllow = await allowListFor(next);
+    if (JSON.stringify(nextAllow) === JSON.stringify(allow)) {
+      loaded = next;
+      await handle.reload(next.sourceText, envRecord(next));
+      return;
+    }
+    // New endpoints need new permissions, which a running worker cannot get: drain it and
+    // start a new one.
+    log.info("Config change needs other permissions; restarting the connector worker", {
+      permissions: nextAllow,
+    });
+    loaded = next;
+    allow = nextAllow;
+    const old = handle;
+    old.post({ type: "shutdown", reason: "config change" });
+    await old.exited;
+    old.worker.terminate();
+    handle = new WorkerHandle(allow, startMsg(loaded, allow));
+    const s = await handle.started;
+    if ("error" in s) log.error("The new config failed to start: {error}", { error: s.error });
+  });
+
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    watcher?.close();
+    void restarting.then(() => handle.post({ type: "shutdown", reason: signal }));
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => onSignal(signal));
+  }
+  // A worker that exits on its own (every binding gave up) ends the process with its code,
+  // unless it is being replaced by a config restart.
+  for (;;) {
+    const current = handle;
+    const code = await current.exited;
+    if (current !== handle) continue;
+    current.worker.terminate();
+    watcher?.close();
+    restarting = Promise.resolve();
+    return code;
+  }
+}
+
+function watch(path: string, onChange: () => Promise<void>): Deno.FsWatcher | null {
+  let watcher: Deno.FsWatcher;
+  try {
+    watcher = Deno.watchFs(path);
+  } catch (err) {
+    logger("launcher").warn("Cannot watch {path} for changes: {error}", {
+      path,
+      error: String(err),
+    });
+    return null;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let chain = Promise.resolve();
+  (async () => {
+    try {
+      for await (const _event of watcher) {
+        // Editors write in several steps (and Kubernetes swaps a symlink): act once quiet.
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          chain = chain.then(onChange).catch(() => {});
+        }, 300);
+      }
+    } catch { /* closed */ }
+    clearTimeout(timer);
+  })();
+  return watcher;
+}

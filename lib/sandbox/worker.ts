@@ -1,0 +1,57 @@
+/**
+ * The sandboxed worker: runs the connector with the narrowed permissions the launcher gave it.
+ * Nothing here can widen them.
+ */
+/// <reference lib="deno.worker" />
+import { type App, startApp } from "../app.ts";
+import { logger } from "../log.ts";
+import { envFrom, type FromWorker, type ToWorker } from "./messages.ts";
+
+const post = (message: FromWorker) => self.postMessage(message);
+let app: App | null = null;
+
+// A stray rejection or exception in a library callback must not take the connector down.
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  logger("worker").error("Unhandled rejection (kept serving): {error}", {
+    error: String(event.reason?.stack ?? event.reason),
+  });
+});
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  logger("worker").error("Uncaught exception (kept serving): {error}", {
+    error: String(event.error?.stack ?? event.message),
+  });
+});
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case "start":
+      try {
+        app = await startApp({
+          configText: msg.configText,
+          origin: msg.origin,
+          env: envFrom(msg.env),
+          logFormat: msg.logFormat,
+          startupFacts: msg.facts,
+        });
+      } catch (err) {
+        post({ type: "failed", message: (err as Error).message });
+        return;
+      }
+      post({ type: "started", apiPort: app.apiPort });
+      post({ type: "exit", code: await app.done });
+      break;
+    case "reload":
+      post({
+        type: "reloaded",
+        errors: app ? await app.reload(msg.configText, envFrom(msg.env)) : [],
+      });
+      break;
+    case "shutdown":
+      if (app) await app.shutdown(msg.reason);
+      else post({ type: "exit", code: 0 });
+      break;
+  }
+};
