@@ -231,6 +231,9 @@ export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQuery
     // grpc-js backs off up to 120 s after failed connects; our own loop paces the retries.
     "grpc.initial_reconnect_backoff_ms": Math.min(backoff, 1000),
     "grpc.max_reconnect_backoff_ms": Math.max(backoff, 1000),
+    // No DNS TXT (service config) lookups: KubeMQ publishes none, and the sandbox allows
+    // only the configured endpoints, not the resolver.
+    "grpc.service_config_disable_resolution": 1,
   });
   const token = config.authToken;
   const metadata = () => {
