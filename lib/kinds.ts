@@ -23,7 +23,7 @@ export interface SourceKind<S extends Schema = Schema> {
   readonly properties: S;
   /** Cross-field checks beyond the schema (returns error texts naming the keys). */
   validate?(options: Parsed<S>): string[];
-  create(options: Parsed<S>, ctx: KindContext): Source;
+  create(options: Parsed<S>, ctx: KindContext): Promise<Source>;
 }
 
 /** A running target. */
@@ -44,7 +44,7 @@ export interface TargetKind<S extends Schema = Schema> {
   readonly description: string;
   readonly properties: S;
   validate?(options: Parsed<S>): string[];
-  create(options: Parsed<S>, ctx: KindContext): Target;
+  create(options: Parsed<S>, ctx: KindContext): Promise<Target>;
 }
 
 /** Declares a source kind, keeping the factory's option types tied to its schema. */

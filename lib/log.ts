@@ -23,7 +23,13 @@ export type LogFormat = "json" | "text";
 export type BindingLogLevel = "debug" | "info" | "error" | "";
 
 function levelOf(level: BindingLogLevel): LogLevel {
-  return level === "" ? "warning" : level === "debug" ? "debug" : level === "info" ? "info" : "error";
+  return level === ""
+    ? "warning"
+    : level === "debug"
+    ? "debug"
+    : level === "info"
+    ? "info"
+    : "error";
 }
 
 const encoder = new TextEncoder();

@@ -111,8 +111,8 @@ export class Binding {
 
   /** Creates the target (retried with backoff on failure) and starts the subscription. */
   async start(): Promise<void> {
-    this.#initTarget(1000);
-    const source = this.#sourceKind.create(this.spec.source.options as never, this.#ctx());
+    await this.#initTarget(1000);
+    const source = await this.#sourceKind.create(this.spec.source.options as never, this.#ctx());
     this.#source = source;
     source.onDead((reason) => {
       this.#log.error("Binding {binding} stopped serving: {reason}", {
@@ -135,10 +135,10 @@ export class Binding {
     );
   }
 
-  #initTarget(backoffMs: number): void {
+  async #initTarget(backoffMs: number): Promise<void> {
     if (this.#stopping) return;
     try {
-      this.#target = this.#targetKind.create(this.spec.target.options as never, this.#ctx());
+      this.#target = await this.#targetKind.create(this.spec.target.options as never, this.#ctx());
       this.#targetError = null;
     } catch (err) {
       this.#targetError = toConnectorError(err).message;
@@ -151,7 +151,7 @@ export class Binding {
         },
       );
       this.#initTimer = setTimeout(
-        () => this.#initTarget(Math.min(backoffMs * 2, TARGET_INIT_MAX_BACKOFF_MS)),
+        () => void this.#initTarget(Math.min(backoffMs * 2, TARGET_INIT_MAX_BACKOFF_MS)),
         backoffMs,
       );
     }

@@ -1,7 +1,6 @@
 /** The `kubemq.query` source kind: properties, cross-checks and factory. */
 import { defineSourceKind } from "../../kinds.ts";
 import { kubemqQueryProperties, validateKubemqQueryOptions } from "./options.ts";
-import { createKubemqQuerySource } from "./source.ts";
 
 /** Kind `kubemq.query`: answers KubeMQ queries on a channel. */
 export const kubemqQuerySource = defineSourceKind({
@@ -10,5 +9,8 @@ export const kubemqQuerySource = defineSourceKind({
     "Subscribes to KubeMQ queries on a channel and answers each with the target's response.",
   properties: kubemqQueryProperties,
   validate: validateKubemqQueryOptions,
-  create: (options, ctx) => createKubemqQuerySource(options, ctx),
+  // Imported on first use: the launcher validates configs with this kind but must never load
+  // grpc-js or kubemq-js, which only the sandboxed worker runs.
+  create: async (options, ctx) =>
+    (await import("./source.ts")).createKubemqQuerySource(options, ctx),
 });

@@ -1,8 +1,6 @@
 /** The `aws.s3` target kind: properties, cross-checks and factory. */
 import { defineTargetKind } from "../../kinds.ts";
-import { createS3Adapter } from "./adapter.ts";
 import { s3TargetProperties } from "./options.ts";
-import { createS3Target } from "./target.ts";
 
 /** Kind `aws.s3`: Amazon S3 and S3-compatible stores (MinIO, Ceph, R2). */
 export const awsS3Target = defineTargetKind({
@@ -18,7 +16,11 @@ export const awsS3Target = defineTargetKind({
     }
     return errors;
   },
-  create(options, ctx) {
+  // The SDK is imported on first use: the launcher validates configs with this kind but must
+  // never load the AWS SDK, which only the sandboxed worker runs.
+  async create(options, ctx) {
+    const { createS3Adapter } = await import("./adapter.ts");
+    const { createS3Target } = await import("./target.ts");
     if (options.insecure_skip_verify) {
       ctx.log.warn(
         "insecure_skip_verify is on: TLS certificates of {endpoint} are not checked. Use it only for self-signed test setups.",

@@ -93,6 +93,11 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
     clientId: "test-sender",
     rawPayload: false,
   }]);
+  // The slot is freed once SendResponse returns, which may be just after the sender has its
+  // answer: give it a moment.
+  for (let i = 0; i < 50 && source.state().inFlight > 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
   const state = source.state();
   assert.deepEqual(state, {
     connected: true,
