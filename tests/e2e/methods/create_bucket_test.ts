@@ -1,0 +1,62 @@
+/** create_bucket end to end: kubemq-js client → test broker → connector → radosgw. */
+import assert from "node:assert/strict";
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { dataJson, startStack } from "../../support/stack.ts";
+import { deleteTestBucketFully, testS3Client, uniqueBucketName } from "../../support/s3.ts";
+
+Deno.test("e2e create_bucket", async (t) => {
+  await using stack = await startStack();
+  const s3 = testS3Client();
+  const waited = uniqueBucketName("e2e-create-wait");
+  const plain = uniqueBucketName("e2e-create");
+  try {
+    await t.step("with wait_for_completion answers once HeadBucket finds the bucket", async () => {
+      const res = await stack.ask({
+        method: "create_bucket",
+        bucket_name: waited,
+        wait_for_completion: "true",
+      });
+      assert.equal(res.isError, false, res.error);
+      assert.deepEqual(res.metadata, { result: "ok" });
+      assert.deepEqual(dataJson(res), { Location: `/${waited}` });
+      const head = await s3.send(new HeadBucketCommand({ Bucket: waited }));
+      assert.equal(head.$metadata.httpStatusCode, 200);
+    });
+
+    await t.step(
+      "without wait creates a bucket that list_buckets and upload_item see",
+      async () => {
+        const res = await stack.ask({ method: "create_bucket", bucket_name: plain });
+        assert.equal(res.isError, false, res.error);
+        assert.deepEqual(dataJson(res), { Location: `/${plain}` });
+        const list = await stack.ask({ method: "list_buckets" });
+        const names = dataJson<{ Buckets: { Name: string }[] }>(list).Buckets.map((b) => b.Name);
+        assert.ok(names.includes(plain));
+        const up = await stack.ask(
+          { method: "upload_item", bucket_name: plain, item_name: "x" },
+          "x",
+        );
+        assert.equal(up.isError, false, up.error);
+      },
+    );
+
+    await t.step("wait_for_completion false is accepted", async () => {
+      const name = uniqueBucketName("e2e-create-nowait");
+      try {
+        const res = await stack.ask({
+          method: "create_bucket",
+          bucket_name: name,
+          wait_for_completion: "false",
+        });
+        assert.equal(res.isError, false, res.error);
+        await s3.send(new HeadBucketCommand({ Bucket: name }));
+      } finally {
+        await deleteTestBucketFully(name, s3);
+      }
+    });
+  } finally {
+    await deleteTestBucketFully(waited, s3);
+    await deleteTestBucketFully(plain, s3);
+    s3.destroy();
+  }
+});
