@@ -11,8 +11,9 @@ import { lookup } from "node:dns/promises";
 import { ConfigError, loadConfig, type LoadedConfig } from "../config/config.ts";
 import { kindRegistry } from "../kind_registry.ts";
 import { logger, setupLogging } from "../log.ts";
-import { type AllowList, deriveAllowList } from "./allow_list.ts";
+import { type AllowList, deriveAllowList, splitHostPort } from "./allow_list.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
+import { SELF_TEST_ENV } from "./self_test.ts";
 
 /** Launcher options, from the command line. */
 export interface LaunchOptions {
@@ -130,6 +131,7 @@ export async function launch(options: LaunchOptions): Promise<number> {
   setupLogging(format, []);
   const log = logger("launcher");
   let allow = await allowListFor(loaded);
+  const selfTest = selfTestAddress(log);
   const startMsg = (l: LoadedConfig, a: AllowList): ToWorker => ({
     type: "start",
     configText: l.sourceText,
@@ -137,6 +139,7 @@ export async function launch(options: LaunchOptions): Promise<number> {
     env: envRecord(l),
     logFormat: options.logFormat,
     facts: { permissions: a, envVarsUsed: l.envVarsUsed },
+    selfTest,
   });
   let handle = new WorkerHandle(allow, startMsg(loaded, allow));
   const first = await handle.started;
@@ -200,6 +203,19 @@ export async function launch(options: LaunchOptions): Promise<number> {
     watcher?.close();
     restarting = Promise.resolve();
     return code;
+  }
+}
+
+/** The self-test address from the environment, when set and well-formed. */
+function selfTestAddress(log: ReturnType<typeof logger>): string | null {
+  const value = Deno.env.get(SELF_TEST_ENV)?.trim();
+  if (!value) return null;
+  try {
+    splitHostPort(value);
+    return value;
+  } catch {
+    log.warn("Ignoring {name}={value}: expected host:port", { name: SELF_TEST_ENV, value });
+    return null;
   }
 }
 

@@ -10,6 +10,8 @@ export type ToWorker =
     env: Record<string, string>;
     logFormat: "json" | "text" | undefined;
     facts: Record<string, unknown>;
+    /** `host:port` for the sandbox self-test (see self_test.ts), or null. */
+    selfTest: string | null;
   }
   | { type: "reload"; configText: string; env: Record<string, string> }
   | { type: "shutdown"; reason: string };

@@ -6,6 +6,7 @@
 import { type App, startApp } from "../app.ts";
 import { logger } from "../log.ts";
 import { envFrom, type FromWorker, type ToWorker } from "./messages.ts";
+import { runSandboxSelfTest } from "./self_test.ts";
 
 const post = (message: FromWorker) => self.postMessage(message);
 let app: App | null = null;
@@ -24,6 +25,20 @@ self.addEventListener("error", (event) => {
   });
 });
 
+/** Logs each self-test probe; a probe that was not denied is an error worth alerting on. */
+async function selfTest(connectTo: string): Promise<void> {
+  const log = logger("sandbox");
+  for (const outcome of await runSandboxSelfTest(connectTo)) {
+    if (outcome.denied) {
+      log.info("Sandbox self-test: {probe} {target} denied: {error}: {detail}", { ...outcome });
+    } else {
+      log.error("Sandbox self-test: {probe} {target} was NOT denied: {error}: {detail}", {
+        ...outcome,
+      });
+    }
+  }
+}
+
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
   switch (msg.type) {
@@ -41,6 +56,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
         return;
       }
       post({ type: "started", apiPort: app.apiPort });
+      if (msg.selfTest) void selfTest(msg.selfTest);
       post({ type: "exit", code: await app.done });
       break;
     case "reload":
