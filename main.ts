@@ -3,11 +3,15 @@
  *
  * Usage: `kubemq-s3 [--config config.yaml] [--log-format json|text]`. The connector runs in a
  * worker whose permissions are derived from the config (see lib/sandbox/launcher.ts).
+ *
+ * `kubemq-s3 --health URL` fetches URL and exits 0 on a 2xx answer, 1 otherwise: the container
+ * HEALTHCHECK of an image that has no shell or curl, with the binary's own permissions.
  */
 import { parseArgs } from "node:util";
 import { launch } from "./lib/sandbox/launcher.ts";
 
-const USAGE = "Usage: kubemq-s3 [--config config.yaml] [--log-format json|text]";
+const USAGE = "Usage: kubemq-s3 [--config config.yaml] [--log-format json|text]\n" +
+  "       kubemq-s3 --health http://127.0.0.1:8080/health";
 const say = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
 
 async function main(): Promise<number> {
@@ -18,6 +22,7 @@ async function main(): Promise<number> {
       options: {
         config: { type: "string", default: "config.yaml" },
         "log-format": { type: "string" },
+        health: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -29,12 +34,26 @@ async function main(): Promise<number> {
     say(USAGE);
     return 0;
   }
+  if (args.health !== undefined) return await health(args.health);
   const format = args["log-format"];
   if (format !== undefined && format !== "json" && format !== "text") {
     say(`Invalid --log-format ${JSON.stringify(format)}: expected "json" or "text"\n${USAGE}`);
     return 2;
   }
   return await launch({ configPath: args.config, logFormat: format });
+}
+
+/** One GET with a deadline; the exit code says whether it answered 2xx. */
+async function health(url: string): Promise<number> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    const body = await res.text();
+    say(`${res.status} ${body.slice(0, 200)}`);
+    return res.ok ? 0 : 1;
+  } catch (err) {
+    say(`Health check of ${url} failed: ${(err as Error).message}`);
+    return 1;
+  }
 }
 
 Deno.exit(await main());
