@@ -8,9 +8,17 @@ import { createBucket } from "./methods/create_bucket.ts";
 import { deleteAllItemsFromBucket } from "./methods/delete_all_items_from_bucket.ts";
 import { deleteBucket } from "./methods/delete_bucket.ts";
 import { deleteItemFromBucket } from "./methods/delete_item_from_bucket.ts";
+import { deleteItems } from "./methods/delete_items.ts";
+import { getBucketLocation } from "./methods/get_bucket_location.ts";
 import { getItem } from "./methods/get_item.ts";
+import { getItemTagging } from "./methods/get_item_tagging.ts";
+import { headBucket } from "./methods/head_bucket.ts";
+import { headItem } from "./methods/head_item.ts";
 import { listBucketItems } from "./methods/list_bucket_items.ts";
 import { listBuckets } from "./methods/list_buckets.ts";
+import { presignGetItem } from "./methods/presign_get_item.ts";
+import { presignPutItem } from "./methods/presign_put_item.ts";
+import { putItemTagging } from "./methods/put_item_tagging.ts";
 import { uploadItem } from "./methods/upload_item.ts";
 
 /** Every method, in documentation order. */
@@ -24,6 +32,15 @@ export const methods: readonly Method[] = [
   deleteAllItemsFromBucket,
   copyItem,
   deleteBucket,
+  // Beyond the original's nine: what users of Dapr's and Camel's S3 connectors rely on.
+  headItem,
+  headBucket,
+  getBucketLocation,
+  presignGetItem,
+  presignPutItem,
+  deleteItems,
+  putItemTagging,
+  getItemTagging,
 ];
 
 /** Builds the name index; a duplicate name is a programming error caught at load. */
