@@ -14,7 +14,9 @@ import { FakeS3, runS3, runS3Error, testOptions } from "../../support/fake_s3.ts
 
 const VALID =
   "valid methods: copy_item, create_bucket, delete_all_items_from_bucket, delete_bucket, " +
-  "delete_item_from_bucket, get_item, list_bucket_items, list_buckets, upload_item";
+  "delete_item_from_bucket, delete_items, get_bucket_location, get_item, get_item_tagging, " +
+  "head_bucket, head_item, list_bucket_items, list_buckets, presign_get_item, presign_put_item, " +
+  "put_item_tagging, upload_item";
 
 Deno.test("target rejects an unknown method and lists the valid ones, sorted", async () => {
   const s3 = new FakeS3();
@@ -148,6 +150,14 @@ Deno.test("registry has unique method names and methodNames is them sorted", () 
     "delete_all_items_from_bucket",
     "copy_item",
     "delete_bucket",
+    "head_item",
+    "head_bucket",
+    "get_bucket_location",
+    "presign_get_item",
+    "presign_put_item",
+    "delete_items",
+    "put_item_tagging",
+    "get_item_tagging",
   ]);
 });
 
