@@ -182,7 +182,7 @@ export function createS3Adapter(
           Key: o.Key ?? "",
           Size: o.Size ?? 0,
           LastModified: o.LastModified ? o.LastModified.toISOString() : null,
-          ETag: o.ETag ?? "",
+          ETag: quotedETag(o.ETag),
           StorageClass: o.StorageClass ?? "STANDARD",
         })),
         CommonPrefixes: (out.CommonPrefixes ?? []).map((p) => ({ Prefix: p.Prefix ?? "" })),
@@ -297,7 +297,7 @@ export function createS3Adapter(
           context,
         );
         return {
-          ETag: out.ETag ?? "",
+          ETag: quotedETag(out.ETag),
           VersionId: out.VersionId ?? null,
           Location: objectLocation(input.bucket, input.key),
           Parts: 1,
@@ -334,7 +334,7 @@ export function createS3Adapter(
           { ...context, head: true },
         );
         return {
-          ETag: head.ETag ?? out.ETag ?? "",
+          ETag: quotedETag(head.ETag || out.ETag),
           VersionId: out.VersionId ?? head.VersionId ?? null,
           Location: objectLocation(input.bucket, input.key),
           Parts: Math.ceil(input.body.length / partSize),
@@ -486,7 +486,7 @@ export function createS3Adapter(
         { bucket: input.bucket, key: input.key, sourceBucket: input.sourceBucket },
       );
       return {
-        ETag: out.CopyObjectResult?.ETag ?? "",
+        ETag: quotedETag(out.CopyObjectResult?.ETag),
         LastModified: out.CopyObjectResult?.LastModified?.toISOString() ?? null,
         VersionId: out.VersionId ?? null,
       };
@@ -544,6 +544,16 @@ function headerParams(o: import("./port.ts").ObjectOptions) {
   };
 }
 
+/**
+ * An ETag in the quoted form HeadObject reports (`"<md5>"`). Some stores (radosgw) send the
+ * CopyObjectResult ETag without quotes; callers compare ETags as strings, so one form only.
+ */
+export function quotedETag(etag: string | undefined): string {
+  if (!etag) return "";
+  if (etag.startsWith('"') || etag.startsWith("W/")) return etag;
+  return `"${etag}"`;
+}
+
 function objectLocation(bucket: string, key: string): string {
   return `/${bucket}/${key}`;
 }
@@ -557,7 +567,7 @@ function toHead(out: HeadObjectCommandOutput | GetObjectCommandOutput): ObjectHe
   return {
     ContentType: out.ContentType ?? "application/octet-stream",
     ContentLength: out.ContentLength ?? 0,
-    ETag: out.ETag ?? "",
+    ETag: quotedETag(out.ETag),
     LastModified: out.LastModified ? out.LastModified.toISOString() : null,
     VersionId: out.VersionId ?? null,
     StorageClass: out.StorageClass ?? null,
