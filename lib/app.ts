@@ -72,11 +72,19 @@ export async function startApp(options: AppOptions): Promise<App> {
   setupLogging(format, loggingBindings(config));
   const log = logger("app");
   for (const w of parsed.warnings) log.warn("Config warning: {warning}", { warning: w });
-  log.info("Starting with configuration from {origin}", {
-    origin: options.origin,
-    config: redactConfig(config, kindRegistry),
-    ...options.startupFacts,
-  });
+  // The message itself names the bindings and network allow-list, so even a reader of the
+  // rendered text alone sees what runs and what it may reach; the properties hold it all.
+  const net = (options.startupFacts?.permissions as { net?: unknown } | undefined)?.net;
+  log.info(
+    "Starting with configuration from {origin}: bindings {bindingNames}; network allowed to {net}",
+    {
+      origin: options.origin,
+      bindingNames: config.bindings.map((b) => b.name).join(", "),
+      net: Array.isArray(net) ? net.join(", ") : "(not sandboxed)",
+      config: redactConfig(config, kindRegistry),
+      ...options.startupFacts,
+    },
+  );
 
   let exit!: (code: number) => void;
   const done = new Promise<number>((resolve) => (exit = resolve));
@@ -95,7 +103,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const api = await serveApi(config.apiHost, config.apiPort, {
     bindings: () => runtime.bindings(),
     metrics,
-    enableRequestApi: config.enableRequestApi,
+    enableRequestApi: () => config.enableRequestApi,
     accepting: () => accepting,
   });
   await runtime.start(specs(config));

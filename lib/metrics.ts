@@ -87,6 +87,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Creates a binding's series at 0, so a scrape right after start lists every binding and
+   * `rate()` sees the first request as an increase rather than as a new series.
+   */
+  addBinding(labels: BindingLabels): void {
+    for (const c of [this.requests, this.requestsVolume, this.responses, this.responsesVolume]) {
+      c.inc(labels, 0);
+    }
+    this.errors.inc(labels, 0);
+    const binding = { binding: labels.binding };
+    this.inFlight.inc(binding, 0);
+    this.reconnects.inc(binding, 0);
+    this.uploaded.inc(binding, 0);
+    this.downloaded.inc(binding, 0);
+  }
+
   /** The exposition text. */
   async text(): Promise<string> {
     return await this.registry.metrics();

@@ -5,13 +5,14 @@
 import type { Binding } from "../binding/binding.ts";
 import { logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import { encodeResponse, parseRequest } from "../wire.ts";
+import { parseRequest } from "../wire.ts";
 
 /** What the API serves from. */
 export interface ApiDeps {
   bindings(): readonly Binding[];
   metrics: Metrics;
-  enableRequestApi: boolean;
+  /** Whether POST /bindings/request runs requests (read per request: it follows reloads). */
+  enableRequestApi(): boolean;
   /** False while starting or draining: /ready answers 503. */
   accepting(): boolean;
 }
@@ -60,7 +61,7 @@ export async function handleApi(req: Request, deps: ApiDeps): Promise<Response> 
 }
 
 async function runRequest(req: Request, deps: ApiDeps): Promise<Response> {
-  if (!deps.enableRequestApi) {
+  if (!deps.enableRequestApi()) {
     return json(403, {
       error:
         "POST /bindings/request is disabled: it bypasses KubeMQ's access control. Set enableRequestApi: true in config.yaml to enable it.",
@@ -80,14 +81,16 @@ async function runRequest(req: Request, deps: ApiDeps): Promise<Response> {
       }`,
     });
   }
-  let request;
+  const payload = new TextEncoder().encode(JSON.stringify(body.payload ?? null));
   try {
-    request = parseRequest(new TextEncoder().encode(JSON.stringify(body.payload ?? null)));
+    // A malformed payload is the caller's mistake: say so with 400 rather than an is_error body.
+    parseRequest(payload);
   } catch (err) {
     return json(400, { error: (err as Error).message });
   }
-  const response = await binding.execute(request, `api-${crypto.randomUUID()}`);
-  return new Response(encodeResponse(response) as Uint8Array<ArrayBuffer>, {
+  // The same path as a query from KubeMQ: middleware, counters, metrics and request logs.
+  const out = await binding.handleApiRequest(payload, `api-${crypto.randomUUID()}`);
+  return new Response(out as Uint8Array<ArrayBuffer>, {
     headers: { "content-type": "application/json" },
   });
 }

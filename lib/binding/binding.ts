@@ -6,7 +6,7 @@
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
 import type { KindContext, SourceKind, Target, TargetKind } from "../kinds.ts";
-import { bindingLogger, requestLogger } from "../log.ts";
+import { bindingLogger, requestLogger, withLogContext } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
 import type { QueryInfo, Source, SourceState } from "../sources/source.ts";
 import {
@@ -101,6 +101,7 @@ export class Binding {
       target_name: spec.target.name,
       target_kind: spec.target.kind,
     };
+    deps.metrics.addBinding(this.#labels);
     this.#rawPayload = (spec.source.options as { do_not_parse_payload?: boolean })
       .do_not_parse_payload === true;
   }
@@ -158,7 +159,19 @@ export class Binding {
   }
 
   /** Handles one query body from the source; never throws. */
-  async handleQuery(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
+  handleQuery(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
+    return this.#handle(body, info.requestId, this.#rawPayload);
+  }
+
+  /**
+   * Handles one wire-format request body from `POST /bindings/request`: the same parsing,
+   * middleware, counters and logs as a query from the source. Never throws.
+   */
+  handleApiRequest(body: Uint8Array, requestId: string): Promise<Uint8Array> {
+    return this.#handle(body, requestId, false);
+  }
+
+  async #handle(body: Uint8Array, requestId: string, raw: boolean): Promise<Uint8Array> {
     const metrics = this.#deps.metrics;
     metrics.requests.inc(this.#labels);
     metrics.requestsVolume.inc(this.#labels, body.length);
@@ -166,20 +179,22 @@ export class Binding {
     let request: TargetRequest | null = null;
     const started = performance.now();
     try {
-      request = this.#rawPayload ? rawRequest(body) : parseRequest(body);
+      request = raw ? rawRequest(body) : parseRequest(body);
     } catch (err) {
       response = this.#failure(err);
     }
-    response ??= await this.execute(request!, info.requestId, started);
+    response ??= await this.execute(request!, requestId, started);
     const out = encodeResponse(response);
     metrics.responses.inc(this.#labels);
     metrics.responsesVolume.inc(this.#labels, out.length);
     if (request === null) {
       metrics.errors.inc(this.#labels);
+      // Counted here because execute(), which counts the others, never saw it.
+      this.#counters.requests++;
       this.#counters.errors++;
       this.#requests.error("Request {requestId} rejected: {error}", {
         binding: this.name,
-        requestId: info.requestId,
+        requestId,
         error: response.error,
       });
     }
@@ -231,7 +246,7 @@ export class Binding {
           maxJitterMs: mw.retry_max_jitter_milliseconds,
           type: mw.retry_delay_type,
         },
-        () => target.run(req, this.#signal()),
+        () => withLogContext(fields, () => target.run(req, this.#signal())),
         this.#hardStop.signal,
         (attempt, err, delayMs) =>
           this.#requests.warn(

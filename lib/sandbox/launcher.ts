@@ -175,13 +175,21 @@ export async function launch(options: LaunchOptions): Promise<number> {
     });
     loaded = next;
     allow = nextAllow;
-    const old = handle;
-    old.post({ type: "shutdown", reason: "config change" });
-    await old.exited;
-    old.worker.terminate();
-    handle = new WorkerHandle(allow, startMsg(loaded, allow));
-    const s = await handle.started;
-    if ("error" in s) log.error("The new config failed to start: {error}", { error: s.error });
+    // A signal arriving meanwhile waits for this, then drains the new worker.
+    let restarted!: () => void;
+    restarting = new Promise((r) => (restarted = r));
+    try {
+      const old = handle;
+      old.post({ type: "shutdown", reason: "config change" });
+      await old.exited;
+      old.worker.terminate();
+      handle = new WorkerHandle(allow, startMsg(loaded, allow));
+      const s = await handle.started;
+      if ("error" in s) log.error("The new config failed to start: {error}", { error: s.error });
+      else log.info("Connector worker restarted with the new config");
+    } finally {
+      restarted();
+    }
   });
 
   const onSignal = (signal: string) => {
@@ -198,6 +206,8 @@ export async function launch(options: LaunchOptions): Promise<number> {
   for (;;) {
     const current = handle;
     const code = await current.exited;
+    // An exit caused by a config restart: wait for the replacement, then watch that one.
+    await restarting;
     if (current !== handle) continue;
     current.worker.terminate();
     watcher?.close();

@@ -1,5 +1,6 @@
 /** The `aws.s3` target kind: properties, cross-checks and factory. */
 import { defineTargetKind } from "../../kinds.ts";
+import { progressGate } from "../../log.ts";
 import { s3TargetProperties } from "./options.ts";
 
 /** Kind `aws.s3`: Amazon S3 and S3-compatible stores (MinIO, Ceph, R2). */
@@ -27,12 +28,20 @@ export const awsS3Target = defineTargetKind({
         { endpoint: options.endpoint?.href ?? "AWS" },
       );
     }
+    // One gate per running transfer, so a large part size or many small parts neither
+    // silence nor flood the log. The request's binding, method and id come from the context.
+    const gates = new Map<string, (done: number, total: number) => boolean>();
     const s3 = createS3Adapter(options, (key, done, total) => {
+      const id = `${key}\u0000${total}`;
+      let gate = gates.get(id);
+      if (!gate) gates.set(id, gate = progressGate());
+      if (done >= total) gates.delete(id);
+      if (!gate(done, total)) return;
       ctx.log.info("Transfer of {item}: {done} of {total} bytes ({percent}%)", {
         item: key,
         done,
         total,
-        percent: Math.floor((done / total) * 100),
+        percent: total > 0 ? Math.floor((done / total) * 100) : 100,
       });
     });
     return createS3Target(s3, options, ctx.log);
