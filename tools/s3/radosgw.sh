@@ -194,7 +194,9 @@ pid_file = $DIR/run/\$name.pid
 ms_mon_client_mode = crc secure
 
 [client.rgw.a]
-rgw_frontends = beast endpoint=127.0.0.1:$PORT
+# tcp_nodelay: beast writes a GET's headers and body separately; with Nagle on, the body waits
+# for the client's delayed ACK (40 ms) on every keep-alive request (GET 1 KiB: 48 ms -> 2.4 ms).
+rgw_frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
 rgw_data = $DIR/rgw/\$cluster-\$id
 pid_file = $DIR/run/\$name.pid
 # AWS limits: 5 GiB single PUT, 5 MiB minimum part, 10000 parts, 1000 keys per DeleteObjects.
