@@ -500,7 +500,14 @@ export function createS3Adapter(
           Key: input.key,
           ...(input.contentType ? { ContentType: input.contentType } : {}),
         });
-      return await getSignedUrl(client, command, { expiresIn: expiresSeconds });
+      // The presigner leaves Content-Type unsigned by default, so a PUT URL would accept any
+      // type: sign it when one is asked for, so the upload must send exactly that.
+      return await getSignedUrl(client, command, {
+        expiresIn: expiresSeconds,
+        ...(op === "put" && input.contentType
+          ? { signableHeaders: new Set(["content-type"]) }
+          : {}),
+      });
     },
 
     async putObjectTagging(bucket, key, tags, signal) {
