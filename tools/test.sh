@@ -17,7 +17,7 @@ deno test -A --parallel "${@:-tests/}" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 set -e
 # One plain summary line for CI, from deno's own "ok | N passed | M failed" line.
-summary=$(grep -aE '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -n 1 | sed 's/\x1b\[[0-9;]*m//g')
+summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -aE '^(ok|FAILED) \| [0-9]+ passed' | tail -n 1 || true)
 passed=$(echo "$summary" | sed -nE 's/.*\| ([0-9]+) passed.*/\1/p')
 failed=$(echo "$summary" | sed -nE 's/.*\| ([0-9]+) failed.*/\1/p')
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
