@@ -68,6 +68,7 @@ interface SourceOptionsView {
 
 interface TargetOptionsView {
   endpoint?: URL;
+  force_path_style?: boolean;
   region?: string;
   aws_key?: string;
   aws_secret_key?: string;
@@ -132,6 +133,8 @@ export async function deriveAllowList(
         : 80;
       const host = tgt.endpoint.hostname.replace(/^\[|\]$/g, "");
       net.add(hostPort(host, port));
+      // Virtual-hosted addressing puts the bucket in the host name: <bucket>.<endpoint host>.
+      if (tgt.force_path_style === false && !isIp(host)) net.add(hostPort(`*.${host}`, port));
     } else if (tgt.region) {
       for (const h of awsS3Hosts(tgt.region)) net.add(h);
     }
