@@ -697,10 +697,14 @@ export function mapS3Error(
       { retryable: true, cause: err },
     );
   }
-  if (e?.name === "NotCapable" || e?.name === "PermissionDenied") {
-    return new ConnectorError("PermissionDenied", `Denied by the sandbox: ${e.message}`, {
-      cause: err,
-    });
+  if (e?.name === "NotCapable" || e?.name === "PermissionDenied" || sysCode === "EPERM") {
+    return new ConnectorError(
+      "PermissionDenied",
+      `Denied by the sandbox: ${e.message} (the connector may only reach the hosts its config names)`,
+      {
+        cause: err,
+      },
+    );
   }
   return new ConnectorError(
     e?.name && e.name !== "Error" ? e.name : "S3ClientError",
