@@ -70,7 +70,7 @@ Deno.test("ConfigMap config.yaml is valid with the Secret's values; every ${VAR}
   assert.equal(target.aws_secret_key, secretEnv.S3_SECRET_KEY);
 });
 
-Deno.test("Deployment runs 2 replicas in one KubeMQ group, each with its own client id", () => {
+Deno.test("Deployment runs 2 replicas in one KubeMQ group, each with its own client id, giving up on a lost broker", () => {
   assert.equal(deployment.spec.replicas, 2);
   const { config } = parseConfigText(configText, { env: secretEnv, kinds: kindRegistry });
   for (const b of config.bindings) {
@@ -78,6 +78,8 @@ Deno.test("Deployment runs 2 replicas in one KubeMQ group, each with its own cli
     assert.equal(source.group, "kubemq-s3");
     // Unset: each replica makes up kubemq-s3-<random>.
     assert.equal(b.source.properties.client_id, undefined);
+    // Bounded, so that a lost KubeMQ ends in a pod restart (and a fresh allow-list).
+    assert.ok(Number(source.max_reconnects) > 0);
   }
 });
 
