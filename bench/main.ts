@@ -1,0 +1,134 @@
+/**
+ * `deno task bench [--quick] [--out DIR]`: the side-by-side benchmark of issue 8. Starts its own
+ * stack (radosgw or S3_ENDPOINT, a test broker or BENCH_BROKER_ADDRESS, the connector with its
+ * production flags), runs scenarios A–E, prints a markdown report and writes it with a JSON file
+ * of all figures and an SVG chart. `--quick` is a smoke run of a few seconds.
+ */
+import { parseArgs } from "node:util";
+import { createKubemqClient } from "../tests/support/kubemq_client.ts";
+import { createTestBucket, deleteTestBucketFully } from "../tests/support/s3.ts";
+import { ask, baselineS3Client, type BenchContext } from "./context.ts";
+import { memory } from "./proc.ts";
+import { profileFor } from "./profile.ts";
+import {
+  type BenchResults,
+  evaluateTargets,
+  type Figures,
+  missedTargets,
+  renderChart,
+  renderMarkdown,
+  type RunMeta,
+} from "./report.ts";
+import { runConnector } from "./scenarios/connector.ts";
+import { runDirect } from "./scenarios/direct.ts";
+import { runEcho } from "./scenarios/echo.ts";
+import { runLarge } from "./scenarios/large.ts";
+import { runStartup } from "./scenarios/startup.ts";
+import { benchConfig, ensureBroker, ensureS3, startBenchConnector } from "./stack.ts";
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: { quick: { type: "boolean", default: false }, out: { type: "string" } },
+});
+const profile = profileFor(args.quick);
+const outDir = args.out ??
+  (profile.name === "full"
+    ? new URL("./results/", import.meta.url).pathname
+    : `${Deno.env.get("TMPDIR") ?? "/tmp"}/kubemq-s3-bench-quick/`);
+const log = (line: string) => console.error(`[bench] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function machine(): RunMeta["machine"] {
+  const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
+  return {
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown CPU",
+    cores: navigator.hardwareConcurrency,
+    memoryGiB: Deno.systemMemoryInfo().total / 1024 ** 3,
+    os: `Linux ${Deno.osRelease()}`,
+    deno: Deno.version.deno,
+  };
+}
+
+const started = performance.now();
+const loadBefore = Deno.loadavg()[0]!;
+log(`profile ${profile.name}; load average ${loadBefore.toFixed(2)}`);
+if (loadBefore > 3) log("the machine is busy: figures will be noisy");
+
+const s3env = await ensureS3();
+const broker = await ensureBroker();
+const s3 = baselineS3Client(s3env);
+const bucket = await createTestBucket(s3, "bench");
+const channel = `bench.connector.${Date.now().toString(36)}`;
+const config = await benchConfig(broker.address, channel);
+const sender = createKubemqClient({ address: broker.address, clientId: "bench-sender" });
+let connector: Awaited<ReturnType<typeof startBenchConnector>> | null = null;
+try {
+  log(`S3 ${s3env.endpoint}, broker ${broker.address}, bucket ${bucket}`);
+  connector = await startBenchConnector(config);
+  const ctx: BenchContext = {
+    profile,
+    s3env,
+    s3,
+    bucket,
+    brokerAddress: broker.address,
+    sender,
+    connector,
+    channel,
+    log,
+  };
+  // Settle, then read idle memory before the first request.
+  await sleep(profile.name === "full" ? 3000 : 1000);
+  const idleRss = memory(connector.pid).rss;
+  // The subscription is not acknowledged: wait until a query gets through.
+  for (let attempt = 0;; attempt++) {
+    try {
+      await ask(ctx, { method: "head_bucket", bucket_name: bucket }, null, 2000);
+      break;
+    } catch (err) {
+      if (attempt > 20) throw err;
+      await sleep(100);
+    }
+  }
+
+  const echo = await runEcho(ctx);
+  const direct = await runDirect(ctx);
+  const connectorResults = await runConnector(ctx);
+  await sleep(1000);
+  const rssBeforeLarge = memory(connector.pid).rss;
+  const large = await runLarge(ctx);
+  const startup = await runStartup(broker.address, profile.readyStarts, log);
+
+  const meta: RunMeta = {
+    date: new Date().toISOString(),
+    profile: profile.name,
+    machine: machine(),
+    s3Endpoint: s3env.endpoint,
+    loadBefore,
+    loadAfter: Deno.loadavg()[0]!,
+    durationSec: (performance.now() - started) / 1000,
+  };
+  const figures: Figures = {
+    meta,
+    echo,
+    direct,
+    connector: connectorResults,
+    large,
+    cost: { idleRss, rssBeforeLarge, startup },
+  };
+  const results: BenchResults = { ...figures, targets: evaluateTargets(figures) };
+  const markdown = renderMarkdown(results);
+  await Deno.mkdir(outDir, { recursive: true });
+  await Deno.writeTextFile(`${outDir}/latest.json`, JSON.stringify(results, null, 2) + "\n");
+  await Deno.writeTextFile(`${outDir}/latest.md`, markdown);
+  await Deno.writeTextFile(`${outDir}/latest.svg`, renderChart(results));
+  console.log(markdown);
+  for (const line of missedTargets(results.targets)) log(line);
+  log(`results in ${outDir}latest.{json,md,svg}`);
+} finally {
+  sender.close();
+  await connector?.stop();
+  await broker.close();
+  await Deno.remove(config).catch(() => {});
+  await deleteTestBucketFully(bucket, s3).catch((err) => log(`cleanup: ${err}`));
+  s3.destroy();
+}

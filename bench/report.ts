@@ -1,0 +1,435 @@
+/**
+ * The benchmark's results: their shape, the targets evaluated from them, the markdown report
+ * and the SVG chart. Pure functions of the figures, so they are unit-tested.
+ */
+import type { EchoResult } from "./scenarios/echo.ts";
+import type { DirectResult } from "./scenarios/direct.ts";
+import type { ConnectorResult } from "./scenarios/connector.ts";
+import type { LargeResult } from "./scenarios/large.ts";
+import type { StartupResult } from "./scenarios/startup.ts";
+import type { Summary } from "./stats.ts";
+
+const MiB = 1024 * 1024;
+
+/** Where and how the run happened. */
+export interface RunMeta {
+  date: string;
+  profile: "full" | "quick";
+  machine: { cpu: string; cores: number; memoryGiB: number; os: string; deno: string };
+  s3Endpoint: string;
+  /** 1-minute load average at the start and the end of the run. */
+  loadBefore: number;
+  loadAfter: number;
+  durationSec: number;
+}
+
+/** Scenario E's figures. */
+export interface CostResult {
+  /** Connector RSS after start, settled, before any request, bytes. */
+  idleRss: number;
+  /** Connector RSS just before scenario D, after the small-request load, bytes. */
+  rssBeforeLarge: number;
+  startup: StartupResult;
+}
+
+/** Every figure of one run (without the targets). */
+export interface Figures {
+  meta: RunMeta;
+  echo: EchoResult[];
+  direct: DirectResult[];
+  connector: ConnectorResult[];
+  large: LargeResult[];
+  cost: CostResult;
+}
+
+/** One target, evaluated on figures of the same run. */
+export interface Target {
+  id: string;
+  name: string;
+  measured: number;
+  comparison: ">=" | "<=" | "<";
+  limit: number;
+  unit: string;
+  /** null when the run did not measure it. */
+  met: boolean | null;
+  /** The figures the measured value comes from. */
+  detail: string;
+}
+
+/** The results file: figures plus targets. */
+export interface BenchResults extends Figures {
+  targets: Target[];
+}
+
+function num(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return "n/a";
+  return n.toFixed(digits);
+}
+
+function check(measured: number, comparison: Target["comparison"], limit: number): boolean | null {
+  if (!Number.isFinite(measured)) return null;
+  switch (comparison) {
+    case ">=":
+      return measured >= limit;
+    case "<=":
+      return measured <= limit;
+    case "<":
+      return measured < limit;
+  }
+}
+
+const NaNSummary = { median: Number.NaN } as Summary;
+
+/** The targets of issue 8, each from figures measured in this run. */
+export function evaluateTargets(f: Figures): Target[] {
+  const echo1 = f.echo.find((e) => e.concurrency === 1)?.load.p50Ms ?? NaNSummary;
+  const direct = (op: DirectResult["op"], c: number) =>
+    f.direct.find((d) => d.op === op && d.concurrency === c)?.load;
+  const conn = (m: ConnectorResult["method"], c: number) =>
+    f.connector.find((d) => d.method === m && d.concurrency === c)?.load;
+  const large = (dir: LargeResult["direction"]) =>
+    f.large.find((l) => l.sizeMiB === 64 && l.direction === dir);
+  const targets: Target[] = [];
+  const pairs = [["upload_item", "PutObject"], ["get_item", "GetObject"]] as const;
+
+  for (const [method, op] of pairs) {
+    const c = conn(method, 32)?.opsPerSec.median ?? Number.NaN;
+    const b = direct(op, 32)?.opsPerSec.median ?? Number.NaN;
+    const ratio = c / b;
+    targets.push({
+      id: `throughput-${method}`,
+      name: `Throughput C/B at concurrency 32, ${method} vs ${op}`,
+      measured: ratio,
+      comparison: ">=",
+      limit: 0.8,
+      unit: "×",
+      met: check(ratio, ">=", 0.8),
+      detail: `${num(c, 0)} vs ${num(b, 0)} ops/s`,
+    });
+  }
+  for (const [method, op] of pairs) {
+    const c = conn(method, 1)?.p50Ms.median ?? Number.NaN;
+    const b = direct(op, 1)?.p50Ms.median ?? Number.NaN;
+    const added = c - (echo1.median + b);
+    targets.push({
+      id: `latency-${method}`,
+      name: `Added latency at concurrency 1, p50: C − (A + B), ${method}`,
+      measured: added,
+      comparison: "<=",
+      limit: 0.5,
+      unit: "ms",
+      met: check(added, "<=", 0.5),
+      detail: `${num(c, 2)} − (${num(echo1.median, 2)} + ${num(b, 2)}) ms`,
+    });
+  }
+  for (const dir of ["upload", "download"] as const) {
+    const l = large(dir);
+    const ratio = (l?.connectorMiBps.median ?? Number.NaN) / (l?.directMiBps.median ?? Number.NaN);
+    targets.push({
+      id: `large-${dir}`,
+      name: `64 MiB ${dir}, connector / direct SDK`,
+      measured: ratio,
+      comparison: ">=",
+      limit: 0.5,
+      unit: "×",
+      met: check(ratio, ">=", 0.5),
+      detail: `${num(l?.connectorMiBps.median ?? Number.NaN)} vs ${
+        num(l?.directMiBps.median ?? Number.NaN)
+      } MiB/s`,
+    });
+  }
+  for (const dir of ["upload", "download"] as const) {
+    const peak = (large(dir)?.peakRss.max ?? Number.NaN) / MiB;
+    const idle = f.cost.idleRss / MiB;
+    const limit = 4 * 64 + idle;
+    targets.push({
+      id: `memory-${dir}`,
+      name: `Peak RSS during a 64 MiB ${dir} ≤ 4 × 64 MiB + idle`,
+      measured: peak,
+      comparison: "<=",
+      limit,
+      unit: "MiB",
+      met: check(peak, "<=", limit),
+      detail: `worst of the runs; idle ${num(idle)} MiB`,
+    });
+  }
+  const idle = f.cost.idleRss / MiB;
+  targets.push({
+    id: "memory-idle",
+    name: "Idle RSS",
+    measured: idle,
+    comparison: "<=",
+    limit: 100,
+    unit: "MiB",
+    met: check(idle, "<=", 100),
+    detail: "after start, settled, before any request",
+  });
+  const ready = f.cost.startup.readyMs.median;
+  targets.push({
+    id: "ready",
+    name: "Process start to /ready 200",
+    measured: ready,
+    comparison: "<",
+    limit: 1000,
+    unit: "ms",
+    met: check(ready, "<", 1000),
+    detail: `median of ${f.cost.startup.readyMs.runs.length} starts (max ${
+      num(f.cost.startup.readyMs.max, 0)
+    } ms)`,
+  });
+  return targets;
+}
+
+/** "median (min–max)" of a summary. */
+function spread(s: Summary, digits = 1): string {
+  if (s.runs.length <= 1) return num(s.median, digits);
+  return `${num(s.median, digits)} (${num(s.min, digits)}–${num(s.max, digits)})`;
+}
+
+function status(t: Target): string {
+  if (t.met === null) return "not measured";
+  return t.met ? "met" : "**MISSED**";
+}
+
+/** The target lines that failed, worded for the console. */
+export function missedTargets(targets: readonly Target[]): string[] {
+  return targets.filter((t) => t.met === false).map((t) =>
+    `MISSED: ${t.name}: ${num(t.measured, 2)} ${t.unit}, target ${t.comparison} ${
+      num(t.limit, 2)
+    } ${t.unit} (${t.detail})`
+  );
+}
+
+/** The markdown report: machine, small requests, large objects, costs and targets. */
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.meta;
+  const lines: string[] = [];
+  lines.push(
+    `Run ${m.date} (${m.profile} profile, ${num(m.durationSec, 0)} s) on ${m.machine.cpu}, ` +
+      `${m.machine.cores} cores, ${num(m.machine.memoryGiB, 0)} GiB, ${m.machine.os}, ` +
+      `Deno ${m.machine.deno}; S3 ${m.s3Endpoint}; load average ${num(m.loadBefore, 2)} → ${
+        num(m.loadAfter, 2)
+      }. Figures are the median of the repeats with (min–max).`,
+    "",
+    "**Small requests (1 KiB)**",
+    "",
+    "| Scenario | Operation | Concurrency | ops/s | p50 ms | p99 ms | CPU ms / 1000 |",
+    "|---|---|--:|--:|--:|--:|--:|",
+  );
+  for (const e of r.echo) {
+    lines.push(
+      `| A broker echo | echo | ${e.concurrency} | ${spread(e.load.opsPerSec, 0)} | ${
+        spread(e.load.p50Ms, 2)
+      } | ${spread(e.load.p99Ms, 2)} | |`,
+    );
+  }
+  for (const d of r.direct) {
+    lines.push(
+      `| B direct SDK | ${d.op} | ${d.concurrency} | ${spread(d.load.opsPerSec, 0)} | ${
+        spread(d.load.p50Ms, 2)
+      } | ${spread(d.load.p99Ms, 2)} | ${spread(d.cpuMsPer1000, 0)} (SDK script) |`,
+    );
+  }
+  for (const c of r.connector) {
+    lines.push(
+      `| C connector | ${c.method} | ${c.concurrency} | ${spread(c.load.opsPerSec, 0)} | ${
+        spread(c.load.p50Ms, 2)
+      } | ${spread(c.load.p99Ms, 2)} | ${spread(c.cpuMsPer1000, 0)} |`,
+    );
+  }
+  lines.push(
+    "",
+    "**Large objects (D)**",
+    "",
+    "| Size | Direction | Connector MiB/s | Direct SDK MiB/s | Ratio | Connector peak RSS MiB |",
+    "|--:|---|--:|--:|--:|--:|",
+  );
+  for (const l of r.large) {
+    lines.push(
+      `| ${l.sizeMiB} MiB | ${l.direction} | ${spread(l.connectorMiBps)} | ${
+        spread(l.directMiBps)
+      } | ${num(l.connectorMiBps.median / l.directMiBps.median, 2)} | ${
+        spread(
+          {
+            ...l.peakRss,
+            median: l.peakRss.median / MiB,
+            min: l.peakRss.min / MiB,
+            max: l.peakRss.max / MiB,
+          },
+          0,
+        )
+      } |`,
+    );
+  }
+  const s = r.cost.startup;
+  lines.push(
+    "",
+    "**The connector's own cost (E)**",
+    "",
+    "| Figure | Value |",
+    "|---|--:|",
+    `| Idle RSS after start | ${num(r.cost.idleRss / MiB)} MiB |`,
+    `| RSS after the small-request load | ${num(r.cost.rssBeforeLarge / MiB)} MiB |`,
+    `| Start to HTTP API listening | ${spread(s.listeningMs, 0)} ms |`,
+    `| Start to /ready 200 | ${spread(s.readyMs, 0)} ms |`,
+  );
+  for (const c of r.connector.filter((c) => c.concurrency === 32)) {
+    lines.push(`| CPU per 1000 ${c.method} at concurrency 32 | ${spread(c.cpuMsPer1000, 0)} ms |`);
+  }
+  lines.push(
+    "",
+    "**Targets**",
+    "",
+    "| Target | Measured | Target | Status | From |",
+    "|---|--:|--:|---|---|",
+  );
+  for (const t of r.targets) {
+    lines.push(
+      `| ${t.name} | ${num(t.measured, 2)} ${t.unit} | ${t.comparison} ${
+        num(t.limit, 2)
+      } ${t.unit} | ${status(t)} | ${t.detail} |`,
+    );
+  }
+  const missed = missedTargets(r.targets);
+  lines.push("", missed.length === 0 ? "All targets met." : missed.join("\n\n"));
+  return lines.join("\n") + "\n";
+}
+
+interface Series {
+  label: string;
+  color: string;
+  dashed?: boolean;
+  points: [number, number][];
+}
+
+function esc(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** One panel: log2 x axis over the given ticks, linear y axis from 0. */
+function panel(
+  x0: number,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  xTicks: number[],
+  series: Series[],
+): string {
+  const w = 420, h = 300, left = 60, top = 40, plotW = w - left - 20, plotH = h - top - 60;
+  const lx = (v: number) => Math.log2(v);
+  const xMin = lx(Math.min(...xTicks)), xMax = lx(Math.max(...xTicks));
+  const yMaxRaw = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1])));
+  const step = 10 ** Math.floor(Math.log10(yMaxRaw));
+  const yMax = Math.ceil(yMaxRaw / step) * step;
+  const px = (v: number) =>
+    x0 + left + (xMax === xMin ? plotW / 2 : ((lx(v) - xMin) / (xMax - xMin)) * plotW);
+  const py = (v: number) => top + plotH - (v / yMax) * plotH;
+  const out: string[] = [];
+  out.push(
+    `<text x="${x0 + w / 2}" y="20" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
+  );
+  out.push(
+    `<line x1="${x0 + left}" y1="${top + plotH}" x2="${x0 + left + plotW}" y2="${
+      top + plotH
+    }" stroke="#333"/>`,
+    `<line x1="${x0 + left}" y1="${top}" x2="${x0 + left}" y2="${top + plotH}" stroke="#333"/>`,
+  );
+  for (const t of xTicks) {
+    out.push(
+      `<text x="${px(t)}" y="${top + plotH + 16}" text-anchor="middle">${t}</text>`,
+    );
+  }
+  for (let i = 0; i <= 4; i++) {
+    const v = (yMax / 4) * i;
+    out.push(
+      `<line x1="${x0 + left}" y1="${py(v)}" x2="${x0 + left + plotW}" y2="${
+        py(v)
+      }" stroke="#ddd"/>`,
+      `<text x="${x0 + left - 6}" y="${py(v) + 4}" text-anchor="end">${Math.round(v)}</text>`,
+    );
+  }
+  out.push(
+    `<text x="${x0 + left + plotW / 2}" y="${top + plotH + 34}" text-anchor="middle">${
+      esc(xLabel)
+    }</text>`,
+    `<text x="${x0 + 14}" y="${top + plotH / 2}" text-anchor="middle" transform="rotate(-90 ${
+      x0 + 14
+    } ${top + plotH / 2})">${esc(yLabel)}</text>`,
+  );
+  series.forEach((s, i) => {
+    const pts = s.points.filter((p) => Number.isFinite(p[1]));
+    if (pts.length === 0) return;
+    const dash = s.dashed ? ` stroke-dasharray="5 4"` : "";
+    out.push(
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${
+        pts.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(" ")
+      }"/>`,
+    );
+    for (const [x, y] of pts) {
+      out.push(
+        `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${s.color}"/>`,
+      );
+    }
+    // Legend: two entries per row under the x-axis label.
+    const lxPos = x0 + left + (i % 2) * 180;
+    const lyPos = h + 6 + 14 * Math.floor(i / 2);
+    out.push(
+      `<line x1="${lxPos}" y1="${lyPos - 4}" x2="${lxPos + 18}" y2="${
+        lyPos - 4
+      }" stroke="${s.color}" stroke-width="2"${dash}/>`,
+      `<text x="${lxPos + 22}" y="${lyPos}">${esc(s.label)}</text>`,
+    );
+  });
+  return out.join("\n");
+}
+
+/** A two-panel SVG: throughput against concurrency (A, B, C), and MiB/s against size (D). */
+export function renderChart(r: BenchResults): string {
+  const conn = (m: ConnectorResult["method"]) =>
+    r.connector.filter((c) => c.method === m).map((c): [number, number] => [
+      c.concurrency,
+      c.load.opsPerSec.median,
+    ]);
+  const dir = (op: DirectResult["op"]) =>
+    r.direct.filter((d) => d.op === op).map((d): [number, number] => [
+      d.concurrency,
+      d.load.opsPerSec.median,
+    ]);
+  const concurrencies = [
+    ...new Set([...r.connector, ...r.direct, ...r.echo].map((x) => x.concurrency)),
+  ].sort((a, b) => a - b);
+  const large = (d: LargeResult["direction"], which: "connectorMiBps" | "directMiBps") =>
+    r.large.filter((l) => l.direction === d).map((l): [number, number] => [
+      l.sizeMiB,
+      l[which].median,
+    ]);
+  const sizes = [...new Set(r.large.map((l) => l.sizeMiB))].sort((a, b) => a - b);
+  const left = panel(0, "1 KiB requests: throughput", "concurrency", "ops/s", concurrencies, [
+    { label: "C upload_item", color: "#1f77b4", points: conn("upload_item") },
+    { label: "C get_item", color: "#d62728", points: conn("get_item") },
+    { label: "B PutObject", color: "#1f77b4", dashed: true, points: dir("PutObject") },
+    { label: "B GetObject", color: "#d62728", dashed: true, points: dir("GetObject") },
+  ]);
+  const right = panel(440, "Large objects: transfer rate", "object size, MiB", "MiB/s", sizes, [
+    { label: "connector upload", color: "#2ca02c", points: large("upload", "connectorMiBps") },
+    { label: "connector download", color: "#9467bd", points: large("download", "connectorMiBps") },
+    {
+      label: "direct upload",
+      color: "#2ca02c",
+      dashed: true,
+      points: large("upload", "directMiBps"),
+    },
+    {
+      label: "direct download",
+      color: "#9467bd",
+      dashed: true,
+      points: large("download", "directMiBps"),
+    },
+  ]);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="880" height="340" viewBox="0 0 880 340" font-family="sans-serif" font-size="11">
+<rect width="880" height="340" fill="white"/>
+${left}
+${right}
+</svg>
+`;
+}

@@ -1,0 +1,69 @@
+/**
+ * Scenario C, the connector end to end: upload_item and get_item of 1 KiB from a kubemq-js
+ * sender through the broker, the connector and S3. Also reads the connector's CPU time around
+ * each timed run (scenario E's CPU per 1,000 requests).
+ */
+import { ask, type BenchContext, payload } from "../context.ts";
+import { type Operation, runLoad } from "../load.ts";
+import { cpuTimeMs } from "../proc.ts";
+import {
+  type LoadSummary,
+  type RunResult,
+  summarize,
+  summarizeRuns,
+  type Summary,
+} from "../stats.ts";
+import { SMALL_KEY } from "./direct.ts";
+
+/** C's figures per method and concurrency level. */
+export interface ConnectorResult {
+  method: "upload_item" | "get_item";
+  concurrency: number;
+  load: LoadSummary;
+  /** Connector process CPU (user + system) per 1,000 requests, ms. */
+  cpuMsPer1000: Summary;
+}
+
+/** Runs scenario C at the profile's connector concurrency levels. */
+export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]> {
+  const data = payload(1024);
+  const ops: Record<ConnectorResult["method"], Operation> = {
+    upload_item: async (i) => {
+      await ask(ctx, {
+        method: "upload_item",
+        bucket_name: ctx.bucket,
+        item_name: `small/connector-${i}`,
+      }, data);
+    },
+    get_item: async () => {
+      const res = await ask(ctx, {
+        method: "get_item",
+        bucket_name: ctx.bucket,
+        item_name: SMALL_KEY,
+      });
+      if (res.data?.length !== 1024) throw new Error(`get_item: ${res.data?.length} bytes`);
+    },
+  };
+  const out: ConnectorResult[] = [];
+  let offset = 0;
+  for (const concurrency of ctx.profile.connectorConcurrency) {
+    for (const method of ["upload_item", "get_item"] as const) {
+      ctx.log(`C ${method} c=${concurrency}`);
+      const op: Operation = (i) => ops[method](offset + i);
+      const warmup = ctx.profile.warmup(concurrency);
+      await runLoad(op, { concurrency, ops: warmup });
+      offset += warmup;
+      const runs: RunResult[] = [];
+      const cpu: number[] = [];
+      for (let r = 0; r < ctx.profile.repeats; r++) {
+        const before = cpuTimeMs(ctx.connector.pid);
+        const run = await runLoad(op, { concurrency, ops: ctx.profile.ops(concurrency) });
+        cpu.push(((cpuTimeMs(ctx.connector.pid) - before) * 1000) / run.ops);
+        offset += run.ops;
+        runs.push(run);
+      }
+      out.push({ method, concurrency, load: summarizeRuns(runs), cpuMsPer1000: summarize(cpu) });
+    }
+  }
+  return out;
+}
