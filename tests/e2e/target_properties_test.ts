@@ -215,6 +215,20 @@ Deno.test("e2e force_path_style", async (t) => {
       assert.deepEqual(got.data, new TextEncoder().encode("v"));
     });
 
+    await t.step(
+      "false with an IP address endpoint still works (the SDK uses path style)",
+      async () => {
+        await using stack = await startStack({
+          target: { ...testTargetProperties(), force_path_style: "false" },
+        });
+        const up = await stack.ask(
+          { method: "upload_item", bucket_name: bucket, item_name: "ip" },
+          "v",
+        );
+        assert.equal(up.isError, false, up.error);
+      },
+    );
+
     // s3.invalid never resolves (RFC 2606), so the host each request went to is in the error,
     // and the sandbox must allow <bucket>.<endpoint host> for virtual-hosted addressing.
     const port = new URL(s3TestEnv().endpoint).port;

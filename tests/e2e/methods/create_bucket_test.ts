@@ -40,6 +40,17 @@ Deno.test("e2e create_bucket", async (t) => {
       },
     );
 
+    await t.step(
+      "creating a bucket it already owns: ok (radosgw, AWS us-east-1) or BucketAlreadyOwnedByYou (MinIO, other regions)",
+      async () => {
+        const res = await stack.ask({ method: "create_bucket", bucket_name: waited });
+        if (res.isError) {
+          assert.equal(res.metadata.error_code, "BucketAlreadyOwnedByYou", res.error);
+          assert.equal(res.metadata.http_status, "409");
+        }
+      },
+    );
+
     await t.step("wait_for_completion false is accepted", async () => {
       const name = uniqueBucketName("e2e-create-nowait");
       try {
