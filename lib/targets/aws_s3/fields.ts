@@ -1,11 +1,20 @@
 /** Metadata fields shared by several S3 methods, declared once. */
 import { bool, Expected, int, oneOf, rawText, stringMap, text } from "../../schema.ts";
 
-/** A bucket name: passed to S3 as given, but "/" would change the request path. */
+/**
+ * A bucket name: passed to S3 as given, except what would change the request path ("/", and
+ * "." or ".." which a path-style URL resolves to the service root, so list_bucket_items would
+ * list the account's buckets as if they were items) or break the request (control characters).
+ */
 export const bucketName = {
   ...text({ description: "Bucket name.", required: true }),
   parse(raw: string): string {
     if (raw.includes("/")) throw new Expected(`a bucket name without "/"`);
+    if (raw === "." || raw === "..") throw new Expected(`a bucket name other than "." or ".."`);
+    // deno-lint-ignore no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(raw)) {
+      throw new Expected("a bucket name without control characters");
+    }
     return raw;
   },
 };
