@@ -266,3 +266,43 @@ Deno.test("splitHostPort and hostPort round-trip IPv4, names and bracketed IPv6"
   assert.throws(() => splitHostPort("::1"), { message: 'Not a host:port address: "::1"' });
   assert.throws(() => splitHostPort("kubemq"), { message: 'Not a host:port address: "kubemq"' });
 });
+
+Deno.test("allow-list adds *.<host> for a named endpoint with force_path_style false (virtual-hosted), not for IPs", async () => {
+  const { allow } = await derive([
+    {
+      source: { address: "127.0.0.1:50000" },
+      target: {
+        endpoint: "https://minio.example",
+        force_path_style: "false",
+        region: "r",
+        ...keys,
+      },
+    },
+    {
+      source: { address: "127.0.0.1:50000" },
+      target: {
+        endpoint: "http://127.0.0.1:7480",
+        force_path_style: "false",
+        region: "r",
+        ...keys,
+      },
+    },
+    {
+      source: { address: "127.0.0.1:50000" },
+      target: {
+        endpoint: "http://path.example:9000",
+        force_path_style: "true",
+        region: "r",
+        ...keys,
+      },
+    },
+  ]);
+  assert.deepEqual(allow.net, [
+    "*.minio.example:443",
+    "127.0.0.1:50000",
+    "127.0.0.1:7480",
+    "127.0.0.1:8080",
+    "minio.example:443",
+    "path.example:9000",
+  ]);
+});
