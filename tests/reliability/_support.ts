@@ -112,7 +112,10 @@ export interface Summary {
  */
 export async function recordArea(area: string, figures: AreaFigures): Promise<Summary> {
   await Deno.mkdir(RESULTS, { recursive: true });
-  const lock = await Deno.open(`${RESULTS}.lock`, { create: true, write: true });
+  const lock = await Deno.open("/tmp/kubemq-s3-reliability-results.lock", {
+    create: true,
+    write: true,
+  });
   try {
     await lock.lock(true);
     const path = `${RESULTS}latest.json`;

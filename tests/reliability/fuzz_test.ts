@@ -1,0 +1,184 @@
+/**
+ * Property-based fuzzing through the real stack: fast-check generates request bodies (raw bytes,
+ * arbitrary JSON, and requests shaped like the wire format with random methods, keys and data)
+ * for a fixed time. Invariants: exactly one response per query, the connector never crashes,
+ * its memory stays bounded, and every error names a cause.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { startStack } from "../support/stack.ts";
+import { uniqueBucketName, withTestBucket } from "../support/s3.ts";
+import {
+  alive,
+  answersPerRequest,
+  connectorPid,
+  probeApi,
+  procFigures,
+  recordArea,
+} from "./_support.ts";
+
+/** How long the fuzzer runs (CI keeps it short; FUZZ_SECONDS raises it). */
+const SECONDS = Number(Deno.env.get("FUZZ_SECONDS") ?? "15");
+const encoder = new TextEncoder();
+
+/** Methods that only touch the test bucket or fail; create/delete_bucket are left out. */
+const METHODS = [
+  "list_buckets",
+  "list_bucket_items",
+  "upload_item",
+  "get_item",
+  "head_item",
+  "delete_item_from_bucket",
+  "delete_items",
+  "copy_item",
+  "get_item_tagging",
+  "put_item_tagging",
+  "head_bucket",
+  "get_bucket_location",
+  "presign_get_item",
+];
+
+function bodies(bucket: string): fc.Arbitrary<Uint8Array> {
+  const missing = uniqueBucketName("fuzz-nx");
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "grapheme" }),
+    fc.string({ unit: "binary" }),
+  );
+  const metadataValue = fc.oneof(
+    text,
+    fc.constantFrom("true", "false", "0", "-1", "1000", "*", "{}", '{"a":"b"}', "", " "),
+  );
+  const metadata = fc.record({
+    method: fc.oneof(fc.constantFrom(...METHODS), text),
+    bucket_name: fc.constantFrom(bucket, missing, "", " ", "UPPER", "a/b", ".."),
+    item_name: fc.oneof(text, fc.constantFrom("k", "dir/k", "a".repeat(1025))),
+  }, { requiredKeys: ["method"] });
+  const extra = fc.dictionary(
+    fc.constantFrom(
+      "max_keys",
+      "prefix",
+      "wait_for_completion",
+      "copy_source",
+      "content_type",
+      "metadata",
+      "tagging",
+      "if_none_match",
+      "range",
+      "version_id",
+      "items",
+      "expires_seconds",
+    ),
+    metadataValue,
+  );
+  const data = fc.oneof(
+    fc.constant(null),
+    fc.uint8Array({ maxLength: 2048 }).map((b) => b.toBase64()),
+    text,
+    fc.integer(),
+    fc.boolean(),
+    fc.array(fc.integer(), { maxLength: 4 }),
+  );
+  const shaped = fc.record({ metadata, extra, data }).map(({ metadata, extra, data }) =>
+    encoder.encode(JSON.stringify({ metadata: { ...extra, ...metadata }, data }))
+  );
+  const json = fc.json({ maxDepth: 6 }).map((s) => encoder.encode(s));
+  // An empty body with empty metadata is rejected by the broker itself (error 115).
+  const bytes = fc.uint8Array({ minLength: 1, maxLength: 4096 });
+  return fc.oneof(
+    { arbitrary: shaped, weight: 6 },
+    { arbitrary: json, weight: 2 },
+    { arbitrary: bytes, weight: 2 },
+  );
+}
+
+Deno.test(`fuzzer: ${SECONDS} s of generated bodies, one response each, no crash, bounded memory, every error names a cause`, async () => {
+  await withTestBucket(async (bucket) => {
+    await using stack = await startStack({ properties: { log_level: "info" } });
+    const pid = connectorPid(stack.connector);
+    // Warm up the paths the fuzzer takes, so the baseline includes loaded code.
+    await stack.ask({ method: "upload_item", bucket_name: bucket, item_name: "warm" }, "x");
+    await stack.ask({ method: "get_item", bucket_name: bucket, item_name: "warm" });
+    const start = procFigures(pid);
+    let peakRss = start.rssBytes;
+    let tried = 0;
+    let errors = 0;
+    const ids = new Set<string>();
+    const failures: string[] = [];
+    const result = await fc.check(
+      fc.asyncProperty(bodies(bucket), async (body) => {
+        tried++;
+        const requestId = crypto.randomUUID();
+        ids.add(requestId);
+        const res = await stack.client.sendQuery({
+          channel: stack.channel,
+          body,
+          timeoutMs: 30_000,
+          requestId,
+        });
+        if (!res.executed) failures.push(`${requestId}: not executed: ${res.error}`);
+        const decoded = JSON.parse(new TextDecoder().decode(res.body)) as {
+          metadata?: Record<string, string>;
+          is_error?: boolean;
+          error?: string;
+        };
+        if (decoded.is_error) {
+          errors++;
+          const code = decoded.metadata?.error_code ?? "";
+          if (!decoded.error || code === "" || code === "Internal") {
+            failures.push(
+              `${new TextDecoder().decode(body).slice(0, 200)} -> ${code}: ${decoded.error}`,
+            );
+          }
+        }
+        if (tried % 50 === 0) peakRss = Math.max(peakRss, procFigures(pid).rssBytes);
+        return alive(pid);
+      }),
+      { numRuns: 1_000_000, interruptAfterTimeLimit: SECONDS * 1000, seed: Date.now() % 2 ** 31 },
+    );
+    assert.equal(result.failed, false, fc.defaultReportMessage(result) ?? "");
+    const end = procFigures(pid);
+    const api = await probeApi(stack.connector);
+    // Every query got exactly one answer: one request-log line per id and no extra responses.
+    await new Promise((r) => setTimeout(r, 200));
+    const answers = answersPerRequest(stack.connector);
+    const lost = [...ids].filter((id) => (answers.get(id) ?? 0) === 0);
+    const duplicated = [...ids].filter((id) => (answers.get(id) ?? 0) > 1);
+    const stats = await stack.broker.stats();
+    assert.deepEqual(failures, []);
+    assert.ok(tried > 20, `only ${tried} bodies tried`);
+    assert.deepEqual(lost, []);
+    assert.deepEqual(duplicated, []);
+    assert.equal(stats.responsesDropped, 0);
+    assert.equal(stats.timeouts, 0);
+    assert.equal(api.health, 200);
+    assert.ok(alive(pid));
+    // Bounded: no growth beyond a fixed allowance over the warmed-up baseline.
+    assert.ok(
+      end.rssBytes < start.rssBytes + 256 * 1024 * 1024,
+      `RSS grew from ${start.rssBytes} to ${end.rssBytes}`,
+    );
+    assert.ok(end.fds <= start.fds + 16, `fds grew from ${start.fds} to ${end.fds}`);
+    await recordArea("fuzz", {
+      casesTried: tried,
+      faultsInjected: 0,
+      requestsServed: tried,
+      lost: lost.length,
+      duplicated: duplicated.length,
+      crashes: alive(pid) ? 0 : 1,
+      details: {
+        seconds: SECONDS,
+        errorResponses: errors,
+        rssStartMiB: mib(start.rssBytes),
+        rssPeakMiB: mib(peakRss),
+        rssEndMiB: mib(end.rssBytes),
+        fdsStart: start.fds,
+        fdsEnd: end.fds,
+      },
+    });
+  }, "fuzz");
+});
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 1024 / 102.4) / 10;
+}
