@@ -83,8 +83,8 @@ Deno.test("parseRequest rejects JSON that is not an object", () => {
 
 Deno.test("parseRequest rejects a non-string metadata value and names the key", () => {
   const cases: [string, string][] = [
-    [`true`, `boolean "true"`],
-    [`5`, `number "5"`],
+    [`true`, `boolean true`],
+    [`5`, `number 5`],
     [`null`, `null`],
     [`{"a":"b"}`, `an object`],
     [`["x"]`, `an array`],
@@ -271,7 +271,7 @@ Deno.test("rawRequest wraps the whole body as data with empty metadata", () => {
 
 Deno.test("parseMetadataObject names the field it parses in errors", () => {
   assert.throws(() => parseMetadataObject({ a: 1 }, "properties.metadata"), {
-    message: `invalid request format, properties.metadata "a" must be a string, got number "1"`,
+    message: `invalid request format, properties.metadata "a" must be a string, got number 1`,
   });
   assert.throws(() => parseMetadataObject([], "headers"), {
     message: `invalid request format, "headers" must be an object of strings, got "[]"`,

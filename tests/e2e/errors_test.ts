@@ -61,14 +61,14 @@ Deno.test("e2e request errors", async (t) => {
     assertError(
       await stack.askRaw(encode('{"metadata":{"method":"list_buckets","n":5},"data":null}')),
       "InvalidRequest",
-      `invalid request format, metadata "n" must be a string, got number "5"`,
+      `invalid request format, metadata "n" must be a string, got number 5`,
     );
     assertError(
       await stack.askRaw(
         encode('{"metadata":{"method":"create_bucket","wait_for_completion":true}}'),
       ),
       "InvalidRequest",
-      `invalid request format, metadata "wait_for_completion" must be a string, got boolean "true"`,
+      `invalid request format, metadata "wait_for_completion" must be a string, got boolean true`,
     );
   });
 
