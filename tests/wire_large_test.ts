@@ -1,0 +1,93 @@
+/**
+ * The wire format's large-payload paths (bodies of 1 MiB and more), which decode and encode
+ * base64 slice by slice: they must give exactly what the ordinary paths give.
+ */
+import assert from "node:assert/strict";
+import {
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
+  okResponse,
+  parseRequest,
+} from "../lib/wire.ts";
+
+const MiB = 1024 * 1024;
+const encoder = new TextEncoder();
+
+function bytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 7919 + (i >> 8)) & 0xff;
+  return out;
+}
+
+Deno.test("a 3 MiB request round-trips through encodeRequest and parseRequest byte for byte", () => {
+  for (const n of [3 * MiB, 3 * MiB + 1, 3 * MiB + 2]) {
+    const data = bytes(n);
+    const body = encodeRequest({ metadata: { method: "upload_item", x: '"data":"' }, data });
+    assert.equal(body.length, Math.ceil(n / 3) * 4 + body.length - Math.ceil(n / 3) * 4);
+    const req = parseRequest(body);
+    assert.deepEqual(req.metadata, { method: "upload_item", x: '"data":"' });
+    assert.equal(req.data?.length, n);
+    assert.deepEqual(req.data, data);
+  }
+});
+
+Deno.test("a large body gives the same request as the ordinary JSON path", () => {
+  const data = bytes(2 * MiB);
+  const b64 = data.toBase64();
+  // Key order, whitespace, a nested "data" key and escapes must not fool the fast path.
+  const text =
+    `{ "data" : "${b64}", "metadata": {"data": "not this", "k\\"ey": "v\\\\"}, "extra": [1, {"data": "x"}] }`;
+  const req = parseRequest(encoder.encode(text));
+  assert.deepEqual(req.metadata, { data: "not this", 'k"ey': "v\\" });
+  assert.deepEqual(req.data, data);
+});
+
+Deno.test("a large body with the last duplicate data key wins, as in JSON.parse", () => {
+  const first = bytes(MiB);
+  const last = bytes(MiB + 3);
+  const text = `{"metadata":{},"data":"${first.toBase64()}","data":"${last.toBase64()}"}`;
+  assert.deepEqual(parseRequest(encoder.encode(text)).data, last);
+});
+
+Deno.test("large bodies with whitespace inside the base64 still decode", () => {
+  const data = bytes(MiB + 5);
+  const b64 = data.toBase64();
+  const spaced = b64.slice(0, 1000) + "\n" + b64.slice(1000, 777777) + " \r\n" + b64.slice(777777);
+  const req = parseRequest(encoder.encode(`{"metadata":{},"data":"${spaced}"}`));
+  assert.deepEqual(req.data, data);
+});
+
+Deno.test("large bodies with bad base64 or bad JSON get the ordinary error text", () => {
+  const b64 = bytes(MiB).toBase64();
+  const bad = b64.slice(0, 5000) + "*" + b64.slice(5001);
+  assert.throws(
+    () => parseRequest(encoder.encode(`{"metadata":{},"data":"${bad}"}`)),
+    /invalid request format, "data" is not valid base64/,
+  );
+  assert.throws(
+    () => parseRequest(encoder.encode(`{"metadata":{},"data":"${b64}",}`)),
+    /invalid request format, body is not valid JSON/,
+  );
+  assert.throws(
+    () => parseRequest(encoder.encode(`{"metadata":{"a":1},"data":"${b64}"}`)),
+    /invalid request format, metadata "a" must be a string, got number 1/,
+  );
+});
+
+Deno.test("a large response encodes to the same bytes as JSON and decodes back", () => {
+  const data = bytes(2 * MiB + 1);
+  const response = okResponse({ result: "ok", etag: '"abc"' }, data);
+  const body = encodeResponse(response);
+  const expected = JSON.stringify({
+    metadata: response.metadata,
+    data: data.toBase64(),
+    is_error: false,
+    error: "",
+  });
+  assert.equal(new TextDecoder().decode(body), expected);
+  const back = decodeResponse(body);
+  assert.deepEqual(back.metadata, response.metadata);
+  assert.deepEqual(back.data, data);
+  assert.equal(back.isError, false);
+});
