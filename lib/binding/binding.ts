@@ -271,7 +271,10 @@ export class Binding {
     }
     const seconds = (performance.now() - started) / 1000;
     const outcome = response.isError ? "error" : "ok";
-    metrics.duration.observe({ binding: this.name, method, outcome }, seconds);
+    // Method names come from senders: an unknown one gets one shared label value, so random
+    // names cannot grow the histogram's series without bound.
+    const methodLabel = response.metadata.error_code === "UnknownMethod" ? "unknown" : method;
+    metrics.duration.observe({ binding: this.name, method: methodLabel, outcome }, seconds);
     metrics.inFlight.dec({ binding: this.name });
     this.#counters.inFlight--;
     const durationMs = Math.round(seconds * 1e4) / 10;
