@@ -6,6 +6,7 @@ import type { KubemqTestClient } from "../tests/support/kubemq_client.ts";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.ts";
 import type { Profile } from "./profile.ts";
 import type { BenchConnector } from "./stack.ts";
+import type { EchoResponder } from "./responder.ts";
 
 /** The running stack a scenario measures. */
 export interface BenchContext {
@@ -17,6 +18,8 @@ export interface BenchContext {
   brokerAddress: string;
   sender: KubemqTestClient;
   connector: BenchConnector;
+  /** Scenario A's trivial responder, also the large-message floor of scenario D. */
+  echo: EchoResponder;
   /** The connector's channel. */
   channel: string;
   /** Progress lines go to stderr, so stdout is only the report. */

@@ -10,6 +10,7 @@ import { createTestBucket, deleteTestBucketFully } from "../tests/support/s3.ts"
 import { ask, baselineS3Client, type BenchContext } from "./context.ts";
 import { memory } from "./proc.ts";
 import { profileFor } from "./profile.ts";
+import { type EchoResponder, startResponder } from "./responder.ts";
 import {
   type BenchResults,
   evaluateTargets,
@@ -62,9 +63,11 @@ const channel = `bench.connector.${Date.now().toString(36)}`;
 const config = await benchConfig(broker.address, channel);
 const sender = createKubemqClient({ address: broker.address, clientId: "bench-sender" });
 let connector: Awaited<ReturnType<typeof startBenchConnector>> | null = null;
+let echoResponder: EchoResponder | null = null;
 try {
   log(`S3 ${s3env.endpoint}, broker ${broker.address}, bucket ${bucket}`);
   connector = await startBenchConnector(config);
+  echoResponder = await startResponder(broker.address);
   const ctx: BenchContext = {
     profile,
     s3env,
@@ -73,6 +76,7 @@ try {
     brokerAddress: broker.address,
     sender,
     connector,
+    echo: echoResponder,
     channel,
     log,
   };
@@ -127,6 +131,7 @@ try {
 } finally {
   sender.close();
   await connector?.stop();
+  await echoResponder?.stop();
   await broker.close();
   await Deno.remove(config).catch(() => {});
   await deleteTestBucketFully(bucket, s3).catch((err) => log(`cleanup: ${err}`));

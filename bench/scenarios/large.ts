@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
+import { decodeResponse, encodeRequest, encodeResponse, okResponse } from "../../lib/wire.ts";
 import { type BenchContext, payload } from "../context.ts";
 import { memory, resetPeak, sampleRss } from "../proc.ts";
 import { summarize, type Summary } from "../stats.ts";
@@ -24,6 +24,14 @@ export interface LargeResult {
   directMiBps: Summary;
   /** Connector process peak RSS during each connector transfer, bytes. */
   peakRss: Summary;
+  /**
+   * The messaging floor: the same wire body carried one way through the broker to and from the
+   * trivial responder of scenario A (which answers 2 bytes to a large request, and a large
+   * answer to a tiny one), with no S3 and no connector, MiB of object per second.
+   */
+  floorMiBps: Summary;
+  /** The responder's peak RSS during those transfers, bytes: gRPC's own memory for them. */
+  floorPeakRss: Summary;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -77,6 +85,19 @@ export async function runLarge(ctx: BenchContext): Promise<LargeResult[]> {
     return { ms, peak: Math.max(sampler.stop(), memory(pid).hwm) };
   };
 
+  const floor = async (body: Uint8Array, expectBytes: number) => {
+    const res = await ctx.sender.sendQuery({ channel: ctx.echo.channel, body, timeoutMs });
+    if (!res.executed || res.body.length !== expectBytes) {
+      throw new Error(`echo floor: ${res.error || `${res.body.length} bytes back`}`);
+    }
+  };
+  const floorPeak = async (fn: () => Promise<unknown>) => {
+    resetPeak(ctx.echo.pid);
+    const sampler = sampleRss(ctx.echo.pid);
+    const ms = await timed(fn);
+    return { ms, peak: Math.max(sampler.stop(), memory(ctx.echo.pid).hwm) };
+  };
+
   // Warm-up: one small transfer each way on both paths.
   const warm = payload(MiB);
   await viaConnector("large/warm", warm);
@@ -88,8 +109,21 @@ export async function runLarge(ctx: BenchContext): Promise<LargeResult[]> {
   for (const sizeMiB of ctx.profile.sizesMiB) {
     const data = payload(sizeMiB * MiB);
     const mibps = (ms: number) => sizeMiB / (ms / 1000);
-    const up = { connector: [] as number[], direct: [] as number[], peak: [] as number[] };
-    const down = { connector: [] as number[], direct: [] as number[], peak: [] as number[] };
+    const series = () => ({
+      connector: [] as number[],
+      direct: [] as number[],
+      peak: [] as number[],
+      floor: [] as number[],
+      floorPeak: [] as number[],
+    });
+    const up = series();
+    const down = series();
+    const wireBody = encodeRequest({
+      metadata: { method: "upload_item", bucket_name: ctx.bucket, item_name: "floor" },
+      data,
+    });
+    const wireLength = encodeResponse(okResponse({ result: "ok" }, data)).length;
+    const askLarge = new TextEncoder().encode(`{"reply_bytes":${wireLength}}`);
     for (let r = 0; r < ctx.profile.largeRepeats; r++) {
       ctx.log(`D ${sizeMiB} MiB run ${r + 1}/${ctx.profile.largeRepeats}`);
       const key = `large/${sizeMiB}m-${r}`;
@@ -106,6 +140,13 @@ export async function runLarge(ctx: BenchContext): Promise<LargeResult[]> {
       const dm = await timed(async () => (got = await direct.download(`${key}-direct`)));
       if (!sameBytes(got, data)) throw new Error(`GetObject ${key}-direct: bytes differ`);
       down.direct.push(mibps(dm));
+
+      const fu = await floorPeak(() => floor(wireBody, 2));
+      up.floor.push(mibps(fu.ms));
+      up.floorPeak.push(fu.peak);
+      const fd = await floorPeak(() => floor(askLarge, wireLength));
+      down.floor.push(mibps(fd.ms));
+      down.floorPeak.push(fd.peak);
     }
     out.push(
       {
@@ -114,6 +155,8 @@ export async function runLarge(ctx: BenchContext): Promise<LargeResult[]> {
         connectorMiBps: summarize(up.connector),
         directMiBps: summarize(up.direct),
         peakRss: summarize(up.peak),
+        floorMiBps: summarize(up.floor),
+        floorPeakRss: summarize(up.floorPeak),
       },
       {
         sizeMiB,
@@ -121,6 +164,8 @@ export async function runLarge(ctx: BenchContext): Promise<LargeResult[]> {
         connectorMiBps: summarize(down.connector),
         directMiBps: summarize(down.direct),
         peakRss: summarize(down.peak),
+        floorMiBps: summarize(down.floor),
+        floorPeakRss: summarize(down.floorPeak),
       },
     );
   }
