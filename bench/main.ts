@@ -96,6 +96,14 @@ try {
 
   const echo = await runEcho(ctx);
   const direct = await runDirect(ctx);
+  const get1 = direct.find((d) => d.op === "GetObject" && d.concurrency === 1);
+  if (get1 && get1.load.p50Ms.median > 30) {
+    log(
+      `1 KiB GetObject takes ${get1.load.p50Ms.median.toFixed(1)} ms: the S3 server likely ` +
+        "sends headers and body in separate segments with Nagle on (40 ms delayed ACK). A " +
+        "radosgw started before tcp_nodelay=1 was added to tools/s3/radosgw.sh needs a restart.",
+    );
+  }
   const connectorResults = await runConnector(ctx);
   await sleep(1000);
   const rssBeforeLarge = memory(connector.pid).rss;

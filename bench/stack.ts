@@ -31,6 +31,14 @@ export async function ensureBroker(): Promise<{ address: string; close(): Promis
   return { address: broker.address, close: () => broker.close() };
 }
 
+/**
+ * Extra `deno run` flags for the connector from BENCH_CONNECTOR_DENO_FLAGS, for profiling, e.g.
+ * `--v8-flags=--prof` (V8 writes isolate-*.log files into the working directory).
+ */
+function extraDenoFlags(): string[] {
+  return (Deno.env.get("BENCH_CONNECTOR_DENO_FLAGS") ?? "").split(/\s+/).filter(Boolean);
+}
+
 /** A connector process started for the benchmark. */
 export interface BenchConnector {
   pid: number;
@@ -57,7 +65,14 @@ export function benchConfig(address: string, channel: string): Promise<string> {
 export async function startBenchConnector(configPath: string): Promise<BenchConnector> {
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(), `${root}main.ts`, "--config", configPath],
+    args: [
+      "run",
+      ...permissionFlags(),
+      ...extraDenoFlags(),
+      `${root}main.ts`,
+      "--config",
+      configPath,
+    ],
     cwd: root,
     env: { NO_COLOR: "1" },
     stdin: "null",
