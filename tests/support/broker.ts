@@ -47,8 +47,11 @@ export interface TestBroker {
   readonly controlPort: number;
   /** Resolves with the count once >= n subscriptions match `channel`; rejects on timeout. */
   waitForSubscribers(channel: string, n: number, timeoutMs?: number): Promise<number>;
-  /** Crash-like stop: streams end with UNAVAILABLE; the process stays up. */
-  stop(): Promise<void>;
+  /**
+   * Crash-like stop: streams end with UNAVAILABLE and connections drop without GOAWAY; the
+   * process stays up. `graceful` sends GOAWAY first (can crash Deno 2.9: denoland/deno#36788).
+   */
+  stop(opts?: { graceful?: boolean }): Promise<void>;
   /** Listen again on the same port. */
   restart(): Promise<void>;
   /** End every subscription stream with status OK; returns how many. */
@@ -161,8 +164,8 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       if (code !== 200) throw new Error(body.error ?? `Broker control returned ${code}`);
       return body.count;
     },
-    async stop() {
-      await post("/stop");
+    async stop(opts = {}) {
+      await post(opts.graceful ? "/stop?graceful=true" : "/stop");
     },
     async restart() {
       await post("/restart");

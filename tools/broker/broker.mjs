@@ -186,6 +186,8 @@ export async function startBroker(options = {}) {
 
   /** @type {grpc.Server | null} */
   let server = null;
+  /** @type {Set<import("node:net").Socket>} */
+  const sockets = new Set();
   let port = options.port ?? 0;
   let closed = false;
 
@@ -380,6 +382,14 @@ export async function startBroker(options = {}) {
       );
     });
     server = s;
+    // Keep the raw TCP sockets, so that stop() can drop them the way a crashed broker or a lost
+    // network does: without HTTP/2 GOAWAY frames.
+    for (const h2 of /** @type {any} */ (s).http2Servers?.keys() ?? []) {
+      h2.on("connection", (/** @type {import("node:net").Socket} */ sock) => {
+        sockets.add(sock);
+        sock.once("close", () => sockets.delete(sock));
+      });
+    }
     log(`listening on ${host}:${port}${options.tls ? " (tls)" : ""}`);
   }
 
@@ -393,15 +403,26 @@ export async function startBroker(options = {}) {
     notifySubscribers();
   }
 
-  async function stop() {
+  /**
+   * Stops serving. By default like a crash or a network loss: open streams fail with
+   * UNAVAILABLE and the TCP connections are dropped without GOAWAY. With `graceful`, every
+   * session gets GOAWAY first, as a server shutting down cleanly sends. (Deno 2.9's HTTP/2
+   * client can crash on a GOAWAY, denoland/deno#36788, so tests use the default.)
+   * @param {{graceful?: boolean}} [opts]
+   */
+  async function stop(opts = {}) {
     if (!server) return;
     const s = server;
     server = null;
     failEverything({ code: grpc.status.UNAVAILABLE, details: "broker stopped" });
     // Let the statuses reach the clients before the connections are cut.
     await new Promise((r) => setTimeout(r, 50));
+    if (!opts.graceful) {
+      for (const sock of sockets) sock.destroy();
+      sockets.clear();
+    }
     s.forceShutdown();
-    log("stopped");
+    log(opts.graceful ? "stopped (graceful)" : "stopped (connections dropped)");
   }
 
   /** @param {string} channel */

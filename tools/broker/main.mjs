@@ -8,7 +8,8 @@
 //
 // Control API (only with --control-port; 0 picks a free port):
 //   GET  /subscribers?channel=X&n=N&timeout_ms=T  200 {"count"} once >= N, else 408 {"error"}
-//   POST /stop          crash-like stop (streams end with UNAVAILABLE), control stays up
+//   POST /stop          crash-like stop (streams end with UNAVAILABLE, TCP dropped without
+//                       GOAWAY; ?graceful=true sends GOAWAY), control stays up
 //   POST /restart       listen again on the same port
 //   POST /end-streams   end every subscription stream with status OK; 200 {"ended"}
 //   GET  /stats         200 BrokerStats JSON
@@ -114,7 +115,7 @@ async function handleControl(req, res) {
       }
     }
     case "POST /stop":
-      await broker.stop();
+      await broker.stop({ graceful: url.searchParams.get("graceful") === "true" });
       return reply(res, 200, { ok: true });
     case "POST /restart":
       await broker.restart();
