@@ -227,6 +227,8 @@ export class Binding {
       });
     }
     let response: TargetResponse;
+    // One deadline for the whole request: rate-limit wait, every attempt and the delays between.
+    const deadline = this.#deadline();
     try {
       const target = this.#target;
       if (!target) {
@@ -238,7 +240,7 @@ export class Binding {
           { retryable: true },
         );
       }
-      await this.#limiter.take(this.#hardStop.signal);
+      await this.#limiter.take(deadline.signal);
       const result = await withRetry(
         {
           attempts: mw.retry_attempts,
@@ -246,8 +248,8 @@ export class Binding {
           maxJitterMs: mw.retry_max_jitter_milliseconds,
           type: mw.retry_delay_type,
         },
-        () => withLogContext(fields, () => target.run(req, this.#signal())),
-        this.#hardStop.signal,
+        () => withLogContext(fields, () => target.run(req, deadline.signal)),
+        deadline.signal,
         (attempt, err, delayMs) =>
           this.#requests.warn(
             "Request {requestId} {method} failed (attempt {attempt}), retrying in {delayMs} ms: {error}",
@@ -268,6 +270,8 @@ export class Binding {
       }
     } catch (err) {
       response = this.#failure(err);
+    } finally {
+      deadline.clear();
     }
     const seconds = (performance.now() - started) / 1000;
     const outcome = response.isError ? "error" : "ok";
@@ -306,11 +310,27 @@ export class Binding {
     return response;
   }
 
-  #signal(): AbortSignal {
+  /**
+   * The signal of one request: aborted at shutdown's hard stop and, with
+   * request_timeout_seconds, when the request's time is up. Its reason is a ConnectorError, so
+   * the response says which of the two it was.
+   */
+  #deadline(): { signal: AbortSignal; clear(): void } {
     const seconds = this.spec.middleware.request_timeout_seconds;
-    if (seconds <= 0) return this.#hardStop.signal;
-    const timeout = AbortSignal.timeout(seconds * 1000);
-    return AbortSignal.any([this.#hardStop.signal, timeout]);
+    if (seconds <= 0) return { signal: this.#hardStop.signal, clear: () => {} };
+    const timeout = new AbortController();
+    const timer = setTimeout(() =>
+      timeout.abort(
+        new ConnectorError(
+          "Timeout",
+          `Timeout: the request took longer than request_timeout_seconds (${seconds} s)`,
+          { retryable: true },
+        ),
+      ), seconds * 1000);
+    return {
+      signal: AbortSignal.any([this.#hardStop.signal, timeout.signal]),
+      clear: () => clearTimeout(timer),
+    };
   }
 
   #failure(err: unknown): TargetResponse {

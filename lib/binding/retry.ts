@@ -41,7 +41,22 @@ export async function withRetry<T>(
       if (attempt >= policy.attempts || !isRetryable(err) || signal.aborted) throw err;
       const delay = retryDelay(policy, attempt);
       onRetry(attempt, err, delay);
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, signal);
     }
   }
+}
+
+/** Waits `ms`; rejects with the signal's reason as soon as it is aborted (deadline, shutdown). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
