@@ -1,0 +1,251 @@
+/**
+ * Soak: mixed methods from concurrent senders through the real stack (test broker, connector with
+ * production flags, radosgw) for a fixed time, then a check that nothing was lost: every object
+ * reported uploaded is in S3 with the same SHA-256, none reported failed or deleted exists.
+ *
+ * `deno task soak` runs the long profile (30 minutes; `--minutes N`, `--senders N`) and writes
+ * tests/reliability/results/soak_long.json. The CI profile (tests/reliability/soak_test.ts)
+ * calls {@link runSoak} for about a minute.
+ *
+ * @module
+ */
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { parseArgs } from "node:util";
+import { encodeRequest } from "../lib/wire.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../tests/support/s3.ts";
+import { startStack } from "../tests/support/stack.ts";
+import { connectorPid, percentile, procFigures, sha256 } from "../tests/reliability/_support.ts";
+
+/** What a soak run reports. */
+export interface SoakFigures {
+  seconds: number;
+  senders: number;
+  requestsServed: number;
+  byMethod: Record<string, number>;
+  errors: number;
+  errorRate: number;
+  /** Queries whose sender got no answer (broker timeout or transport error). */
+  lost: number;
+  /** Responses the broker dropped because the query was already answered. */
+  duplicated: number;
+  /** get_item answers whose bytes differ from what was stored. */
+  wrongReads: number;
+  /** After the run: objects reported uploaded that are missing or differ in S3. */
+  missingOrWrong: number;
+  /** After the run: objects reported failed or deleted that exist. */
+  unexpectedlyPresent: number;
+  objectsVerified: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssStartMiB: number;
+  rssEndMiB: number;
+  rssMaxMiB: number;
+  fdsStart: number;
+  fdsEnd: number;
+  crashes: number;
+  firstErrors: string[];
+}
+
+const mib = (b: number) => Math.round(b / 1024 / 102.4) / 10;
+
+/** Runs the soak for `seconds` with `senders` concurrent senders. */
+export async function runSoak(
+  options: { seconds: number; senders?: number; progress?: (line: string) => void },
+): Promise<SoakFigures> {
+  const senders = options.senders ?? 32;
+  const s3 = testS3Client();
+  const bucket = await createTestBucket(s3, "soak");
+  try {
+    await using stack = await startStack({});
+    const pid = connectorPid(stack.connector);
+    const latencies: number[] = [];
+    const byMethod: Record<string, number> = {};
+    const stored = new Map<string, string>();
+    const absent = new Set<string>();
+    const firstErrors: string[] = [];
+    let errors = 0;
+    let lost = 0;
+    let wrongReads = 0;
+    let crashes = 0;
+
+    const send = async (metadata: Record<string, string>, data: Uint8Array | null) => {
+      const t0 = performance.now();
+      try {
+        const res = await stack.client.sendQuery({
+          channel: stack.channel,
+          body: encodeRequest({ metadata, data }),
+          timeoutMs: 30_000,
+        });
+        latencies.push(performance.now() - t0);
+        byMethod[metadata.method!] = (byMethod[metadata.method!] ?? 0) + 1;
+        const out = JSON.parse(new TextDecoder().decode(res.body)) as {
+          is_error?: boolean;
+          error?: string;
+          data?: string | null;
+        };
+        if (out.is_error) {
+          errors++;
+          if (firstErrors.length < 10) firstErrors.push(`${metadata.method}: ${out.error}`);
+          return null;
+        }
+        return out;
+      } catch (err) {
+        lost++;
+        if (firstErrors.length < 10) {
+          firstErrors.push(`${metadata.method}: ${(err as Error).message}`);
+        }
+        return null;
+      }
+    };
+
+    // Warm up before the baseline is taken.
+    await send({ method: "list_bucket_items", bucket_name: bucket }, null);
+    const start = procFigures(pid);
+    let rssMax = start.rssBytes;
+    const deadline = performance.now() + options.seconds * 1000;
+    const sampler = setInterval(() => {
+      try {
+        const f = procFigures(pid);
+        rssMax = Math.max(rssMax, f.rssBytes);
+        options.progress?.(
+          `${
+            Math.round((deadline - performance.now()) / 1000)
+          } s left: ${latencies.length} served, ${errors} errors, RSS ${
+            mib(f.rssBytes)
+          } MiB, ${f.fds} fds`,
+        );
+      } catch {
+        crashes = 1;
+      }
+    }, 10_000);
+
+    const sender = async (n: number) => {
+      const mine: string[] = [];
+      for (let i = 0; performance.now() < deadline; i++) {
+        const roll = Math.random();
+        if (roll < 0.4 || mine.length === 0) {
+          const key = `s${n}/o${i}`;
+          const data = crypto.getRandomValues(new Uint8Array(Math.floor(Math.random() * 65536)));
+          const hash = await sha256(data);
+          const res = await send(
+            { method: "upload_item", bucket_name: bucket, item_name: key },
+            data,
+          );
+          if (res) {
+            stored.set(key, hash);
+            mine.push(key);
+          } else absent.add(key);
+        } else if (roll < 0.7) {
+          const key = mine[Math.floor(Math.random() * mine.length)]!;
+          const res = await send({ method: "get_item", bucket_name: bucket, item_name: key }, null);
+          if (res && (await sha256(Uint8Array.fromBase64(res.data ?? ""))) !== stored.get(key)) {
+            wrongReads++;
+          }
+        } else if (roll < 0.8) {
+          await send({
+            method: "list_bucket_items",
+            bucket_name: bucket,
+            prefix: `s${n}/`,
+            max_keys: "20",
+          }, null);
+        } else if (roll < 0.9) {
+          const key = mine[Math.floor(Math.random() * mine.length)]!;
+          await send({ method: "head_item", bucket_name: bucket, item_name: key }, null);
+        } else {
+          const key = mine.splice(Math.floor(Math.random() * mine.length), 1)[0]!;
+          const res = await send({
+            method: "delete_item_from_bucket",
+            bucket_name: bucket,
+            item_name: key,
+          }, null);
+          if (res) {
+            stored.delete(key);
+            absent.add(key);
+          } else mine.push(key);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: senders }, (_, n) => sender(n)));
+    clearInterval(sampler);
+    const end = procFigures(pid);
+    const stats = await stack.broker.stats();
+
+    // Nothing lost: check S3 itself.
+    let missingOrWrong = 0;
+    let unexpectedlyPresent = 0;
+    const read = async (key: string) => {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await sha256(await out.Body!.transformToByteArray());
+      } catch {
+        return null;
+      }
+    };
+    const keys = [...stored.entries()];
+    const absentKeys = [...absent];
+    const verify = async () => {
+      for (let k = keys.pop(); k; k = keys.pop()) {
+        if ((await read(k[0])) !== k[1]) missingOrWrong++;
+      }
+      for (let k = absentKeys.pop(); k !== undefined; k = absentKeys.pop()) {
+        if ((await read(k)) !== null) unexpectedlyPresent++;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, verify));
+
+    return {
+      seconds: options.seconds,
+      senders,
+      requestsServed: latencies.length,
+      byMethod,
+      errors,
+      errorRate: latencies.length ? errors / latencies.length : 0,
+      lost,
+      duplicated: stats.responsesDropped,
+      wrongReads,
+      missingOrWrong,
+      unexpectedlyPresent,
+      objectsVerified: stored.size + absent.size,
+      p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
+      p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
+      rssStartMiB: mib(start.rssBytes),
+      rssEndMiB: mib(end.rssBytes),
+      rssMaxMiB: mib(Math.max(rssMax, end.rssBytes)),
+      fdsStart: start.fds,
+      fdsEnd: end.fds,
+      crashes,
+      firstErrors,
+    };
+  } finally {
+    await deleteTestBucketFully(bucket, s3);
+    s3.destroy();
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      minutes: { type: "string", default: "30" },
+      senders: { type: "string", default: "32" },
+    },
+  });
+  const minutes = Number(values.minutes);
+  const figures = await runSoak({
+    seconds: minutes * 60,
+    senders: Number(values.senders),
+    // deno-lint-ignore no-console
+    progress: (line) => console.error(line),
+  });
+  const out = new URL("../tests/reliability/results/soak_long.json", import.meta.url);
+  await Deno.mkdir(new URL(".", out), { recursive: true });
+  await Deno.writeTextFile(
+    out,
+    JSON.stringify({ at: new Date().toISOString(), ...figures }, null, 2) + "\n",
+  );
+  // deno-lint-ignore no-console
+  console.log(JSON.stringify(figures, null, 2));
+  const bad = figures.lost + figures.duplicated + figures.wrongReads + figures.missingOrWrong +
+    figures.unexpectedlyPresent + figures.crashes;
+  Deno.exit(bad === 0 ? 0 : 1);
+}
