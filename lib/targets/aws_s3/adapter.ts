@@ -682,6 +682,18 @@ export function mapS3Error(
     );
   }
   const sysCode = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
+  // A connection cut while a body is written can come wrapped as a TimeoutError whose message
+  // names the real cause ("write EPIPE"): name that cause, not a timeout that never happened.
+  const netCode = sysCode && sysCode !== "ETIMEDOUT" && networkCodes.has(sysCode)
+    ? sysCode
+    : /\b(EPIPE|ECONNRESET|ECONNREFUSED)\b/.exec(e?.message ?? "")?.[1];
+  if (netCode) {
+    return new ConnectorError(
+      "NetworkError",
+      `S3 endpoint unreachable (${netCode}): ${e.message}`,
+      { retryable: true, cause: err },
+    );
+  }
   if (
     e?.name === "TimeoutError" || sysCode === "ETIMEDOUT" || /timed? ?out/i.test(e?.message ?? "")
   ) {
