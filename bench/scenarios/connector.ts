@@ -4,15 +4,8 @@
  * each timed run (scenario E's CPU per 1,000 requests).
  */
 import { ask, type BenchContext, payload } from "../context.ts";
-import { type Operation, runLoad } from "../load.ts";
-import { cpuTimeMs } from "../proc.ts";
-import {
-  type LoadSummary,
-  type RunResult,
-  summarize,
-  summarizeRuns,
-  type Summary,
-} from "../stats.ts";
+import { runMeasured } from "../load.ts";
+import { type LoadSummary, summarize, summarizeRuns, type Summary } from "../stats.ts";
 import { SMALL_KEY } from "./direct.ts";
 
 /** C's figures per method and concurrency level. */
@@ -27,12 +20,12 @@ export interface ConnectorResult {
 /** Runs scenario C at the profile's connector concurrency levels. */
 export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]> {
   const data = payload(1024);
-  const ops: Record<ConnectorResult["method"], Operation> = {
-    upload_item: async (i) => {
+  const ops: Record<ConnectorResult["method"], (id: string) => Promise<void>> = {
+    upload_item: async (id) => {
       await ask(ctx, {
         method: "upload_item",
         bucket_name: ctx.bucket,
-        item_name: `small/connector-${i}`,
+        item_name: `small/connector-${id}`,
       }, data);
     },
     get_item: async () => {
@@ -45,24 +38,25 @@ export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]
     },
   };
   const out: ConnectorResult[] = [];
-  let offset = 0;
   for (const concurrency of ctx.profile.connectorConcurrency) {
     for (const method of ["upload_item", "get_item"] as const) {
       ctx.log(`C ${method} c=${concurrency}`);
-      const op: Operation = (i) => ops[method](offset + i);
-      const warmup = ctx.profile.warmup(concurrency);
-      await runLoad(op, { concurrency, ops: warmup });
-      offset += warmup;
-      const runs: RunResult[] = [];
-      const cpu: number[] = [];
-      for (let r = 0; r < ctx.profile.repeats; r++) {
-        const before = cpuTimeMs(ctx.connector.pid);
-        const run = await runLoad(op, { concurrency, ops: ctx.profile.ops(concurrency) });
-        cpu.push(((cpuTimeMs(ctx.connector.pid) - before) * 1000) / run.ops);
-        offset += run.ops;
-        runs.push(run);
-      }
-      out.push({ method, concurrency, load: summarizeRuns(runs), cpuMsPer1000: summarize(cpu) });
+      const { runs, cpuMsPer1000 } = await runMeasured(
+        (i) => ops[method](`c${concurrency}-${i}`),
+        {
+          concurrency,
+          ops: ctx.profile.ops(concurrency),
+          warmup: ctx.profile.warmup(concurrency),
+          repeats: ctx.profile.repeats,
+          cpuPid: ctx.connector.pid,
+        },
+      );
+      out.push({
+        method,
+        concurrency,
+        load: summarizeRuns(runs),
+        cpuMsPer1000: summarize(cpuMsPer1000),
+      });
     }
   }
   return out;

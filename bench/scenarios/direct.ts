@@ -4,15 +4,8 @@
  */
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { type BenchContext, payload } from "../context.ts";
-import { runLoad } from "../load.ts";
-import { cpuTimeMs } from "../proc.ts";
-import {
-  type LoadSummary,
-  type RunResult,
-  summarize,
-  summarizeRuns,
-  type Summary,
-} from "../stats.ts";
+import { runMeasured } from "../load.ts";
+import { type LoadSummary, summarize, summarizeRuns, type Summary } from "../stats.ts";
 
 /** Key of the 1 KiB object that B and C read. */
 export const SMALL_KEY = "small/get-1k";
@@ -31,9 +24,9 @@ export async function runDirect(ctx: BenchContext): Promise<DirectResult[]> {
   const body = payload(1024);
   await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: SMALL_KEY, Body: body }));
   const ops = {
-    PutObject: async (i: number) => {
+    PutObject: async (id: string) => {
       await ctx.s3.send(
-        new PutObjectCommand({ Bucket: ctx.bucket, Key: `small/direct-${i}`, Body: body }),
+        new PutObjectCommand({ Bucket: ctx.bucket, Key: `small/direct-${id}`, Body: body }),
       );
     },
     GetObject: async () => {
@@ -46,21 +39,19 @@ export async function runDirect(ctx: BenchContext): Promise<DirectResult[]> {
   for (const concurrency of ctx.profile.floorConcurrency) {
     for (const op of ["PutObject", "GetObject"] as const) {
       ctx.log(`B ${op} c=${concurrency}`);
-      let offset = 0;
-      const run = (i: number) => ops[op](offset + i);
-      const warmup = ctx.profile.warmup(concurrency);
-      await runLoad(run, { concurrency, ops: warmup });
-      offset += warmup;
-      const runs: RunResult[] = [];
-      const cpu: number[] = [];
-      for (let r = 0; r < ctx.profile.repeats; r++) {
-        const before = cpuTimeMs(Deno.pid);
-        const result = await runLoad(run, { concurrency, ops: ctx.profile.ops(concurrency) });
-        cpu.push(((cpuTimeMs(Deno.pid) - before) * 1000) / result.ops);
-        offset += result.ops;
-        runs.push(result);
-      }
-      out.push({ op, concurrency, load: summarizeRuns(runs), cpuMsPer1000: summarize(cpu) });
+      const { runs, cpuMsPer1000 } = await runMeasured((i) => ops[op](`c${concurrency}-${i}`), {
+        concurrency,
+        ops: ctx.profile.ops(concurrency),
+        warmup: ctx.profile.warmup(concurrency),
+        repeats: ctx.profile.repeats,
+        cpuPid: Deno.pid,
+      });
+      out.push({
+        op,
+        concurrency,
+        load: summarizeRuns(runs),
+        cpuMsPer1000: summarize(cpuMsPer1000),
+      });
     }
   }
   return out;

@@ -4,15 +4,8 @@
  */
 import { encodeRequest } from "../../lib/wire.ts";
 import { type BenchContext, payload } from "../context.ts";
-import { runLoad } from "../load.ts";
-import { cpuTimeMs } from "../proc.ts";
-import {
-  type LoadSummary,
-  type RunResult,
-  summarize,
-  summarizeRuns,
-  type Summary,
-} from "../stats.ts";
+import { runMeasured } from "../load.ts";
+import { type LoadSummary, summarize, summarizeRuns, type Summary } from "../stats.ts";
 
 /** A's figures per concurrency level. */
 export interface EchoResult {
@@ -48,16 +41,14 @@ export async function runEcho(ctx: BenchContext): Promise<EchoResult[]> {
   const out: EchoResult[] = [];
   for (const concurrency of ctx.profile.floorConcurrency) {
     ctx.log(`A echo c=${concurrency}`);
-    await runLoad(op, { concurrency, ops: ctx.profile.warmup(concurrency) });
-    const runs: RunResult[] = [];
-    const cpu: number[] = [];
-    for (let r = 0; r < ctx.profile.repeats; r++) {
-      const before = cpuTimeMs(ctx.echo.pid);
-      const run = await runLoad(op, { concurrency, ops: ctx.profile.ops(concurrency) });
-      cpu.push(((cpuTimeMs(ctx.echo.pid) - before) * 1000) / run.ops);
-      runs.push(run);
-    }
-    out.push({ concurrency, load: summarizeRuns(runs), cpuMsPer1000: summarize(cpu) });
+    const { runs, cpuMsPer1000 } = await runMeasured(op, {
+      concurrency,
+      ops: ctx.profile.ops(concurrency),
+      warmup: ctx.profile.warmup(concurrency),
+      repeats: ctx.profile.repeats,
+      cpuPid: ctx.echo.pid,
+    });
+    out.push({ concurrency, load: summarizeRuns(runs), cpuMsPer1000: summarize(cpuMsPer1000) });
   }
   return out;
 }
