@@ -308,6 +308,8 @@ class Validator {
   readonly envVarsUsed = new Set<string>();
   /** Paths whose value had a `${...}` problem: already reported, so nothing else is said. */
   readonly #failed = new Set<string>();
+  /** Names of the bindings seen so far, by index, to name them in property errors. */
+  readonly #bindingNames = new Map<number, string>();
   readonly #kinds: Record<Role, Map<string, SourceKind | TargetKind>>;
 
   constructor(readonly env: Env, kinds: KindSet, readonly warnings: string[]) {
@@ -426,6 +428,7 @@ class Validator {
     }
     this.#unknownKeys(node, BINDING_KEYS, path, "binding key");
     const name = this.#requiredString(node["name"], join(path, "name"));
+    if (name !== undefined) this.#bindingNames.set(index, name);
     const middlewarePath = join(path, "properties");
     const rawMiddleware = this.#properties(node["properties"], middlewarePath);
     let middleware: MiddlewareOptions | undefined;
@@ -576,7 +579,14 @@ class Validator {
   }
 
   #fieldErrors(err: FieldErrors, path: string, schema: Schema): void {
-    for (const e of err.errors) this.#error(join(path, e.key), fieldMessage(path, e, schema));
+    // A bad property value names its binding too, not only its position in the list.
+    const index = /^bindings\[(\d+)\]/.exec(path)?.[1];
+    const name = index === undefined ? undefined : this.#bindingNames.get(Number(index));
+    const suffix = name === undefined ? "" : ` (binding ${quote(name)})`;
+    for (const e of err.errors) {
+      const named = e.reason === "missing" ? "" : suffix;
+      this.#error(join(path, e.key), fieldMessage(path, e, schema) + named);
+    }
   }
 
   #unknownKeys(node: object, known: ReadonlySet<string>, path: string, what: string): void {

@@ -150,7 +150,7 @@ Deno.test("numbers and booleans may be written as YAML scalars or strings", () =
 
 Deno.test("a number that is not an integer as written is rejected, not rounded", () => {
   assert.deepEqual(errorsOf(yaml({ target: "part_size_mb: 8.0" })), [
-    'bindings[0].target.properties.part_size_mb: expected an integer from 5 to 512, got "8.0"',
+    'bindings[0].target.properties.part_size_mb: expected an integer from 5 to 512, got "8.0" (binding "b1")',
   ]);
 });
 
@@ -234,13 +234,13 @@ Deno.test("each problem has its exact message", () => {
       "bindings[0].source.properties.channel is required",
     ]],
     ["blank required property", yaml().replace("channel: q1", "channel: ' '"), [
-      'bindings[0].source.properties.channel: expected a non-blank value, got " "',
+      'bindings[0].source.properties.channel: expected a non-blank value, got " " (binding "b1")',
     ]],
     ["bad boolean", yaml({ target: "uploader: yes" }), [
-      'bindings[0].target.properties.uploader: expected "true" or "false", got "yes"',
+      'bindings[0].target.properties.uploader: expected "true" or "false", got "yes" (binding "b1")',
     ]],
     ["bad host:port", yaml().replace("localhost:50000", "localhost"), [
-      'bindings[0].source.properties.address: expected host:port (e.g. "localhost:50000" or "[::1]:50000"), got "localhost"',
+      'bindings[0].source.properties.address: expected host:port (e.g. "localhost:50000" or "[::1]:50000"), got "localhost" (binding "b1")',
     ]],
     ["nested property value", yaml({ target: "endpoint: [a, b]" }), [
       "bindings[0].target.properties.endpoint: expected a string, got a list",
@@ -255,16 +255,16 @@ Deno.test("each problem has its exact message", () => {
       "bindings[0].target.properties: aws_key and aws_secret_key must be set together (leave both unset to use the AWS default credential chain)",
     ]],
     ["log_level", yaml({ binding: "properties: {log_level: warn}" }), [
-      'bindings[0].properties.log_level: expected one of "debug", "info", "error", "", got "warn"',
+      'bindings[0].properties.log_level: expected one of "debug", "info", "error", "", got "warn" (binding "b1")',
     ]],
     ["retry_attempts", yaml({ binding: "properties: {retry_attempts: '0'}" }), [
-      'bindings[0].properties.retry_attempts: expected an integer from 1 to 100, got "0"',
+      'bindings[0].properties.retry_attempts: expected an integer from 1 to 100, got "0" (binding "b1")',
     ]],
     ["retry_delay_type", yaml({ binding: "properties: {retry_delay_type: linear}" }), [
-      'bindings[0].properties.retry_delay_type: expected one of "back-off", "fixed", "random", got "linear"',
+      'bindings[0].properties.retry_delay_type: expected one of "back-off", "fixed", "random", got "linear" (binding "b1")',
     ]],
     ["metadata not JSON", yaml({ binding: "properties: {metadata: 'a=b'}" }), [
-      'bindings[0].properties.metadata: expected a JSON object of strings, got "a=b"',
+      'bindings[0].properties.metadata: expected a JSON object of strings, got "a=b" (binding "b1")',
     ]],
     ["metadata as a YAML mapping", yaml({ binding: "properties: {metadata: {a: b}}" }), [
       `bindings[0].properties.metadata: expected a string, got a mapping (write JSON as a quoted string, e.g. '{"k":"v"}')`,
@@ -309,7 +309,7 @@ bindings:
   const expected = [
     'apiPort: expected an integer from 0 to 65535, got "99999"',
     "bindings[0].source.properties.channel is required",
-    'bindings[0].target.properties.uploader: expected "true" or "false", got "yes"',
+    'bindings[0].target.properties.uploader: expected "true" or "false", got "yes" (binding "a")',
   ];
   try {
     parse(text);
@@ -385,7 +385,7 @@ Deno.test("an unset or malformed ${...} is an error naming the path and the vari
   assert.deepEqual(
     errorsOf(yaml().replace("channel: q1", "channel: ${CHANNEL}"), { CHANNEL: "" }),
     [
-      'bindings[0].source.properties.channel: expected a non-blank value, got ""',
+      'bindings[0].source.properties.channel: expected a non-blank value, got "" (binding "b1")',
     ],
   );
   assert.deepEqual(errorsOf(yaml({ top: "apiHost: ${HOST" })), [
@@ -489,11 +489,11 @@ Deno.test("rate_per_seconds, the original's spelling, is an alias of rate_per_se
   assert.deepEqual(
     errorsOf(yaml({ binding: "properties: {rate_per_second: '5', rate_per_seconds: '10'}" })),
     [
-      'bindings[0].properties.rate_per_seconds: expected the same value as its alias rate_per_second ("5"), got "10"',
+      'bindings[0].properties.rate_per_seconds: expected the same value as its alias rate_per_second ("5"), got "10" (binding "b1")',
     ],
   );
   assert.deepEqual(errorsOf(yaml({ binding: "properties: {rate_per_seconds: '-1'}" })), [
-    'bindings[0].properties.rate_per_second: expected an integer from 0 to 1000000, got "-1"',
+    'bindings[0].properties.rate_per_second: expected an integer from 0 to 1000000, got "-1" (binding "b1")',
   ]);
 });
 
@@ -579,7 +579,7 @@ bindings:
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.deepEqual(err.errors, [
-        "bindings[0].source.properties.pin: expected an integer from 0 to 9, got a value (secret, not shown)",
+        "bindings[0].source.properties.pin: expected an integer from 0 to 9, got a value (secret, not shown) (binding \"f\")",
         "bindings[0].target.properties: password must not be x",
       ]);
       assert.ok(!err.message.includes("12345"));

@@ -320,11 +320,11 @@ Deno.test("e2e bad target properties refuse to start, naming the binding, the ke
     const lines = stderr.trim().split("\n").map((l) => l.trim());
     assert.equal(lines[0], `Invalid configuration in ${path} (5 errors):`);
     assert.deepEqual(lines.slice(1).sort(), [
-      `bindings[1].target.properties.checksum: expected one of "when_required", "when_supported", got "always"`,
-      `bindings[1].target.properties.downloader: expected "true" or "false", got "True"`,
-      `bindings[1].target.properties.force_path_style: expected "true" or "false", got "1"`,
-      `bindings[1].target.properties.insecure_skip_verify: expected "true" or "false", got "off"`,
-      `bindings[1].target.properties.uploader: expected "true" or "false", got "yes"`,
+      `bindings[1].target.properties.checksum: expected one of "when_required", "when_supported", got "always" (binding "uploads")`,
+      `bindings[1].target.properties.downloader: expected "true" or "false", got "True" (binding "uploads")`,
+      `bindings[1].target.properties.force_path_style: expected "true" or "false", got "1" (binding "uploads")`,
+      `bindings[1].target.properties.insecure_skip_verify: expected "true" or "false", got "off" (binding "uploads")`,
+      `bindings[1].target.properties.uploader: expected "true" or "false", got "yes" (binding "uploads")`,
     ]);
   } finally {
     await Deno.remove(path);
