@@ -1,12 +1,14 @@
 /**
- * Generates the README's method reference from the method registry, between the markers
- * `<!-- methods:start -->` and `<!-- methods:end -->`, so the docs cannot drift from the code.
+ * Generates the README's method reference from the method registry (between the markers
+ * `<!-- methods:start -->` and `<!-- methods:end -->`) and its configuration tables from the
+ * schemas (`<!-- config:NAME:start -->`), so the docs cannot drift from the code.
  *
  * `deno run --allow-read --allow-write --allow-run tools/readme.ts` rewrites README.md;
  * `--check` exits 1 when README.md is out of date.
  */
 import type { Method } from "../lib/targets/aws_s3/method.ts";
 import { methods } from "../lib/targets/aws_s3/registry.ts";
+import { render as renderConfigTables } from "./gen_config_docs.ts";
 
 const START = "<!-- methods:start -->";
 const END = "<!-- methods:end -->";
@@ -88,9 +90,10 @@ export async function renderReadme(readme: string): Promise<string> {
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md lacks the ${START} ... ${END} markers`);
-  return await formatMarkdown(
+  // The configuration tables come from the same generator as docs/configuration.md.
+  return await formatMarkdown(renderConfigTables(
     `${readme.slice(0, a + START.length)}\n${methodsMarkdown()}\n${readme.slice(b)}`,
-  );
+  ));
 }
 
 if (import.meta.main) {

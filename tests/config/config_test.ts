@@ -579,7 +579,7 @@ bindings:
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.deepEqual(err.errors, [
-        "bindings[0].source.properties.pin: expected an integer from 0 to 9, got a value (secret, not shown) (binding \"f\")",
+        'bindings[0].source.properties.pin: expected an integer from 0 to 9, got a value (secret, not shown) (binding "f")',
         "bindings[0].target.properties: password must not be x",
       ]);
       assert.ok(!err.message.includes("12345"));
