@@ -55,9 +55,10 @@ export const s3TargetProperties = {
     max: 3600,
   }),
   wait_timeout_seconds: int({
-    description: "Time limit of wait_for_completion waits. A wait that exceeds it is an error.",
+    description:
+      "Time limit of wait_for_completion waits (the SDK waiters poll every 1-2 s, so at least 2). A wait that exceeds it is a Timeout error.",
     default: "30",
-    min: 1,
+    min: 2,
     max: 3600,
   }),
 } as const;
