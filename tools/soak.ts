@@ -48,6 +48,9 @@ export interface SoakFigures {
 
 const mib = (b: number) => Math.round(b / 1024 / 102.4) / 10;
 
+/** Live objects per sender; beyond it the sender deletes its oldest (32 x 64 x 64 KiB max). */
+const MAX_LIVE_PER_SENDER = 64;
+
 /** Runs the soak for `seconds` with `senders` concurrent senders. */
 export async function runSoak(
   options: { seconds: number; senders?: number; progress?: (line: string) => void },
@@ -110,7 +113,7 @@ export async function runSoak(
         options.progress?.(
           `${
             Math.round((deadline - performance.now()) / 1000)
-          } s left: ${latencies.length} served, ${errors} errors, RSS ${
+          } s left: ${latencies.length} served, ${errors} errors, ${lost} lost, RSS ${
             mib(f.rssBytes)
           } MiB, ${f.fds} fds`,
         );
@@ -123,7 +126,19 @@ export async function runSoak(
       const mine: string[] = [];
       for (let i = 0; performance.now() < deadline; i++) {
         const roll = Math.random();
-        if (roll < 0.4 || mine.length === 0) {
+        if (mine.length >= MAX_LIVE_PER_SENDER) {
+          // Keep the live data bounded (radosgw's memstore is a few GiB): delete the oldest.
+          const key = mine.shift()!;
+          const res = await send({
+            method: "delete_item_from_bucket",
+            bucket_name: bucket,
+            item_name: key,
+          }, null);
+          if (res) {
+            stored.delete(key);
+            absent.add(key);
+          } else mine.unshift(key);
+        } else if (roll < 0.4 || mine.length === 0) {
           const key = `s${n}/o${i}`;
           const data = crypto.getRandomValues(new Uint8Array(Math.floor(Math.random() * 65536)));
           const hash = await sha256(data);
