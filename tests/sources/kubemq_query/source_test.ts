@@ -67,6 +67,16 @@ function query(client: ReturnType<typeof sender>, body: Uint8Array, timeoutMs = 
   return client.sendQuery({ channel: CHANNEL, body, timeoutMs });
 }
 
+/**
+ * A query's slot is freed once SendResponse returns, which may be just after its sender has the
+ * answer: wait briefly for that (bounded; the assertion after it still decides).
+ */
+async function settled(source: { state(): { inFlight: number } }): Promise<void> {
+  for (let i = 0; i < 100 && source.state().inFlight > 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 Deno.test("kubemq.query answers a query with the handler's bytes and the protocol fields", async () => {
   await using broker = await startTestBroker();
   const source = createSource(broker.address, { client_id: "s3-responder" });
@@ -93,11 +103,7 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
     clientId: "test-sender",
     rawPayload: false,
   }]);
-  // The slot is freed once SendResponse returns, which may be just after the sender has its
-  // answer: give it a moment.
-  for (let i = 0; i < 50 && source.state().inFlight > 0; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await settled(source);
   const state = source.state();
   assert.deepEqual(state, {
     connected: true,
@@ -272,6 +278,7 @@ Deno.test("kubemq.query never handles more than concurrency queries at once", as
   assert.deepEqual(results.map((r) => dec.decode(r.body)), results.map((_, i) => `slow${i}`));
   assert.equal(peak, 2);
   assert.equal(peakInFlight, 2);
+  await settled(source);
   assert.equal(source.state().inFlight, 0);
 });
 
@@ -318,6 +325,7 @@ Deno.test("kubemq.query stop drains in-flight queries before closing", async () 
     await stopping;
     const results = await Promise.all(pending);
     assert.deepEqual(results.map((r) => dec.decode(r.body)), ["d0", "d1", "d2", "d3", "d4"]);
+    await settled(source);
     assert.equal(source.state().inFlight, 0);
     let subscriptions = -1;
     for (let i = 0; i < 100 && subscriptions !== 0; i++) {
