@@ -16,6 +16,13 @@
 import { Buffer } from "node:buffer";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
+import type {
+  PbPingResult,
+  PbRequest,
+  PbResponse,
+  PbSubscribe,
+  PbTagsMap,
+} from "../../lib/sources/kubemq_query/pb_types.ts";
 
 /** Client-side message size limit: the server's 100 MiB plus 1 MiB for the envelope fields. */
 export const MAX_MESSAGE_BYTES = 104857600 + 1024 * 1024;
@@ -25,63 +32,6 @@ export const SubscribeType = { Commands: 3, Queries: 4 } as const;
 /** Request.RequestTypeData values. */
 export const RequestType = { Command: 1, Query: 2 } as const;
 
-// kubemq-js ships no usable typings for its generated code (its kubemq_pb.d.ts is empty), so
-// the parts used here are declared by hand.
-interface PbTagsMap {
-  set(key: string, value: string): unknown;
-  toArray(): [string, string][];
-}
-interface PbRequest {
-  setRequestid(v: string): void;
-  setRequesttypedata(v: number): void;
-  setClientid(v: string): void;
-  setChannel(v: string): void;
-  setMetadata(v: string): void;
-  setBody(v: Uint8Array): void;
-  setReplychannel(v: string): void;
-  setTimeout(v: number): void;
-  getTagsMap(): PbTagsMap;
-  getRequestid(): string;
-  getRequesttypedata(): number;
-  getClientid(): string;
-  getChannel(): string;
-  getMetadata(): string;
-  getBody_asU8(): Uint8Array;
-  getReplychannel(): string;
-  getTimeout(): number;
-}
-interface PbResponse {
-  setClientid(v: string): void;
-  setRequestid(v: string): void;
-  setReplychannel(v: string): void;
-  setMetadata(v: string): void;
-  setBody(v: Uint8Array): void;
-  setTimestamp(v: number): void;
-  setExecuted(v: boolean): void;
-  setError(v: string): void;
-  getTagsMap(): PbTagsMap;
-  getClientid(): string;
-  getRequestid(): string;
-  getReplychannel(): string;
-  getMetadata(): string;
-  getBody_asU8(): Uint8Array;
-  getCachehit(): boolean;
-  getTimestamp(): number;
-  getExecuted(): boolean;
-  getError(): string;
-}
-interface PbSubscribe {
-  setSubscribetypedata(v: number): void;
-  setClientid(v: string): void;
-  setChannel(v: string): void;
-  setGroup(v: string): void;
-}
-interface PbPingResult {
-  getHost(): string;
-  getVersion(): string;
-  getServerstarttime(): number;
-  getServeruptimeseconds(): number;
-}
 type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
 interface RequestStream {
   on(event: "data", listener: (req: PbRequest) => void): RequestStream;

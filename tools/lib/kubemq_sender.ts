@@ -14,6 +14,7 @@
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import type * as grpcTypes from "@grpc/grpc-js";
+import type { PbRequest, PbResponse } from "../../lib/sources/kubemq_query/pb_types.ts";
 
 /**
  * True when the environment variable may be read without a prompt or a permission error.
@@ -55,23 +56,6 @@ export const MAX_MESSAGE_BYTES = KUBEMQ_MAX_MESSAGE_BYTES + 1024 * 1024;
 /** Request.RequestTypeData for a query. */
 const REQUEST_TYPE_QUERY = 2;
 
-// kubemq-js ships no usable typings for its generated code; the parts used are declared here.
-interface PbRequest {
-  setRequestid(v: string): void;
-  setRequesttypedata(v: number): void;
-  setClientid(v: string): void;
-  setChannel(v: string): void;
-  setMetadata(v: string): void;
-  setBody(v: Uint8Array): void;
-  setTimeout(v: number): void;
-}
-interface PbResponse {
-  getRequestid(): string;
-  getMetadata(): string;
-  getBody_asU8(): Uint8Array;
-  getExecuted(): boolean;
-  getError(): string;
-}
 type Callback<T> = (err: grpcTypes.ServiceError | null, value?: T) => void;
 interface PbClient {
   sendRequest(

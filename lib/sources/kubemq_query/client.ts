@@ -11,6 +11,7 @@ import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
+import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -23,36 +24,6 @@ const SUBSCRIBE_QUERIES = 4;
 const KEEPALIVE_TIME_MS = 300_000;
 const KEEPALIVE_TIMEOUT_MS = 20_000;
 
-// kubemq-js ships no typings for its generated code, so the parts used are declared here.
-interface PbRequest {
-  getRequestid(): string;
-  getClientid(): string;
-  getChannel(): string;
-  getMetadata(): string;
-  getBody_asU8(): Uint8Array;
-  getReplychannel(): string;
-  getTimeout(): number;
-}
-interface PbResponse {
-  setClientid(v: string): void;
-  setRequestid(v: string): void;
-  setReplychannel(v: string): void;
-  setMetadata(v: string): void;
-  setBody(v: Uint8Array): void;
-  setTimestamp(v: number): void;
-  setExecuted(v: boolean): void;
-  setError(v: string): void;
-}
-interface PbSubscribe {
-  setSubscribetypedata(v: number): void;
-  setClientid(v: string): void;
-  setChannel(v: string): void;
-  setGroup(v: string): void;
-}
-interface PbPingResult {
-  getHost(): string;
-  getVersion(): string;
-}
 type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
 interface RequestStream {
   on(event: "data", listener: (req: PbRequest) => void): RequestStream;
