@@ -2,6 +2,7 @@
  * The benchmark's stack: S3 (from the environment or the local radosgw), a test broker, and the
  * connector started as `deno task start` starts it, with its process id for /proc readings.
  */
+import { forEachLine } from "../tools/lib/lines.ts";
 import { startTestBroker, type TestBroker } from "../tests/support/broker.ts";
 import { permissionFlags, type TestBinding, writeConfig } from "../tests/support/connector.ts";
 import { type S3TestEnv, s3TestEnv } from "../tests/support/s3.ts";
@@ -82,25 +83,17 @@ export async function startBenchConnector(configPath: string): Promise<BenchConn
   const tail: string[] = [];
   let port: number | null = null;
   let listeningMs = Number.NaN;
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let buf = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        tail.push(line);
-        if (tail.length > 50) tail.shift();
-        if (port === null && line.includes("HTTP API listening")) {
-          try {
-            port = Number((JSON.parse(line) as { port: unknown }).port);
-            listeningMs = performance.now() - t0;
-          } catch { /* not the JSON line */ }
-        }
+  const pump = (stream: ReadableStream<Uint8Array>) =>
+    forEachLine(stream, (line) => {
+      tail.push(line);
+      if (tail.length > 50) tail.shift();
+      if (port === null && line.includes("HTTP API listening")) {
+        try {
+          port = Number((JSON.parse(line) as { port: unknown }).port);
+          listeningMs = performance.now() - t0;
+        } catch { /* not the JSON line */ }
       }
-    }
-  };
+    });
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   let exited = false;
   const status = child.status.then(async (s) => {

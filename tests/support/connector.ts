@@ -2,6 +2,7 @@
  * Starts the connector as `deno task start` does (same permission flags, read from
  * permissions.flags), with a config written to a temp file, and captures its JSON log lines.
  */
+import { forEachLine } from "../../tools/lib/lines.ts";
 import { s3TestEnv } from "./s3.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -111,22 +112,15 @@ export async function startConnectorWithConfig(
   const lines: string[] = [];
   const records: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
+  const onLine = (line: string) => {
+    lines.push(line);
+    try {
+      records.push(JSON.parse(line));
+    } catch { /* not JSON */ }
+    for (const w of waiters) w();
+  };
   const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let buf = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        lines.push(line);
-        try {
-          records.push(JSON.parse(line));
-        } catch { /* not JSON */ }
-        for (const w of waiters) w();
-      }
-    }
-    if (buf) lines.push(buf);
+    await forEachLine(stream, onLine);
     for (const w of waiters) w();
   };
   const pumps = Promise.all([pump(child.stderr), pump(child.stdout)]);
