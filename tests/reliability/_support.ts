@@ -73,17 +73,18 @@ export async function probeApi(
   return { health: h.status, ready: r.status, readyText: await r.text() };
 }
 
-/** Polls `check` every 100 ms until it is true; throws after `timeoutMs`. */
+/** Polls `check` every `everyMs` (100 ms) until it is true; throws after `timeoutMs`. */
 export async function waitUntil(
   what: string,
   check: () => boolean | Promise<boolean>,
   timeoutMs = 15_000,
+  everyMs = 100,
 ): Promise<number> {
   const start = performance.now();
   for (;;) {
     if (await check()) return performance.now() - start;
     if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
