@@ -8,6 +8,7 @@
  * const args = parseFields(schema, { bucket_name: "b" }); // { bucket_name: string }
  * ```
  */
+import { GO_BOOL_EXPECTED, parseGoBool } from "./go_bool.ts";
 
 /** Why a single field failed to parse; the caller words it for metadata or config. */
 export class FieldError extends Error {
@@ -101,23 +102,26 @@ export function rawText<O extends Opt<string>>(options: O): FieldOf<string, O> {
   return make("string", options, (raw) => raw, { emptyIsUnset: false });
 }
 
-/** Exactly "true" or "false"; anything else is an error, never a silent default. */
+/**
+ * A boolean spelt as Go's strconv.ParseBool accepts it (see lib/go_bool.ts); anything else is
+ * an error, never a silent default.
+ */
 export function bool<O extends Opt<"true" | "false">>(options: O): FieldOf<boolean, O> {
   return make("boolean", options, (raw) => {
-    if (raw === "true") return true;
-    if (raw === "false") return false;
-    throw new Expected(`"true" or "false"`);
+    const value = parseGoBool(raw);
+    if (value === undefined) throw new Expected(GO_BOOL_EXPECTED);
+    return value;
   });
 }
 
-/** A base-10 integer within [min, max]. */
+/** A base-10 integer within [min, max]; an optional sign, "+" too, as Go's strconv accepts. */
 export function int<O extends Opt<string> & { min?: number; max?: number }>(
   options: O,
 ): FieldOf<number, O> {
   const min = options.min ?? Number.MIN_SAFE_INTEGER;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
   return make("integer", options, (raw) => {
-    const n = /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    const n = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {
       throw new Expected(`an integer from ${min} to ${max}`);
     }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { GO_BOOL_EXPECTED } from "../lib/go_bool.ts";
 import {
   bool,
   Expected,
@@ -80,22 +81,28 @@ Deno.test("rawText keeps the empty string as a value", () => {
   assert.equal(parseFields(schema, {}).prefix, undefined);
 });
 
-Deno.test("bool accepts exactly true and false", () => {
+Deno.test("bool accepts exactly the spellings of Go's strconv.ParseBool", () => {
   const schema = { flag: bool({ description: "f", required: true }) };
-  assert.equal(parseFields(schema, { flag: "true" }).flag, true);
-  assert.equal(parseFields(schema, { flag: "false" }).flag, false);
+  for (const value of ["1", "t", "T", "TRUE", "true", "True"]) {
+    assert.equal(parseFields(schema, { flag: value }).flag, true, value);
+  }
+  for (const value of ["0", "f", "F", "FALSE", "false", "False"]) {
+    assert.equal(parseFields(schema, { flag: value }).flag, false, value);
+  }
 });
 
 Deno.test("bool rejects anything else instead of falling back to the default", () => {
   const schema = { flag: bool({ description: "f", default: "false" }) };
-  for (const value of ["yes", "no", "TRUE", "False", "1", "0", "on", " true", "true "]) {
+  for (const value of ["yes", "no", "tRUE", "FaLsE", "2", "-1", "on", " true", "true ", "T "]) {
     const errors = failures(schema, { flag: value });
     assert.deepEqual(simplify(errors), [
-      { key: "flag", value, reason: "invalid", expected: `"true" or "false"` },
+      { key: "flag", value, reason: "invalid", expected: GO_BOOL_EXPECTED },
     ]);
     assert.equal(
       errors[0]?.message,
-      `"flag": expected "true" or "false", got ${JSON.stringify(value)}`,
+      `"flag": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got ${
+        JSON.stringify(value)
+      }`,
     );
   }
 });
@@ -109,13 +116,18 @@ Deno.test("bool uses its default when absent or blank", () => {
 
 Deno.test("int parses base-10 integers within its bounds", () => {
   const schema = { n: int({ description: "n", required: true, min: -5, max: 10 }) };
-  const cases: [string, number][] = [["0", 0], ["10", 10], ["-5", -5], [" 7 ", 7], ["007", 7]];
+  const cases: [string, number][] = [["0", 0], ["10", 10], ["-5", -5], [" 7 ", 7], ["007", 7], [
+    "+5",
+    5,
+  ]];
   for (const [raw, n] of cases) assert.equal(parseFields(schema, { n: raw }).n, n, raw);
 });
 
 Deno.test("int rejects out-of-range and non-integer values", () => {
   const schema = { n: int({ description: "n", required: true, min: 1, max: 1000 }) };
-  for (const value of ["0", "1001", "-1", "1.5", "1e3", "0x10", "abc", "12abc", "+5", "١٢"]) {
+  for (
+    const value of ["0", "1001", "-1", "1.5", "1e3", "0x10", "abc", "12abc", "++5", "+-5", "١٢"]
+  ) {
     const errors = failures(schema, { n: value });
     assert.deepEqual(simplify(errors), [
       { key: "n", value, reason: "invalid", expected: "an integer from 1 to 1000" },
@@ -222,14 +234,14 @@ Deno.test("parseFields collects every error at once, in schema order", () => {
   assert.equal(caught.name, "FieldErrors");
   assert.deepEqual(simplify(caught.errors), [
     { key: "bucket", value: undefined, reason: "missing", expected: "" },
-    { key: "wait", value: "yes", reason: "invalid", expected: `"true" or "false"` },
+    { key: "wait", value: "yes", reason: "invalid", expected: GO_BOOL_EXPECTED },
     { key: "size", value: "11", reason: "invalid", expected: "an integer from 1 to 10" },
     { key: "mode", value: "", reason: "invalid", expected: "a non-blank value" },
     { key: "meta", value: "[]", reason: "invalid", expected: "a JSON object of strings" },
   ]);
   assert.equal(
     caught.message,
-    `"bucket" is required; "wait": expected "true" or "false", got "yes"; ` +
+    `"bucket" is required; "wait": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"; ` +
       `"size": expected an integer from 1 to 10, got "11"; "mode": expected a non-blank value, got ""; ` +
       `"meta": expected a JSON object of strings, got "[]"`,
   );

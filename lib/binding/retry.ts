@@ -9,14 +9,17 @@ export interface RetryPolicy {
   type: "back-off" | "fixed" | "random";
 }
 
-/** The delay before retry number `retry` (1-based), jitter included. */
+/** The longest delay a timer can wait; longer ones would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The delay before retry number `retry` (1-based), jitter included, capped to a timer's range. */
 export function retryDelay(policy: RetryPolicy, retry: number, random = Math.random): number {
   const base = policy.type === "fixed"
     ? policy.delayMs
     : policy.type === "random"
     ? Math.floor(random() * (policy.delayMs + 1))
     : policy.delayMs * 2 ** (retry - 1);
-  return base + Math.floor(random() * (policy.maxJitterMs + 1));
+  return Math.min(MAX_TIMER_MS, base + Math.floor(random() * (policy.maxJitterMs + 1)));
 }
 
 /** True when trying again may help: throttling, 5xx, timeouts, connection resets. */

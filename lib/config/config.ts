@@ -596,7 +596,7 @@ class Validator {
   }
 }
 
-/** `bindings[0].target.properties.uploader: expected "true" or "false", got "yes"`. */
+/** `bindings[0].target.properties.uploader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`. */
 function fieldMessage(path: string, e: FieldError, schema: Schema): string {
   const p = join(path, e.key);
   if (e.reason === "missing") return `${p} is required`;

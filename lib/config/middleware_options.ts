@@ -18,6 +18,12 @@ import {
   stringMap,
 } from "../schema.ts";
 
+/**
+ * The original reads these integers with `strconv.ParseInt(v, 10, 32)` and checks them against
+ * `math.MaxInt32` (middleware/retry.go, ratelimit.go), so every value up to it must start here.
+ */
+export const GO_INT32_MAX = 2_147_483_647;
+
 /** Property schema of a binding's own `properties` (the binding middleware). */
 export const middlewareProperties = {
   log_level: oneOf(["debug", "info", "error", ""] as const, {
@@ -29,19 +35,19 @@ export const middlewareProperties = {
     description: "Attempts per request, the first included (1 = no retry).",
     default: "1",
     min: 1,
-    max: 100,
+    max: GO_INT32_MAX,
   }),
   retry_delay_milliseconds: int({
     description: "Delay before a retry (the base delay for back-off).",
     default: "100",
     min: 0,
-    max: 3_600_000,
+    max: GO_INT32_MAX,
   }),
   retry_max_jitter_milliseconds: int({
     description: "Up to this much random time is added to each retry delay.",
     default: "100",
     min: 0,
-    max: 3_600_000,
+    max: GO_INT32_MAX,
   }),
   retry_delay_type: oneOf(["back-off", "fixed", "random"] as const, {
     description:
@@ -53,7 +59,7 @@ export const middlewareProperties = {
       "Requests per second let through to the target (0 = unlimited). Alias: rate_per_seconds.",
     default: "0",
     min: 0,
-    max: 1_000_000,
+    max: GO_INT32_MAX,
   }),
   metadata: stringMap({
     description:

@@ -237,7 +237,7 @@ Deno.test("each problem has its exact message", () => {
       'bindings[0].source.properties.channel: expected a non-blank value, got " " (binding "b1")',
     ]],
     ["bad boolean", yaml({ target: "uploader: yes" }), [
-      'bindings[0].target.properties.uploader: expected "true" or "false", got "yes" (binding "b1")',
+      'bindings[0].target.properties.uploader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes" (binding "b1")',
     ]],
     ["bad host:port", yaml().replace("localhost:50000", "localhost"), [
       'bindings[0].source.properties.address: expected host:port (e.g. "localhost:50000" or "[::1]:50000"), got "localhost" (binding "b1")',
@@ -258,7 +258,7 @@ Deno.test("each problem has its exact message", () => {
       'bindings[0].properties.log_level: expected one of "debug", "info", "error", "", got "warn" (binding "b1")',
     ]],
     ["retry_attempts", yaml({ binding: "properties: {retry_attempts: '0'}" }), [
-      'bindings[0].properties.retry_attempts: expected an integer from 1 to 100, got "0" (binding "b1")',
+      'bindings[0].properties.retry_attempts: expected an integer from 1 to 2147483647, got "0" (binding "b1")',
     ]],
     ["retry_delay_type", yaml({ binding: "properties: {retry_delay_type: linear}" }), [
       'bindings[0].properties.retry_delay_type: expected one of "back-off", "fixed", "random", got "linear" (binding "b1")',
@@ -276,7 +276,7 @@ Deno.test("each problem has its exact message", () => {
       'logFormat: expected one of "json", "text", got "xml"',
     ]],
     ["enableRequestApi", yaml({ top: "enableRequestApi: yes" }), [
-      'enableRequestApi: expected "true" or "false", got "yes"',
+      'enableRequestApi: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"',
     ]],
   ];
   for (const [name, text, expected] of cases) {
@@ -309,7 +309,7 @@ bindings:
   const expected = [
     'apiPort: expected an integer from 0 to 65535, got "99999"',
     "bindings[0].source.properties.channel is required",
-    'bindings[0].target.properties.uploader: expected "true" or "false", got "yes" (binding "a")',
+    'bindings[0].target.properties.uploader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes" (binding "a")',
   ];
   try {
     parse(text);
@@ -493,7 +493,7 @@ Deno.test("rate_per_seconds, the original's spelling, is an alias of rate_per_se
     ],
   );
   assert.deepEqual(errorsOf(yaml({ binding: "properties: {rate_per_seconds: '-1'}" })), [
-    'bindings[0].properties.rate_per_second: expected an integer from 0 to 1000000, got "-1" (binding "b1")',
+    'bindings[0].properties.rate_per_second: expected an integer from 0 to 2147483647, got "-1" (binding "b1")',
   ]);
 });
 

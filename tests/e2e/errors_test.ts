@@ -160,12 +160,12 @@ Deno.test("e2e request errors", async (t) => {
     assertError(
       await stack.ask({ method: "create_bucket", bucket_name: "b", wait_for_completion: "yes" }),
       "InvalidMetadata",
-      `Invalid metadata "wait_for_completion": expected "true" or "false", got "yes"`,
+      `Invalid metadata "wait_for_completion": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
     );
     assertError(
-      await stack.ask({ method: "delete_bucket", bucket_name: "b", force: "TRUE" }),
+      await stack.ask({ method: "delete_bucket", bucket_name: "b", force: "on" }),
       "InvalidMetadata",
-      `Invalid metadata "force": expected "true" or "false", got "TRUE"`,
+      `Invalid metadata "force": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "on"`,
     );
   });
 
@@ -175,10 +175,10 @@ Deno.test("e2e request errors", async (t) => {
         method: "list_bucket_items",
         bucket_name: "b",
         max_keys: "0",
-        all: "1",
+        all: "yes",
       }),
       "InvalidMetadata",
-      `Invalid metadata "max_keys": expected an integer from 1 to 1000, got "0"; Invalid metadata "all": expected "true" or "false", got "1"`,
+      `Invalid metadata "max_keys": expected an integer from 1 to 1000, got "0"; Invalid metadata "all": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
     );
   });
 

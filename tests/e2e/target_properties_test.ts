@@ -299,8 +299,8 @@ Deno.test("e2e bad target properties refuse to start, naming the binding, the ke
     target: {
       ...testTargetProperties(),
       uploader: "yes",
-      downloader: "True",
-      force_path_style: "1",
+      downloader: "Yes",
+      force_path_style: "2",
       insecure_skip_verify: "off",
       checksum: "always",
     },
@@ -321,10 +321,10 @@ Deno.test("e2e bad target properties refuse to start, naming the binding, the ke
     assert.equal(lines[0], `Invalid configuration in ${path} (5 errors):`);
     assert.deepEqual(lines.slice(1).sort(), [
       `bindings[1].target.properties.checksum: expected one of "when_required", "when_supported", got "always" (binding "uploads")`,
-      `bindings[1].target.properties.downloader: expected "true" or "false", got "True" (binding "uploads")`,
-      `bindings[1].target.properties.force_path_style: expected "true" or "false", got "1" (binding "uploads")`,
-      `bindings[1].target.properties.insecure_skip_verify: expected "true" or "false", got "off" (binding "uploads")`,
-      `bindings[1].target.properties.uploader: expected "true" or "false", got "yes" (binding "uploads")`,
+      `bindings[1].target.properties.downloader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "Yes" (binding "uploads")`,
+      `bindings[1].target.properties.force_path_style: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "2" (binding "uploads")`,
+      `bindings[1].target.properties.insecure_skip_verify: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "off" (binding "uploads")`,
+      `bindings[1].target.properties.uploader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes" (binding "uploads")`,
     ]);
   } finally {
     await Deno.remove(path);

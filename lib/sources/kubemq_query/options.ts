@@ -101,14 +101,16 @@ export const kubemqQueryProperties = {
       "Wait between resubscription attempts. 0 retries at once (still at most every 100 ms). The original defaults to 0.",
     default: "1",
     min: 0,
-    max: 3600,
+    // The original's range (sources/query/options.go).
+    max: 1_000_000,
   }),
   max_reconnects: int({
     description:
-      "Consecutive failed resubscription attempts before the source gives up (0 = never).",
+      "Consecutive failed resubscription attempts before the source gives up (0 or negative = never).",
     default: "0",
-    min: 0,
-    max: 1_000_000,
+    // Any 32-bit integer, as the original's ParseInt reads it.
+    min: -2_147_483_648,
+    max: 2_147_483_647,
   }),
   do_not_parse_payload: bool({
     description: "Hand the whole query body to the target as data, with empty metadata.",

@@ -73,7 +73,7 @@ Deno.test("target codes a request with only invalid values InvalidMetadata", asy
   assert.equal(
     err.message,
     `Invalid metadata "max_keys": expected an integer from 1 to 1000, got "0"; ` +
-      `Invalid metadata "all": expected "true" or "false", got "maybe"`,
+      `Invalid metadata "all": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "maybe"`,
   );
 });
 
@@ -85,7 +85,7 @@ Deno.test("target shortens a very long invalid value in the error", async () => 
   });
   assert.equal(
     err.message,
-    `Invalid metadata "wait_for_completion": expected "true" or "false", got "${
+    `Invalid metadata "wait_for_completion": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "${
       "x".repeat(200)
     }…(1000 chars)"`,
   );

@@ -53,7 +53,7 @@ Deno.test("create_bucket rejects a wait_for_completion that is not true or false
     assert.equal(err.code, "InvalidMetadata");
     assert.equal(
       err.message,
-      `Invalid metadata "wait_for_completion": expected "true" or "false", got ${
+      `Invalid metadata "wait_for_completion": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got ${
         JSON.stringify(value)
       }`,
     );
@@ -93,7 +93,7 @@ Deno.test("create_bucket reports every metadata error at once", async () => {
   assert.equal(
     err.message,
     `Missing metadata "bucket_name": required by method "create_bucket"; ` +
-      `Invalid metadata "wait_for_completion": expected "true" or "false", got "y"`,
+      `Invalid metadata "wait_for_completion": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "y"`,
   );
 });
 

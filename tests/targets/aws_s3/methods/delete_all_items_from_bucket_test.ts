@@ -113,7 +113,10 @@ Deno.test("delete_all_items_from_bucket rejects bad booleans", async () => {
     const s3 = new FakeS3().seedMany("b", 3);
     const err = await runS3Error(s3, { method, bucket_name: "b", [key]: "yes" });
     assert.equal(err.code, "InvalidMetadata");
-    assert.equal(err.message, `Invalid metadata "${key}": expected "true" or "false", got "yes"`);
+    assert.equal(
+      err.message,
+      `Invalid metadata "${key}": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
+    );
     assert.deepEqual(s3.calls, []);
     assert.equal(s3.keys("b").length, 3);
   }

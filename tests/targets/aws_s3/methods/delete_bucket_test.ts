@@ -81,7 +81,10 @@ Deno.test("delete_bucket rejects bad booleans before touching S3", async () => {
     const s3 = new FakeS3().seed("b");
     const err = await runS3Error(s3, { method: "delete_bucket", bucket_name: "b", [key]: "yes" });
     assert.equal(err.code, "InvalidMetadata");
-    assert.equal(err.message, `Invalid metadata "${key}": expected "true" or "false", got "yes"`);
+    assert.equal(
+      err.message,
+      `Invalid metadata "${key}": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
+    );
     assert.deepEqual(s3.calls, []);
     assert.ok(s3.hasBucket("b"));
   }

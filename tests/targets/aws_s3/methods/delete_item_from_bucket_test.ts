@@ -81,7 +81,7 @@ Deno.test("delete_item_from_bucket rejects a wait_for_completion that is not tru
   assert.equal(err.code, "InvalidMetadata");
   assert.equal(
     err.message,
-    `Invalid metadata "wait_for_completion": expected "true" or "false", got "yes"`,
+    `Invalid metadata "wait_for_completion": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
   );
   assert.deepEqual(s3.keys("b"), ["k"]);
 });

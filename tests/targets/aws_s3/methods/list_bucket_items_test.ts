@@ -279,7 +279,10 @@ Deno.test("list_bucket_items rejects an all that is not true or false", async ()
     bucket_name: "b",
     all: "yes",
   });
-  assert.equal(err.message, `Invalid metadata "all": expected "true" or "false", got "yes"`);
+  assert.equal(
+    err.message,
+    `Invalid metadata "all": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
+  );
 });
 
 Deno.test("list_bucket_items requires bucket_name", async () => {

@@ -243,7 +243,7 @@ Deno.test("upload_item rejects a wait_for_completion that is not true or false",
   assert.equal(err.code, "InvalidMetadata");
   assert.equal(
     err.message,
-    `Invalid metadata "wait_for_completion": expected "true" or "false", got "yes"`,
+    `Invalid metadata "wait_for_completion": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`,
   );
   assert.deepEqual(s3.calls, []);
 });
