@@ -171,7 +171,24 @@ export function encodeBase64(bytes: Uint8Array): string {
   return bytes.toBase64();
 }
 
-/** Parses a JSON metadata object whose values must all be strings. */
+/**
+ * Go's encoding/json reads an object key into a struct field whose name matches it exactly or,
+ * failing that, case-insensitively (`"Metadata"`, `"DATA"`). Same here: the exact key wins,
+ * else the first key that folds to the same name.
+ */
+export function goField(obj: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(obj, name)) return obj[name];
+  for (const key of Object.keys(obj)) {
+    // Go also folds the long s and the Kelvin sign, which "metadata" and "data" do not contain.
+    if (key.toLowerCase() === name) return obj[key];
+  }
+  return undefined;
+}
+
+/**
+ * Parses a JSON metadata object whose values must all be strings. A null value counts as
+ * absent: Go decodes it to "", which every parser of the original treats as unset.
+ */
 export function parseMetadataObject(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
@@ -179,11 +196,12 @@ export function parseMetadataObject(value: unknown, field: string): Record<strin
   }
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
+    if (v === null) continue;
     if (typeof v !== "string") {
       throw invalid(
         `${field} "${key}" must be a string, got ${
           typeof v === "object"
-            ? (Array.isArray(v) ? "an array" : v === null ? "null" : "an object")
+            ? (Array.isArray(v) ? "an array" : "an object")
             : `${typeof v} ${JSON.stringify(v)}`
         }`,
       );
@@ -200,7 +218,10 @@ export function parseMetadataObject(value: unknown, field: string): Record<strin
 export function parseRequest(body: Uint8Array): TargetRequest {
   const large = body.length >= LARGE_BODY_BYTES ? splitLargeData(body) : null;
   if (large) {
-    return { metadata: parseMetadataObject(large.rest.metadata, "metadata"), data: large.data };
+    return {
+      metadata: parseMetadataObject(goField(large.rest, "metadata"), "metadata"),
+      data: large.data,
+    };
   }
   let text: string;
   try {
@@ -218,8 +239,8 @@ export function parseRequest(body: Uint8Array): TargetRequest {
     throw invalid(`body must be a JSON object, got ${quote(text)}`);
   }
   const obj = parsed as Record<string, unknown>;
-  const metadata = parseMetadataObject(obj.metadata, "metadata");
-  const rawData = obj.data;
+  const metadata = parseMetadataObject(goField(obj, "metadata"), "metadata");
+  const rawData = goField(obj, "data");
   let data: Uint8Array | null = null;
   if (typeof rawData === "string") data = decodeBase64(rawData, "data");
   else if (rawData !== undefined && rawData !== null) {

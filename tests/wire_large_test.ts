@@ -43,6 +43,16 @@ Deno.test("a large body gives the same request as the ordinary JSON path", () =>
   assert.deepEqual(req.data, data);
 });
 
+Deno.test("a large body's keys in another case are read as Go's decoder reads them", () => {
+  const data = bytes(MiB + 1);
+  const text = `{"Metadata":{"method":"upload_item","x":null},"DATA":"${data.toBase64()}"}`;
+  const req = parseRequest(encoder.encode(text));
+  assert.deepEqual(req.metadata, { method: "upload_item" });
+  assert.deepEqual(req.data, data);
+  const exact = `{"Metadata":{"a":"b"},"data":"${data.toBase64()}","Data":null}`;
+  assert.deepEqual(parseRequest(encoder.encode(exact)).data, data);
+});
+
 Deno.test("a large body with the last duplicate data key wins, as in JSON.parse", () => {
   const first = bytes(MiB);
   const last = bytes(MiB + 3);

@@ -85,7 +85,6 @@ Deno.test("parseRequest rejects a non-string metadata value and names the key", 
   const cases: [string, string][] = [
     [`true`, `boolean true`],
     [`5`, `number 5`],
-    [`null`, `null`],
     [`{"a":"b"}`, `an object`],
     [`["x"]`, `an array`],
   ];
@@ -95,6 +94,26 @@ Deno.test("parseRequest rejects a non-string metadata value and names the key", 
       `invalid request format, metadata "wait_for_completion" must be a string, got ${shown}`,
     );
   }
+});
+
+Deno.test('parseRequest reads a null metadata value as absent, as Go\'s "" is unset', () => {
+  assert.deepEqual(
+    parseRequest(enc(`{"metadata":{"method":"get_item","wait_for_completion":null}}`)).metadata,
+    { method: "get_item" },
+  );
+});
+
+Deno.test("parseRequest matches top-level keys case-insensitively when the exact key is missing", () => {
+  const req = parseRequest(enc(`{"Metadata":{"method":"get_item"},"DATA":"aGk="}`));
+  assert.deepEqual(req.metadata, { method: "get_item" });
+  assert.deepEqual(req.data, enc("hi"));
+  // The exact key wins over a case variant, wherever each is.
+  const both = parseRequest(enc(`{"METADATA":{"method":"x"},"metadata":{"method":"y"}}`));
+  assert.deepEqual(both.metadata, { method: "y" });
+  assert.deepEqual(parseRequest(enc(`{"mEtAdAtA":{"a":"b"},"Data":null}`)), {
+    metadata: { a: "b" },
+    data: null,
+  });
 });
 
 Deno.test("parseRequest rejects metadata that is an array, a string or a number", () => {

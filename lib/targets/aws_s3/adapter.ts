@@ -34,6 +34,8 @@ import { Agent as HttpsAgent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
 import { ConnectorError } from "../../errors.ts";
 import { checksumMode, pathStyle, type S3TargetOptions } from "./options.ts";
+import { goTime } from "./go_json.ts";
+import { objectUrl } from "./object_url.ts";
 import type { CopyInput, DeleteBatchResult, GetInput, ObjectHead, S3Port } from "./port.ts";
 
 const MiB = 1024 * 1024;
@@ -147,13 +149,11 @@ export function createS3Adapter(
       return {
         Buckets: (out.Buckets ?? []).map((b) => ({
           Name: b.Name ?? "",
-          CreationDate: b.CreationDate ? b.CreationDate.toISOString() : null,
+          CreationDate: goTime(b.CreationDate),
         })),
+        // As aws-sdk-go v1 marshals it: absent fields are null, not left out.
         Owner: out.Owner
-          ? {
-            ...(out.Owner.DisplayName !== undefined ? { DisplayName: out.Owner.DisplayName } : {}),
-            ...(out.Owner.ID !== undefined ? { ID: out.Owner.ID } : {}),
-          }
+          ? { DisplayName: out.Owner.DisplayName ?? null, ID: out.Owner.ID ?? null }
           : null,
       };
     },
@@ -181,7 +181,7 @@ export function createS3Adapter(
         Contents: (out.Contents ?? []).map((o) => ({
           Key: o.Key ?? "",
           Size: o.Size ?? 0,
-          LastModified: o.LastModified ? o.LastModified.toISOString() : null,
+          LastModified: goTime(o.LastModified),
           ETag: quotedETag(o.ETag),
           StorageClass: o.StorageClass ?? "STANDARD",
         })),
@@ -299,8 +299,9 @@ export function createS3Adapter(
         return {
           ETag: quotedETag(out.ETag),
           VersionId: out.VersionId ?? null,
-          Location: objectLocation(input.bucket, input.key),
+          Location: objectUrl(options, input.bucket, input.key),
           Parts: 1,
+          UploadId: "",
         };
       }
       const { ContentLength: _omit, ...uploadParams } = params;
@@ -336,8 +337,10 @@ export function createS3Adapter(
         return {
           ETag: quotedETag(head.ETag || out.ETag),
           VersionId: out.VersionId ?? head.VersionId ?? null,
-          Location: objectLocation(input.bucket, input.key),
+          Location: objectUrl(options, input.bucket, input.key),
           Parts: Math.ceil(input.body.length / partSize),
+          // lib-storage keeps the id on the instance only; the original reports it.
+          UploadId: (upload as unknown as { uploadId?: string }).uploadId ?? "",
         };
       } finally {
         signal.removeEventListener("abort", abort);
@@ -429,7 +432,9 @@ export function createS3Adapter(
     },
 
     async deleteObject(bucket, key, versionId, signal) {
-      const out = await send<{ VersionId?: string; DeleteMarker?: boolean }>(
+      const out = await send<
+        { VersionId?: string; DeleteMarker?: boolean; RequestCharged?: string }
+      >(
         new DeleteObjectCommand({
           Bucket: bucket,
           Key: key,
@@ -438,7 +443,11 @@ export function createS3Adapter(
         signal,
         { bucket, key },
       );
-      return { VersionId: out.VersionId ?? null, DeleteMarker: out.DeleteMarker ?? false };
+      return {
+        VersionId: out.VersionId ?? null,
+        DeleteMarker: out.DeleteMarker ?? false,
+        ...(out.RequestCharged ? { RequestCharged: out.RequestCharged } : {}),
+      };
     },
 
     async deleteObjects(bucket, keys, signal): Promise<DeleteBatchResult> {
@@ -478,6 +487,8 @@ export function createS3Adapter(
           // S3 wants the source URL-encoded, with "/" between bucket and key kept literal.
           CopySource: `${encodeURIComponent(input.sourceBucket)}/${
             input.sourceKey.split("/").map(encodeURIComponent).join("/")
+          }${
+            input.sourceVersionId ? `?versionId=${encodeURIComponent(input.sourceVersionId)}` : ""
           }`,
           ...(input.metadataDirective ? { MetadataDirective: input.metadataDirective } : {}),
           ...headerParams(input),
@@ -487,8 +498,15 @@ export function createS3Adapter(
       );
       return {
         ETag: quotedETag(out.CopyObjectResult?.ETag),
-        LastModified: out.CopyObjectResult?.LastModified?.toISOString() ?? null,
+        LastModified: goTime(out.CopyObjectResult?.LastModified),
         VersionId: out.VersionId ?? null,
+        CopySourceVersionId: out.CopySourceVersionId,
+        Expiration: out.Expiration,
+        RequestCharged: out.RequestCharged,
+        SSECustomerAlgorithm: out.SSECustomerAlgorithm,
+        SSEKMSEncryptionContext: out.SSEKMSEncryptionContext,
+        SSEKMSKeyId: out.SSEKMSKeyId,
+        ServerSideEncryption: out.ServerSideEncryption,
       };
     },
 
@@ -559,10 +577,6 @@ export function quotedETag(etag: string | undefined): string {
   if (!etag) return "";
   if (etag.startsWith('"') || etag.startsWith("W/")) return etag;
   return `"${etag}"`;
-}
-
-function objectLocation(bucket: string, key: string): string {
-  return `/${bucket}/${key}`;
 }
 
 function totalFromRange(contentRange: string | undefined): number | undefined {

@@ -12,7 +12,7 @@ export interface BucketEntry {
 /** ListBuckets output. */
 export interface BucketList {
   Buckets: BucketEntry[];
-  Owner: { DisplayName?: string; ID?: string } | null;
+  Owner: { DisplayName: string | null; ID: string | null } | null;
 }
 
 /** One object in a listing. */
@@ -74,8 +74,11 @@ export interface PutInput extends ObjectOptions {
 export interface PutOutput {
   ETag: string;
   VersionId: string | null;
+  /** The object's URL, as the original's uploader reports it. */
   Location: string;
   Parts: number;
+  /** The multipart upload's id; "" for a single PutObject (as the original's uploader). */
+  UploadId?: string;
 }
 
 /** Object head fields. */
@@ -128,7 +131,22 @@ export interface CopyInput extends ObjectOptions {
   key: string;
   sourceBucket: string;
   sourceKey: string;
+  sourceVersionId?: string | undefined;
   metadataDirective?: "COPY" | "REPLACE" | undefined;
+}
+
+/** CopyObject output; the optional fields are S3's response headers when it sends them. */
+export interface CopyOutput {
+  ETag: string;
+  LastModified: string | null;
+  VersionId: string | null;
+  CopySourceVersionId?: string | undefined;
+  Expiration?: string | undefined;
+  RequestCharged?: string | undefined;
+  SSECustomerAlgorithm?: string | undefined;
+  SSEKMSEncryptionContext?: string | undefined;
+  SSEKMSKeyId?: string | undefined;
+  ServerSideEncryption?: string | undefined;
 }
 
 /** The port. Every call takes an abort signal; failures throw ConnectorError with S3's code. */
@@ -158,12 +176,9 @@ export interface S3Port {
     key: string,
     versionId: string | undefined,
     signal: AbortSignal,
-  ): Promise<{ VersionId: string | null; DeleteMarker: boolean }>;
+  ): Promise<{ VersionId: string | null; DeleteMarker: boolean; RequestCharged?: string }>;
   deleteObjects(bucket: string, keys: DeleteKey[], signal: AbortSignal): Promise<DeleteBatchResult>;
-  copyObject(
-    input: CopyInput,
-    signal: AbortSignal,
-  ): Promise<{ ETag: string; LastModified: string | null; VersionId: string | null }>;
+  copyObject(input: CopyInput, signal: AbortSignal): Promise<CopyOutput>;
   presign(
     op: "get" | "put",
     input: { bucket: string; key: string; contentType?: string | undefined },

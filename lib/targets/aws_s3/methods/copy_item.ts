@@ -1,32 +1,29 @@
 import { oneOf, text } from "../../../schema.ts";
+import { resolveCopySource } from "../copy_source.ts";
 import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
+import { goPointer } from "../go_json.ts";
 import { defineMethod, jsonData } from "../method.ts";
-
-/**
- * Splits copy_source: "bucket" means the same item_name in that bucket (the seed documents it
- * as a bucket name); "bucket/key" is S3's own form. A leading "/" is tolerated.
- */
-export function parseCopySource(
-  copySource: string,
-  itemName: string,
-): { bucket: string; key: string } {
-  const source = copySource.startsWith("/") ? copySource.slice(1) : copySource;
-  const slash = source.indexOf("/");
-  if (slash < 0) return { bucket: source, key: itemName };
-  return { bucket: source.slice(0, slash), key: source.slice(slash + 1) };
-}
 
 /** copy_item: CopyObject into bucket_name/item_name from copy_source. */
 export const copyItem = defineMethod({
   name: "copy_item",
   description:
-    `Copy an item into bucket_name/item_name. copy_source is "source-bucket" (same item_name there, as the seed documents) or "source-bucket/source-key".`,
+    `Copy an item into bucket_name/item_name. copy_source is the original's form: "source-bucket/source-key" (the key URL-encoded as S3 expects, or raw when it has no %XX escape), optionally with "?versionId=<id>", or "source-bucket" (same item_name there, as the seed documents). For any key without encoding rules use copy_source_bucket and copy_source_key instead. data is the original's CopyObjectOutput (CopyObjectResult.ETag, VersionId, ...).`,
   metadata: {
     bucket_name: bucketName,
     item_name: itemName,
     copy_source: text({
-      description: `"source-bucket" or "source-bucket/source-key" (keys are URL-encoded for you).`,
-      required: true,
+      description:
+        `"source-bucket/source-key[?versionId=<id>]" as S3 wants it (a key part with a %XX escape is URL-decoded, otherwise taken as is), or "source-bucket". Required unless copy_source_bucket is given.`,
+    }),
+    copy_source_bucket: text({
+      description: "Source bucket, raw (instead of copy_source).",
+    }),
+    copy_source_key: text({
+      description: "Source key, raw, never decoded (with copy_source_bucket). Default: item_name.",
+    }),
+    copy_source_version_id: text({
+      description: "Source version (with copy_source_bucket).",
     }),
     wait_for_completion: waitForCompletion,
     metadata_directive: oneOf(["COPY", "REPLACE"] as const, {
@@ -47,10 +44,16 @@ export const copyItem = defineMethod({
     },
     response: { result: "ok", etag: `"5d41402abc4b2a76b9719d911017c592"` },
     responseData:
-      `{"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","LastModified":"2026-11-24T10:00:00.000Z","VersionId":null}`,
+      `{"CopyObjectResult":{"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","LastModified":"2026-11-24T10:00:00Z"},"CopySourceVersionId":null,"Expiration":null,"RequestCharged":null,"SSECustomerAlgorithm":null,"SSEKMSEncryptionContext":null,"SSEKMSKeyId":null,"ServerSideEncryption":null,"VersionId":null,"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","LastModified":"2026-11-24T10:00:00Z"}`,
   },
   async handle(ctx, args) {
-    const source = parseCopySource(args.copy_source, args.item_name);
+    const source = resolveCopySource({
+      itemName: args.item_name,
+      copySource: args.copy_source,
+      copySourceBucket: args.copy_source_bucket,
+      copySourceKey: args.copy_source_key,
+      copySourceVersionId: args.copy_source_version_id,
+    });
     // Giving new metadata or a content type only takes effect with REPLACE: imply it.
     const directive = args.metadata_directive ??
       (args.metadata !== undefined || args.content_type !== undefined ? "REPLACE" : undefined);
@@ -59,6 +62,7 @@ export const copyItem = defineMethod({
       key: args.item_name,
       sourceBucket: source.bucket,
       sourceKey: source.key,
+      sourceVersionId: source.versionId,
       metadataDirective: directive,
       contentType: args.content_type,
       metadata: args.metadata,
@@ -72,6 +76,23 @@ export const copyItem = defineMethod({
         ctx.options.wait_timeout_seconds,
       );
     }
-    return { metadata: { result: "ok", etag: out.ETag }, data: jsonData(out) };
+    return {
+      metadata: { result: "ok", etag: out.ETag },
+      // The original's CopyObjectOutput (aws-sdk-go v1), then ETag and LastModified at the top
+      // as this connector answered them before.
+      data: jsonData({
+        CopyObjectResult: { ETag: out.ETag, LastModified: out.LastModified },
+        CopySourceVersionId: goPointer(out.CopySourceVersionId),
+        Expiration: goPointer(out.Expiration),
+        RequestCharged: goPointer(out.RequestCharged),
+        SSECustomerAlgorithm: goPointer(out.SSECustomerAlgorithm),
+        SSEKMSEncryptionContext: goPointer(out.SSEKMSEncryptionContext),
+        SSEKMSKeyId: goPointer(out.SSEKMSKeyId),
+        ServerSideEncryption: goPointer(out.ServerSideEncryption),
+        VersionId: out.VersionId,
+        ETag: out.ETag,
+        LastModified: out.LastModified,
+      }),
+    };
   },
 });

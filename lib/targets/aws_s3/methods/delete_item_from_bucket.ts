@@ -19,7 +19,7 @@ export const deleteItemFromBucket = defineMethod({
   example: {
     metadata: { method: "delete_item_from_bucket", bucket_name: "my-bucket", item_name: "a.txt" },
     response: { result: "ok" },
-    responseData: `{"DeleteMarker":false,"VersionId":null}`,
+    responseData: `{"DeleteMarker":false,"RequestCharged":null,"VersionId":null}`,
   },
   async handle(ctx, args) {
     const out = await ctx.s3.deleteObject(
@@ -36,6 +36,14 @@ export const deleteItemFromBucket = defineMethod({
         ctx.options.wait_timeout_seconds,
       );
     }
-    return { metadata: { result: "ok" }, data: jsonData(out) };
+    // The original's DeleteObjectOutput (aws-sdk-go v1): absent fields are null.
+    return {
+      metadata: { result: "ok" },
+      data: jsonData({
+        DeleteMarker: out.DeleteMarker,
+        RequestCharged: out.RequestCharged ?? null,
+        VersionId: out.VersionId,
+      }),
+    };
   },
 });

@@ -29,7 +29,7 @@ export const listBucketItems = defineMethod({
     metadata: { method: "list_bucket_items", bucket_name: "my-bucket", prefix: "reports/" },
     response: { result: "ok", count: "1", is_truncated: "false" },
     responseData:
-      `{"Name":"my-bucket","Prefix":"reports/","Contents":[{"Key":"reports/a.csv","Size":12,"LastModified":"2026-11-24T10:00:00.000Z","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","StorageClass":"STANDARD"}],"CommonPrefixes":[],"KeyCount":1,"IsTruncated":false,"NextContinuationToken":"", ...}`,
+      `{"Name":"my-bucket","Prefix":"reports/","Delimiter":"","MaxKeys":1000,"Contents":[{"Key":"reports/a.csv","Size":12,"LastModified":"2026-11-24T10:00:00.12Z","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","StorageClass":"STANDARD","Owner":null}],"CommonPrefixes":[],"KeyCount":1,"IsTruncated":false,"ContinuationToken":"","NextContinuationToken":"","StartAfter":"","EncodingType":null}`,
   },
   async handle(ctx, args) {
     const input = {
@@ -77,7 +77,19 @@ export const listBucketItems = defineMethod({
           ? { next_continuation_token: page.NextContinuationToken }
           : {}),
       },
-      data: jsonData(page),
+      data: jsonData(goListing(page)),
     };
   },
 });
+
+/**
+ * The page as the original's ListObjectsV2Output JSON has it: also EncodingType, and each
+ * object's Owner, which S3 sends only when asked (FetchOwner), so null as in the original.
+ */
+function goListing(page: ObjectPage) {
+  return {
+    ...page,
+    Contents: page.Contents.map((o) => ({ ...o, Owner: null })),
+    EncodingType: null,
+  };
+}

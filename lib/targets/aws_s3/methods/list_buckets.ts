@@ -10,7 +10,7 @@ export const listBuckets = defineMethod({
     metadata: { method: "list_buckets" },
     response: { result: "ok", count: "1" },
     responseData:
-      `{"Buckets":[{"Name":"my-bucket","CreationDate":"2026-11-24T10:00:00.000Z"}],"Owner":{"DisplayName":"Test","ID":"test"}}`,
+      `{"Buckets":[{"Name":"my-bucket","CreationDate":"2026-11-24T10:00:00.12Z"}],"Owner":{"DisplayName":"Test","ID":"test"}}`,
   },
   async handle(ctx) {
     const out = await ctx.s3.listBuckets(ctx.signal);

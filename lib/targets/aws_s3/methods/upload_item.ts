@@ -1,5 +1,4 @@
 import { oneOf } from "../../../schema.ts";
-import { ConnectorError } from "../../../errors.ts";
 import { guessContentType } from "../content_type.ts";
 import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
 import { defineMethod, jsonData } from "../method.ts";
@@ -8,7 +7,7 @@ import { defineMethod, jsonData } from "../method.ts";
 export const uploadItem = defineMethod({
   name: "upload_item",
   description:
-    "Upload the request's data as an item. Bodies above part_size_mb go as a parallel multipart upload when uploader is true. The response carries the ETag that HeadObject reports.",
+    "Upload the request's data as an item (no data: an empty item, e.g. a folder marker). Bodies above part_size_mb go as a parallel multipart upload when uploader is true. data is the original's UploadOutput (Location URL, VersionID, UploadID) plus the ETag that HeadObject reports.",
   metadata: {
     bucket_name: bucketName,
     item_name: itemName,
@@ -18,22 +17,18 @@ export const uploadItem = defineMethod({
       description: `"*": store only if the key does not exist yet (PreconditionFailed otherwise).`,
     }),
   },
-  data: "required",
-  dataDescription: `The item's bytes, base64 ("" for an empty item).`,
+  data: "optional",
+  dataDescription: `The item's bytes, base64. "", null or no data store an empty item.`,
   example: {
     metadata: { method: "upload_item", bucket_name: "my-bucket", item_name: "hello.txt" },
     data: "my item here",
     response: { result: "ok", etag: `"5d41402abc4b2a76b9719d911017c592"`, size: "12" },
     responseData:
-      `{"Bucket":"my-bucket","Key":"hello.txt","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","VersionId":null,"Location":"/my-bucket/hello.txt","Size":12}`,
+      `{"Location":"http://localhost:7480/my-bucket/hello.txt","VersionID":null,"UploadID":"","Bucket":"my-bucket","Key":"hello.txt","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","VersionId":null,"Size":12}`,
   },
-  async handle(ctx, args, data) {
-    if (data === null) {
-      throw new ConnectorError(
-        "InvalidData",
-        `Missing data: method "upload_item" needs the item's bytes as base64 in "data" (use "" for an empty item)`,
-      );
-    }
+  async handle(ctx, args, given) {
+    // The original uploads whatever data is, so no data stores an empty object.
+    const data = given ?? new Uint8Array(0);
     const out = await ctx.s3.putObject({
       bucket: args.bucket_name,
       key: args.item_name,
@@ -64,12 +59,15 @@ export const uploadItem = defineMethod({
         size: String(data.length),
         ...(out.VersionId ? { version_id: out.VersionId } : {}),
       },
+      // The original's s3manager.UploadOutput first, then this connector's own fields.
       data: jsonData({
+        Location: out.Location,
+        VersionID: out.VersionId,
+        UploadID: out.UploadId ?? "",
         Bucket: args.bucket_name,
         Key: args.item_name,
         ETag: out.ETag,
         VersionId: out.VersionId,
-        Location: out.Location,
         Size: data.length,
       }),
     };

