@@ -8,13 +8,17 @@ import type { TargetRequest } from "../../wire.ts";
 import type { MethodResult } from "./method.ts";
 import type { S3Port } from "./port.ts";
 import type { S3TargetOptions } from "./options.ts";
+import { probeS3 } from "./readiness.ts";
 import { methodNames, methodsByName } from "./registry.ts";
 
 /** A running S3 target bound to one port. */
 export interface S3Target {
   /** Runs one request; throws ConnectorError (with S3's code) on failure. */
   run(request: TargetRequest, signal: AbortSignal): Promise<MethodResult>;
-  /** A cheap authenticated call (ListBuckets) proving S3 answers, for readiness. */
+  /**
+   * A cheap authenticated call proving S3 answers and knows the credentials, for readiness
+   * (see readiness.ts: a ListBuckets denied by policy still counts).
+   */
   probe(signal: AbortSignal): Promise<void>;
   close(): void;
 }
@@ -55,7 +59,7 @@ export function createS3Target(s3: S3Port, options: S3TargetOptions, log: Logger
       return await method.handle({ s3, options, log, signal }, args, request.data);
     },
     async probe(signal) {
-      await s3.listBuckets(signal);
+      await probeS3(s3, signal);
     },
     close() {
       s3.close();

@@ -122,11 +122,21 @@ Deno.test("target probe makes one ListBuckets call", async () => {
   assert.deepEqual(s3.ops(), ["listBuckets"]);
 });
 
-Deno.test("target probe fails when S3 fails", async () => {
+Deno.test("target probe fails when S3 fails or does not know the credentials", async () => {
+  for (const code of ["InvalidAccessKeyId", "SignatureDoesNotMatch", "ServiceUnavailable"]) {
+    const s3 = new FakeS3();
+    s3.failNext.set("listBuckets", new ConnectorError(code, `S3 error ${code}`, { status: 403 }));
+    const target = createS3Target(s3, testOptions(), getLogger(["test"]));
+    await assert.rejects(target.probe(new AbortController().signal), { code });
+  }
+});
+
+Deno.test("target probe passes when ListBuckets is denied by policy (least privilege)", async () => {
   const s3 = new FakeS3();
   s3.failNext.set("listBuckets", new ConnectorError("AccessDenied", "denied", { status: 403 }));
   const target = createS3Target(s3, testOptions(), getLogger(["test"]));
-  await assert.rejects(target.probe(new AbortController().signal), { code: "AccessDenied" });
+  await target.probe(new AbortController().signal);
+  assert.deepEqual(s3.ops(), ["listBuckets"]);
 });
 
 Deno.test("target close closes the port", () => {
