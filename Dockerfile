@@ -26,8 +26,11 @@ COPY --from=build /src/kubemq-s3 /usr/local/bin/kubemq-s3
 # The distroless "nonroot" user, numeric so that Kubernetes can verify runAsNonRoot.
 USER 65532:65532
 EXPOSE 8080
+# The default config.yaml is read from here; no --config in CMD, because an explicit --config
+# wins over the CONFIG variable (as in the original), which must keep working in this image.
+WORKDIR /etc/kubemq-s3
 ENTRYPOINT ["/usr/local/bin/kubemq-s3"]
-CMD ["--config", "/etc/kubemq-s3/config.yaml"]
+CMD []
 # No shell or curl in this image: the binary checks its own health endpoint.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
   CMD ["/usr/local/bin/kubemq-s3", "--health", "http://127.0.0.1:8080/health"]

@@ -20,7 +20,8 @@ async function main(): Promise<number> {
     args = parseArgs({
       args: Deno.args,
       options: {
-        config: { type: "string", default: "config.yaml" },
+        // No default here: an explicit --config wins over CONFIG, as in the original.
+        config: { type: "string" },
         "log-format": { type: "string" },
         health: { type: "string" },
         help: { type: "boolean", short: "h" },

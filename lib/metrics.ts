@@ -21,32 +21,38 @@ export class Metrics {
   readonly registry = new client.Registry();
   readonly requests = new client.Counter({
     name: "kubemq_targets_requests_count",
-    help: "Requests received, per binding.",
+    help: "Requests received, per binding (bodies that fail to parse are not counted).",
     labelNames: original,
     registers: [this.registry],
   });
   readonly requestsVolume = new client.Counter({
     name: "kubemq_targets_requests_volume",
-    help: "Bytes of request bodies received, per binding.",
+    help: "Bytes of request data received, per binding.",
     labelNames: original,
     registers: [this.registry],
   });
   readonly responses = new client.Counter({
     name: "kubemq_targets_responses_count",
-    help: "Responses sent, per binding.",
+    help: "Successful responses, per binding.",
     labelNames: original,
     registers: [this.registry],
   });
   readonly responsesVolume = new client.Counter({
     name: "kubemq_targets_responses_volume",
-    help: "Bytes of response bodies sent, per binding.",
+    help: "Bytes of successful responses' data, per binding.",
     labelNames: original,
     registers: [this.registry],
   });
   readonly errors = new client.Counter({
     name: "kubemq_targets_errors_count",
-    help: "Requests answered with is_error, per binding.",
+    help: "Requests whose target failed (is_error), per binding.",
     labelNames: original,
+    registers: [this.registry],
+  });
+  readonly invalidRequests = new client.Counter({
+    name: "kubemq_s3_invalid_requests_total",
+    help: "Query bodies that are not a valid request (answered with InvalidRequest), per binding.",
+    labelNames: ["binding"] as const,
     registers: [this.registry],
   });
   readonly duration = new client.Histogram({
@@ -98,6 +104,7 @@ export class Metrics {
     this.errors.inc(labels, 0);
     const binding = { binding: labels.binding };
     this.inFlight.inc(binding, 0);
+    this.invalidRequests.inc(binding, 0);
     this.reconnects.inc(binding, 0);
     this.uploaded.inc(binding, 0);
     this.downloaded.inc(binding, 0);

@@ -173,8 +173,6 @@ export class Binding {
 
   async #handle(body: Uint8Array, requestId: string, raw: boolean): Promise<Uint8Array> {
     const metrics = this.#deps.metrics;
-    metrics.requests.inc(this.#labels);
-    metrics.requestsVolume.inc(this.#labels, body.length);
     let response: TargetResponse;
     let request: TargetRequest | null = null;
     const started = performance.now();
@@ -185,10 +183,10 @@ export class Binding {
     }
     response ??= await this.execute(request!, requestId, started);
     const out = encodeResponse(response);
-    metrics.responses.inc(this.#labels);
-    metrics.responsesVolume.inc(this.#labels, out.length);
     if (request === null) {
-      metrics.errors.inc(this.#labels);
+      // The original never counts a body it cannot parse in its five counters (it fails before
+      // its metrics middleware): our own series counts it.
+      metrics.invalidRequests.inc({ binding: this.name });
       // Counted here because execute(), which counts the others, never saw it.
       this.#counters.requests++;
       this.#counters.errors++;
@@ -215,6 +213,9 @@ export class Binding {
     const method = metadata.method ?? "";
     const req = { metadata, data: request.data };
     const metrics = this.#deps.metrics;
+    // The original's counters: requests and their data bytes (not the encoded body).
+    metrics.requests.inc(this.#labels);
+    metrics.requestsVolume.inc(this.#labels, req.data?.length ?? 0);
     this.#counters.requests++;
     this.#counters.inFlight++;
     metrics.inFlight.inc({ binding: this.name });
@@ -282,6 +283,11 @@ export class Binding {
     metrics.inFlight.dec({ binding: this.name });
     this.#counters.inFlight--;
     const durationMs = Math.round(seconds * 1e4) / 10;
+    if (!response.isError) {
+      // As the original: responses count successes, their volume the data bytes.
+      metrics.responses.inc(this.#labels);
+      metrics.responsesVolume.inc(this.#labels, response.data?.length ?? 0);
+    }
     if (response.isError) {
       this.#counters.errors++;
       metrics.errors.inc(this.#labels);

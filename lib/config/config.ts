@@ -165,7 +165,10 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Pars
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
-  /** Config file; default `config.yaml`. Not read when the `CONFIG` variable is set. */
+  /**
+   * Config file given explicitly (`--config`): it is read even when `CONFIG` is set, as in the
+   * original. Unset: `CONFIG` when it is non-blank, else `config.yaml`.
+   */
   path?: string;
   env: Env;
   kinds: KindSet;
@@ -182,12 +185,13 @@ export interface LoadedConfig extends ParsedConfig {
 }
 
 /**
- * Loads the configuration. As in the original connector, a non-blank environment variable
- * `CONFIG` holds the whole config (YAML or JSON, optionally base64-encoded) and then no file is
- * read; `CONFIG` is then listed in `envVarsUsed`.
+ * Loads the configuration. As in the original connector, an explicit path (`--config`) wins;
+ * without one, a non-blank environment variable `CONFIG` holds the whole config (YAML or JSON,
+ * optionally base64-encoded) and then no file is read (`CONFIG` is then listed in
+ * `envVarsUsed`); else `config.yaml` is read.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
-  const inline = lookupEnv(options.env, "CONFIG");
+  const inline = options.path === undefined ? lookupEnv(options.env, "CONFIG") : undefined;
   let sourceText: string;
   let origin: string;
   if (inline !== undefined && inline.trim() !== "") {

@@ -17,7 +17,8 @@ import { SELF_TEST_ENV } from "./self_test.ts";
 
 /** Launcher options, from the command line. */
 export interface LaunchOptions {
-  configPath: string;
+  /** --config; when unset, the CONFIG variable or else config.yaml. */
+  configPath: string | undefined;
   logFormat: "json" | "text" | undefined;
 }
 
@@ -116,7 +117,11 @@ class WorkerHandle {
 /** Runs the connector until it stops; returns the process exit code. */
 export async function launch(options: LaunchOptions): Promise<number> {
   const load = () =>
-    loadConfig({ path: options.configPath, env: (n) => Deno.env.get(n), kinds: kindRegistry });
+    loadConfig({
+      ...(options.configPath !== undefined ? { path: options.configPath } : {}),
+      env: (n) => Deno.env.get(n),
+      kinds: kindRegistry,
+    });
   let loaded: LoadedConfig;
   try {
     loaded = await load();

@@ -124,7 +124,9 @@ Deno.test("compat: bad credentials stay not ready and /ready says why", async (t
   for (const [what, override, reason] of cases) {
     await t.step(what, async () => {
       await using stack = await connectorWith({ ...testTargetProperties(), ...override });
-      const body = JSON.parse(await readyAnswer(stack.connector.apiUrl, 503, /target probe failed/)) as {
+      const body = JSON.parse(
+        await readyAnswer(stack.connector.apiUrl, 503, /target probe failed/),
+      ) as {
         bindings: { binding: string; reason: string }[];
       };
       assert.equal(body.bindings[0]?.binding, "lp");

@@ -460,6 +460,27 @@ Deno.test("loadConfig reads config.yaml by default, another path when given", as
   assert.deepEqual(read, ["config.yaml", "/etc/s3.yaml"]);
 });
 
+Deno.test("an explicit path (--config) wins over CONFIG, as in the original", async () => {
+  const read: string[] = [];
+  const readTextFile = (path: string) => {
+    read.push(path);
+    return Promise.resolve(yaml({}));
+  };
+  const inline = yaml({}).replace("name: b1", "name: from-config-variable");
+  const loaded = await loadConfig({
+    path: "/etc/s3.yaml",
+    env: { CONFIG: inline },
+    kinds,
+    readTextFile,
+  });
+  assert.equal(loaded.origin, "/etc/s3.yaml");
+  assert.deepEqual(read, ["/etc/s3.yaml"]);
+  assert.equal(loaded.config.bindings[0]?.name, "b1");
+  const fromEnv = await loadConfig({ env: { CONFIG: inline }, kinds, readTextFile });
+  assert.equal(fromEnv.origin, "CONFIG");
+  assert.equal(fromEnv.config.bindings[0]?.name, "from-config-variable");
+});
+
 Deno.test("a missing config file is a ConfigError naming it", async () => {
   await assert.rejects(
     loadConfig({

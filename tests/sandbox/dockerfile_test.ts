@@ -74,7 +74,12 @@ Deno.test("Dockerfile starts the binary with the documented config path and heal
   const instructions = stage(1);
   const get = (k: string) => instructions.find((i) => i.getKeyword() === k);
   assert.deepEqual(execForm(get("ENTRYPOINT")!.getArgumentsContent()!), [BINARY]);
-  assert.deepEqual(execForm(get("CMD")!.getArgumentsContent()!), ["--config", CONFIG_PATH]);
+  // No --config (it would win over CONFIG): the default config.yaml of the working directory.
+  assert.deepEqual(execForm(get("CMD")!.getArgumentsContent()!), []);
+  assert.equal(
+    `${get("WORKDIR")!.getArgumentsContent()}/config.yaml`,
+    CONFIG_PATH,
+  );
   const health = get("HEALTHCHECK")!.getArgumentsContent()!;
   const cmd = /\bCMD\s+(\[.*\])\s*$/s.exec(health)?.[1];
   assert.deepEqual(execForm(cmd!.replace(/\\\n/g, "")), [

@@ -61,6 +61,9 @@ Deno.test("e2e metrics: 5 requests with 2 errors give the original's counters, t
     assert.equal(missing.metadata.error_code, "NoSuchKey");
     const unknown = await stack.ask({ method: "rename_item", bucket_name: bucket });
     assert.equal(unknown.metadata.error_code, "UnknownMethod");
+    // A body that is not a request: the original's counters never see it, ours does.
+    const invalid = await stack.askRaw(new TextEncoder().encode("not json"));
+    assert.equal(invalid.metadata.error_code, "InvalidRequest");
 
     const res = await fetch(`${stack.connector.apiUrl}/metrics`);
     assert.equal(res.status, 200);
@@ -86,13 +89,15 @@ Deno.test("e2e metrics: 5 requests with 2 errors give the original's counters, t
       const s = samples.find((x) => x.name === name);
       assert.deepEqual(s?.labels, original, name);
     }
+    // The original's semantics: responses count successes, volumes count data bytes.
     assert.equal(value(samples, "kubemq_targets_requests_count", binding), 5);
-    assert.equal(value(samples, "kubemq_targets_responses_count", binding), 5);
+    assert.equal(value(samples, "kubemq_targets_responses_count", binding), 3);
     assert.equal(value(samples, "kubemq_targets_errors_count", binding), 2);
-    // Request bodies carry the data base64-encoded, so their volume exceeds the data bytes.
+    assert.equal(value(samples, "kubemq_s3_invalid_requests_total", binding), 1);
     const dataBytes = sizes.reduce((a, b) => a + b, 0);
-    assert.ok(value(samples, "kubemq_targets_requests_volume", binding) > (dataBytes * 4) / 3);
-    assert.ok(value(samples, "kubemq_targets_responses_volume", binding) > 0);
+    assert.equal(value(samples, "kubemq_targets_requests_volume", binding), dataBytes);
+    const answered = uploads.reduce((n, u) => n + (u.data?.length ?? 0), 0);
+    assert.equal(value(samples, "kubemq_targets_responses_volume", binding), answered);
 
     assert.equal(types.get("kubemq_s3_request_duration_seconds"), "histogram");
     const count = (method: string, outcome: string) =>
@@ -135,6 +140,7 @@ Deno.test("e2e metrics: 5 requests with 2 errors give the original's counters, t
     const after = parseExposition(afterText);
     assert.equal(value(after.samples, "kubemq_s3_downloaded_bytes_total", binding), 2345);
     assert.equal(value(after.samples, "kubemq_targets_requests_count", binding), 6);
+    assert.equal(value(after.samples, "kubemq_targets_responses_volume", binding), answered + 2345);
   } finally {
     await deleteTestBucketFully(bucket);
   }
