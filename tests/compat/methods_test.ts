@@ -90,6 +90,17 @@ Deno.test("compat: the original's nine methods answer the original's data shapes
       assert.deepEqual(res.data, enc("hello"));
     });
 
+    await t.step("upload_item as a multipart upload reports its UploadID", async () => {
+      const res = await stack.ask(
+        { method: "upload_item", bucket_name: bucket, item_name: "big.bin" },
+        new Uint8Array(9 * 1024 * 1024).fill(7),
+      );
+      assertGolden("upload_item", res);
+      const out = dataJson<{ UploadID: string; Location: string }>(res);
+      assert.ok(out.UploadID.length > 0, JSON.stringify(out));
+      assert.equal(out.Location, `${s3Endpoint()}/${bucket}/big.bin`);
+    });
+
     await t.step(
       "copy_item with the original's URL-encoded copy_source and ?versionId=",
       async () => {
