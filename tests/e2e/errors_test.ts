@@ -139,7 +139,7 @@ Deno.test("e2e request errors", async (t) => {
     assertError(
       await stack.ask({ method: "copy_item", bucket_name: "b", item_name: "k" }),
       "MissingMetadata",
-      `Missing metadata "copy_source": required by method "copy_item"`,
+      `Missing metadata "copy_source": required by method "copy_item" (or copy_source_bucket and copy_source_key)`,
     );
   });
 

@@ -26,13 +26,16 @@ Deno.test("e2e copy_item", async (t) => {
   const target = await createTestBucket(s3, "e2e-copy-dst");
   const all = Uint8Array.from({ length: 256 }, (_, i) => i);
   try {
+    // Raw keys without a %XX escape: copy_source takes them as they are.
     const oddKeys = [
       "with spaces.bin",
       "dir/ünïcødé 日本語 😀.bin",
-      "plus+amp&eq=pct%20.bin",
+      "plus+amp&eq=pct.bin",
       "a/../b/./c//d.bin",
     ];
-    for (const key of ["same.bin", ...oddKeys]) {
+    // A raw key with a %XX escape: in copy_source it is read URL-encoded (as S3 reads it).
+    const escapedKey = "plus+amp&eq=pct%20.bin";
+    for (const key of ["same.bin", ...oddKeys, escapedKey]) {
       await s3.send(
         new PutObjectCommand({
           Bucket: source,
@@ -55,8 +58,8 @@ Deno.test("e2e copy_item", async (t) => {
       const got = await read(s3, target, "same.bin");
       assert.deepEqual(got.bytes, all);
       assert.equal(res.metadata.etag, got.etag);
-      const out = dataJson<{ ETag: string; LastModified: string }>(res);
-      assert.equal(out.ETag, got.etag);
+      const out = dataJson<{ CopyObjectResult: { ETag: string; LastModified: string } }>(res);
+      assert.equal(out.CopyObjectResult.ETag, got.etag);
       // A copy keeps the source's headers and metadata by default.
       assert.equal(got.contentType, "application/x-src");
       assert.deepEqual(got.metadata, { origin: "source" });
@@ -76,6 +79,37 @@ Deno.test("e2e copy_item", async (t) => {
         assert.equal(res.metadata.etag, got.etag);
       });
     }
+
+    await t.step(
+      `a raw key with %XX: URL-encoded in copy_source, or raw in copy_source_key`,
+      async () => {
+        const encoded = await stack.ask({
+          method: "copy_item",
+          bucket_name: target,
+          item_name: "escaped-encoded.bin",
+          copy_source: `${source}/${encodeURIComponent(escapedKey)}`,
+        });
+        assert.equal(encoded.isError, false, encoded.error);
+        assert.deepEqual((await read(s3, target, "escaped-encoded.bin")).bytes, all);
+        const raw = await stack.ask({
+          method: "copy_item",
+          bucket_name: target,
+          item_name: "escaped-raw.bin",
+          copy_source_bucket: source,
+          copy_source_key: escapedKey,
+        });
+        assert.equal(raw.isError, false, raw.error);
+        assert.deepEqual((await read(s3, target, "escaped-raw.bin")).bytes, all);
+        // Given raw in copy_source, %20 is read as a space: that key does not exist.
+        const misread = await stack.ask({
+          method: "copy_item",
+          bucket_name: target,
+          item_name: "x",
+          copy_source: `${source}/${escapedKey}`,
+        });
+        assert.equal(misread.metadata.error_code, "NoSuchKey");
+      },
+    );
 
     await t.step("copies within one bucket, with wait_for_completion", async () => {
       const res = await stack.ask({

@@ -112,15 +112,20 @@ Deno.test("e2e upload_item", async (t) => {
       assert.deepEqual(head.Metadata, { owner: "e2e" });
     });
 
-    await t.step("no data at all is an error that says how to send an empty item", async () => {
-      const res = await stack.ask({ method: "upload_item", bucket_name: bucket, item_name: "x" });
-      assert.equal(res.isError, true);
-      assert.equal(res.metadata.error_code, "InvalidData");
-      assert.equal(
-        res.error,
-        `Missing data: method "upload_item" needs the item's bytes as base64 in "data" (use "" for an empty item)`,
-      );
-    });
+    await t.step(
+      "no data at all stores an empty item, as the original (folder markers)",
+      async () => {
+        const res = await stack.ask({
+          method: "upload_item",
+          bucket_name: bucket,
+          item_name: "x/",
+        });
+        assert.equal(res.isError, false, res.error);
+        assert.equal(res.metadata.size, "0");
+        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "x/" }));
+        assert.equal(head.ContentLength, 0);
+      },
+    );
   } finally {
     await deleteTestBucketFully(bucket, s3);
     s3.destroy();
