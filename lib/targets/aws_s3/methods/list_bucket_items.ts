@@ -29,7 +29,7 @@ export const listBucketItems = defineMethod({
     metadata: { method: "list_bucket_items", bucket_name: "my-bucket", prefix: "reports/" },
     response: { result: "ok", count: "1", is_truncated: "false" },
     responseData:
-      `{"Name":"my-bucket","Prefix":"reports/","Delimiter":"","MaxKeys":1000,"Contents":[{"Key":"reports/a.csv","Size":12,"LastModified":"2026-11-24T10:00:00.12Z","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","StorageClass":"STANDARD","Owner":null}],"CommonPrefixes":[],"KeyCount":1,"IsTruncated":false,"ContinuationToken":"","NextContinuationToken":"","StartAfter":"","EncodingType":null}`,
+      `{"Name":"my-bucket","Prefix":"reports/","Delimiter":null,"MaxKeys":1000,"Contents":[{"Key":"reports/a.csv","Size":12,"LastModified":"2026-11-24T10:00:00.12Z","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","StorageClass":"STANDARD","Owner":null}],"CommonPrefixes":[],"KeyCount":1,"IsTruncated":false,"ContinuationToken":null,"NextContinuationToken":null,"StartAfter":null,"EncodingType":null}`,
   },
   async handle(ctx, args) {
     const input = {
@@ -83,12 +83,18 @@ export const listBucketItems = defineMethod({
 });
 
 /**
- * The page as the original's ListObjectsV2Output JSON has it: also EncodingType, and each
- * object's Owner, which S3 sends only when asked (FetchOwner), so null as in the original.
+ * The page as the original's ListObjectsV2Output JSON has it: elements S3 leaves out when they
+ * do not apply (no delimiter, no token, no start key) are nil pointers there, so null; also
+ * EncodingType, and each object's Owner, which S3 sends only when asked (FetchOwner).
  */
 function goListing(page: ObjectPage) {
+  const absentIfEmpty = (v: string) => (v === "" ? null : v);
   return {
     ...page,
+    Delimiter: absentIfEmpty(page.Delimiter),
+    ContinuationToken: absentIfEmpty(page.ContinuationToken),
+    NextContinuationToken: absentIfEmpty(page.NextContinuationToken),
+    StartAfter: absentIfEmpty(page.StartAfter),
     Contents: page.Contents.map((o) => ({ ...o, Owner: null })),
     EncodingType: null,
   };

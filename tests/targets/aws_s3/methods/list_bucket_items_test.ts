@@ -19,7 +19,7 @@ interface Page {
   KeyCount: number;
   IsTruncated: boolean;
   ContinuationToken: string;
-  NextContinuationToken: string;
+  NextContinuationToken: string | null;
   StartAfter: string;
 }
 
@@ -39,15 +39,15 @@ Deno.test("list_bucket_items lists the first page with every object's key, size 
   assert.deepEqual(res.json(), {
     Name: "b",
     Prefix: "",
-    Delimiter: "",
+    Delimiter: null,
     MaxKeys: 1000,
     Contents: [entry("a.txt", "a"), entry("b.txt", "bb"), entry("c/d.txt", "ccc")],
     CommonPrefixes: [],
     KeyCount: 3,
     IsTruncated: false,
-    ContinuationToken: "",
-    NextContinuationToken: "",
-    StartAfter: "",
+    ContinuationToken: null,
+    NextContinuationToken: null,
+    StartAfter: null,
     EncodingType: null,
   });
   assert.deepEqual(s3.calls, [{
@@ -172,7 +172,7 @@ Deno.test("list_bucket_items with all=true follows every page", async () => {
   );
   assert.equal(page.KeyCount, 2500);
   assert.equal(page.IsTruncated, false);
-  assert.equal(page.NextContinuationToken, "");
+  assert.equal(page.NextContinuationToken, null);
   assert.deepEqual(res.metadata, { result: "ok", count: "2500", is_truncated: "false" });
   const calls = s3.callsOf("listObjects");
   assert.equal(calls.length, 3);
