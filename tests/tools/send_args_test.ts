@@ -145,10 +145,13 @@ Deno.test("unknown metadata keys, missing required keys and data use give warnin
   assert.match(o.warnings[0] ?? "", /"colour" is not used by get_item/);
   assert.match(o.warnings[1] ?? "", /get_item requires "item_name" \(--item\)/);
   assert.match(o.warnings[2] ?? "", /does not use data/);
-  const upload = ok(parseSendArgs(["-m", "upload_item", "--bucket", "b", "--item", "k"]));
-  assert.deepEqual(upload.warnings, [
-    "upload_item requires data (--data-file or --data); sending anyway",
+  const deletes = ok(parseSendArgs(["-m", "delete_items", "--bucket", "b"]));
+  assert.deepEqual(deletes.warnings, [
+    "delete_items requires data (--data-file or --data); sending anyway",
   ]);
+  // upload_item without data stores an empty item (as the original), so it is no mistake.
+  const upload = ok(parseSendArgs(["-m", "upload_item", "--bucket", "b", "--item", "k"]));
+  assert.deepEqual(upload.warnings, []);
 });
 
 Deno.test("--data is UTF-8 data; --data-file is left for the CLI to read", () => {

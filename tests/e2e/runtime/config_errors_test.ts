@@ -11,12 +11,18 @@ const root = decodeURIComponent(new URL("../../../", import.meta.url).pathname);
 async function runWithConfig(
   text: string,
   env: Record<string, string> = {},
+  passConfig = true,
 ): Promise<{ code: number; stderr: string; path: string }> {
   const path = await Deno.makeTempFile({ prefix: "kubemq-s3-bad-", suffix: ".yaml" });
   try {
     await Deno.writeTextFile(path, text);
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...permissionFlags(), `${root}main.ts`, "--config", path],
+      args: [
+        "run",
+        ...permissionFlags(),
+        `${root}main.ts`,
+        ...(passConfig ? ["--config", path] : []),
+      ],
       cwd: root,
       env: { NO_COLOR: "1", ...env },
       stdin: "null",
@@ -105,13 +111,28 @@ for (const c of cases) {
   });
 }
 
-Deno.test("config error in the CONFIG environment variable: named CONFIG, exit code 2", async () => {
-  const { code, stderr } = await runWithConfig("this file is not read\n", {
+Deno.test("config error in the CONFIG environment variable (no --config): named CONFIG, exit code 2", async () => {
+  const { code, stderr } = await runWithConfig(
+    "this file is not read\n",
+    { CONFIG: `bindings:${binding("a", "")}` },
+    false,
+  );
+  assert.equal(
+    stderr,
+    expectedStderr("CONFIG", ["bindings[0].source.properties.channel is required"]),
+  );
+  assert.equal(code, 2);
+});
+
+Deno.test("an explicit --config wins over CONFIG, as in the original", async () => {
+  const { code, stderr, path } = await runWithConfig("this file is read\n", {
     CONFIG: `bindings:${binding("a", "")}`,
   });
   assert.equal(
     stderr,
-    expectedStderr("CONFIG", ["bindings[0].source.properties.channel is required"]),
+    expectedStderr(path, [
+      'the top level must be a mapping with a bindings list, got the string "this file is read"',
+    ]),
   );
   assert.equal(code, 2);
 });
