@@ -3,7 +3,7 @@
  * message on stderr, and nothing started (no HTTP API, no subscription).
  */
 import assert from "node:assert/strict";
-import { permissionFlags } from "../../support/connector.ts";
+import { connectorCommand } from "../../support/connector.ts";
 
 const root = decodeURIComponent(new URL("../../../", import.meta.url).pathname);
 
@@ -15,8 +15,9 @@ async function runWithConfig(
   const path = await Deno.makeTempFile({ prefix: "kubemq-s3-bad-", suffix: ".yaml" });
   try {
     await Deno.writeTextFile(path, text);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...permissionFlags(), `${root}main.ts`, "--config", path],
+    const cmd = connectorCommand(["--config", path]);
+    const out = await new Deno.Command(cmd.command, {
+      args: cmd.args,
       cwd: root,
       env: { NO_COLOR: "1", ...env },
       stdin: "null",
@@ -118,8 +119,9 @@ Deno.test("config error in the CONFIG environment variable: named CONFIG, exit c
 
 Deno.test("a missing config file: exit code 2 and what to do", async () => {
   const path = `${await Deno.makeTempDir()}/absent.yaml`;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(), `${root}main.ts`, "--config", path],
+  const cmd = connectorCommand(["--config", path]);
+  const out = await new Deno.Command(cmd.command, {
+    args: cmd.args,
     cwd: root,
     env: { NO_COLOR: "1" },
     stdin: "null",
