@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line tool: the console is its output
 /**
  * Scenario A's trivial responder, run as its own process like the connector. It answers a query
  * with its own body, except two cases for the large-message floor of scenario D: a body of

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line tool: the console is its output
 /**
  * `deno task bench [--quick] [--out DIR]`: the side-by-side benchmark of issue 8. Starts its own
  * stack (radosgw or S3_ENDPOINT, a test broker or BENCH_BROKER_ADDRESS, the connector with its

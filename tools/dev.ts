@@ -31,25 +31,50 @@ const args = parseArgs({
 
 const children: Deno.ChildProcess[] = [];
 
+/** True when this run started radosgw, so that it stops it again on exit. */
+let startedS3 = false;
+
+async function radosgw(command: "start" | "stop" | "status"): Promise<boolean> {
+  const out = await new Deno.Command("bash", {
+    args: [`${root}tools/s3/radosgw.sh`, command],
+    stdout: "null",
+    stderr: command === "status" ? "null" : "inherit",
+  }).output();
+  return out.success;
+}
+
+async function readEnvFile(path: string): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const line of (await Deno.readTextFile(path)).split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
 async function s3Env(): Promise<Record<string, string>> {
   if (Deno.env.get("S3_ENDPOINT")) {
     say(`Using S3 at ${Deno.env.get("S3_ENDPOINT")} (from S3_ENDPOINT)`);
     return {};
   }
-  say("Starting local S3 (Ceph radosgw on 127.0.0.1:7480; first run installs it from Debian)...");
-  const out = await new Deno.Command("bash", {
-    args: [`${root}tools/s3/radosgw.sh`, "start"],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error("radosgw failed to start (see above)");
-  const env: Record<string, string> = {};
-  const file = await Deno.readTextFile(`${root}.stack/radosgw/s3.env`);
-  for (const line of file.split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) env[m[1]!] = m[2]!;
+  if (await radosgw("status")) {
+    say("Using the local S3 that is already running (tools/s3/radosgw.sh)");
+  } else if (await listening(7480)) {
+    // Another checkout's radosgw (or any S3) holds the port: reuse it with the default test
+    // credentials rather than failing with "port in use".
+    say("Port 7480 already answers: using it as S3 with the test credentials");
+    return {
+      S3_ENDPOINT: "http://127.0.0.1:7480",
+      S3_ACCESS_KEY: "kubemq-s3-test",
+      S3_SECRET_KEY: "kubemq-s3-test-secret",
+      S3_REGION: "us-east-1",
+    };
+  } else {
+    say("Starting local S3 (Ceph radosgw on 127.0.0.1:7480; first run installs it from Debian)...");
+    if (!await radosgw("start")) throw new Error("radosgw failed to start (see above)");
+    startedS3 = true;
   }
-  return env;
+  return await readEnvFile(`${root}.stack/radosgw/s3.env`);
 }
 
 async function listening(port: number): Promise<boolean> {
@@ -145,6 +170,11 @@ async function stopAll(): Promise<void> {
     } catch { /* gone */ }
     await child.status;
   }
+  // Leave the machine as it was: a radosgw this run started is stopped again.
+  if (startedS3) {
+    say("Stopping the local S3 this run started...");
+    await radosgw("stop");
+  }
 }
 
 let code = 0;
@@ -161,7 +191,7 @@ The connector is serving queries on channel ${CHANNEL} at ${ADDRESS}. Try, in an
   deno task send --method upload_item --bucket my-bucket --item notes.txt --data-file README.md
   deno task send --method get_item --bucket my-bucket --item notes.txt --out /tmp/notes.txt
 HTTP API: http://127.0.0.1:8080/health /ready /metrics /bindings
-Press Ctrl-C to stop (radosgw keeps running; stop it with: deno task s3 stop).`);
+Press Ctrl-C to stop (this stops the broker, the connector and a local S3 it started).`);
     await new Promise<void>((resolve) => {
       Deno.addSignalListener("SIGINT", () => resolve());
       Deno.addSignalListener("SIGTERM", () => resolve());

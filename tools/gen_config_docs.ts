@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line tool: the console is its output
 /**
  * Generates the property tables of docs/configuration.md from the schemas the config loader
  * validates with, between `<!-- config:NAME:start -->` and `<!-- config:NAME:end -->` markers,

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line tool: the console is its output
 /**
  * The sender CLI, like kubemqctl's "queries send": sends one request to the S3 target connector
  * through KubeMQ and prints the decoded response. Run with `--help` for usage (generated from

@@ -16,7 +16,11 @@ import { int, text } from "../../lib/schema.ts";
 import type { S3TargetOptions } from "../../lib/targets/aws_s3/options.ts";
 
 const kinds = kindRegistry;
-const S3_ENV = { S3_ACCESS_KEY: "AKIAEXAMPLEKEY123456", S3_SECRET_KEY: "s3cr3t/Key+Value" };
+const S3_ENV = {
+  S3_ACCESS_KEY: "AKIAEXAMPLEKEY123456",
+  S3_SECRET_KEY: "s3cr3t/Key+Value",
+  S3_ENDPOINT: "http://127.0.0.1:7480",
+};
 
 /** A valid config with one binding; `extra` lines are spliced into places by the tests. */
 function yaml(parts: { top?: string; binding?: string; source?: string; target?: string } = {}) {
@@ -57,7 +61,7 @@ Deno.test("config.yaml at the repo root parses with the S3 variables set", async
   const text = await Deno.readTextFile(new URL("../../config.yaml", import.meta.url));
   const { config, warnings, envVarsUsed } = parse(text, S3_ENV);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(envVarsUsed, ["S3_ACCESS_KEY", "S3_SECRET_KEY"]);
+  assert.deepEqual(envVarsUsed, ["S3_ACCESS_KEY", "S3_ENDPOINT", "S3_SECRET_KEY"]);
   assert.equal(config.apiPort, 8080);
   assert.equal(config.apiHost, "127.0.0.1");
   assert.equal(config.bindings.length, 1);
@@ -83,9 +87,10 @@ Deno.test("config.yaml at the repo root parses with the S3 variables set", async
   assert.equal(s3.aws_secret_key, "s3cr3t/Key+Value");
 });
 
-Deno.test("config.yaml without the S3 variables names both", async () => {
+Deno.test("config.yaml without the S3 variables names each of them", async () => {
   const text = await Deno.readTextFile(new URL("../../config.yaml", import.meta.url));
   assert.deepEqual(errorsOf(text), [
+    "bindings[0].target.properties.endpoint: environment variable S3_ENDPOINT is not set",
     "bindings[0].target.properties.aws_key: environment variable S3_ACCESS_KEY is not set",
     "bindings[0].target.properties.aws_secret_key: environment variable S3_SECRET_KEY is not set",
   ]);

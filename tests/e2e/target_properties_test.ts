@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 import { startTestBroker } from "../support/broker.ts";
 import {
-  permissionFlags,
+  connectorCommand,
   startConnector,
   testTargetProperties,
   writeConfig,
@@ -307,8 +307,9 @@ Deno.test("e2e bad target properties refuse to start, naming the binding, the ke
   };
   const path = await writeConfig([good, bad]);
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...permissionFlags(), "main.ts", "--config", path],
+    const cmd = connectorCommand(["--config", path]);
+    const out = await new Deno.Command(cmd.command, {
+      args: cmd.args,
       cwd: new URL("../../", import.meta.url).pathname,
       env: { NO_COLOR: "1" },
       stdin: "null",

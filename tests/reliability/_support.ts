@@ -15,7 +15,10 @@ export function connectorPid(connector: TestConnector): number {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
       const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).split("\0");
-      if (cmdline.includes(connector.configPath) && cmdline.some((a) => a.endsWith("main.ts"))) {
+      if (
+        cmdline.includes(connector.configPath) &&
+        cmdline.some((a) => a.endsWith("main.ts") || a === Deno.env.get("KUBEMQ_S3_BINARY"))
+      ) {
         return Number(entry.name);
       }
     } catch { /* gone */ }

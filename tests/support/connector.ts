@@ -13,6 +13,20 @@ export function permissionFlags(): string[] {
   return Deno.readTextFileSync(`${rootPath}permissions.flags`).trim().split(/\s+/);
 }
 
+/**
+ * The command that runs the connector with `args`: `deno run <permissions.flags> main.ts`, as
+ * `deno task start` does, or the compiled binary named by `KUBEMQ_S3_BINARY` (the release
+ * workflow runs the end-to-end suite against the binary `deno task compile` built).
+ */
+export function connectorCommand(args: string[]): { command: string; args: string[] } {
+  const binary = Deno.env.get("KUBEMQ_S3_BINARY");
+  if (binary) return { command: binary, args };
+  return {
+    command: Deno.execPath(),
+    args: ["run", ...permissionFlags(), `${rootPath}main.ts`, ...args],
+  };
+}
+
 /** One binding of a test config. */
 export interface TestBinding {
   name?: string;
@@ -101,8 +115,9 @@ export async function startConnectorWithConfig(
   configPath: string,
   options: { env?: Record<string, string>; waitReady?: boolean } = {},
 ): Promise<TestConnector> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(), `${rootPath}main.ts`, "--config", configPath],
+  const cmd = connectorCommand(["--config", configPath]);
+  const child = new Deno.Command(cmd.command, {
+    args: cmd.args,
     cwd: rootPath,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",

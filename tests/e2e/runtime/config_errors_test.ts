@@ -3,7 +3,7 @@
  * message on stderr, and nothing started (no HTTP API, no subscription).
  */
 import assert from "node:assert/strict";
-import { permissionFlags } from "../../support/connector.ts";
+import { connectorCommand } from "../../support/connector.ts";
 
 const root = decodeURIComponent(new URL("../../../", import.meta.url).pathname);
 
@@ -16,13 +16,9 @@ async function runWithConfig(
   const path = await Deno.makeTempFile({ prefix: "kubemq-s3-bad-", suffix: ".yaml" });
   try {
     await Deno.writeTextFile(path, text);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...permissionFlags(),
-        `${root}main.ts`,
-        ...(passConfig ? ["--config", path] : []),
-      ],
+    const cmd = connectorCommand(passConfig ? ["--config", path] : []);
+    const out = await new Deno.Command(cmd.command, {
+      args: cmd.args,
       cwd: root,
       env: { NO_COLOR: "1", ...env },
       stdin: "null",
@@ -139,8 +135,9 @@ Deno.test("an explicit --config wins over CONFIG, as in the original", async () 
 
 Deno.test("a missing config file: exit code 2 and what to do", async () => {
   const path = `${await Deno.makeTempDir()}/absent.yaml`;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(), `${root}main.ts`, "--config", path],
+  const cmd = connectorCommand(["--config", path]);
+  const out = await new Deno.Command(cmd.command, {
+    args: cmd.args,
     cwd: root,
     env: { NO_COLOR: "1" },
     stdin: "null",

@@ -1,0 +1,98 @@
+/** In-memory source and target kinds for unit tests of the binding and the runtime. */
+import type { SourceKind, Target, TargetKind } from "../../lib/kinds.ts";
+import type { BindingSpec, MiddlewareSettings } from "../../lib/binding/binding.ts";
+import type { QueryHandler, Source } from "../../lib/sources/source.ts";
+import type { TargetRequest } from "../../lib/wire.ts";
+import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wire.ts";
+
+/** A source kind whose created sources record their handler, starts and stops. */
+export function fakeSourceKind(kind = "fake.source") {
+  const created: { handler: QueryHandler | null; stopped: boolean; options: unknown }[] = [];
+  const sourceKind: SourceKind = {
+    kind,
+    description: "test",
+    properties: {},
+    create: (options) => {
+      const entry = { handler: null as QueryHandler | null, stopped: false, options };
+      created.push(entry);
+      const source: Source = {
+        start(h) {
+          entry.handler = h;
+          return Promise.resolve();
+        },
+        stop() {
+          entry.stopped = true;
+          return Promise.resolve();
+        },
+        state: () => ({
+          connected: true,
+          lastError: null,
+          reconnects: 0,
+          inFlight: 0,
+          dead: false,
+        }),
+        onDead: () => {},
+      };
+      return Promise.resolve(source);
+    },
+  };
+  return { kind: sourceKind, created };
+}
+
+/** A target kind whose targets run `run` and record every request they saw. */
+export function fakeTargetKind(
+  run: (req: TargetRequest, signal: AbortSignal, call: number) => ReturnType<Target["run"]>,
+  kind = "fake.target",
+) {
+  const seen: TargetRequest[] = [];
+  let closed = 0;
+  const targetKind: TargetKind = {
+    kind,
+    description: "test",
+    properties: {},
+    create: () =>
+      Promise.resolve({
+        run: (req, signal) => {
+          seen.push(req);
+          return run(req, signal, seen.length);
+        },
+        probe: () => Promise.resolve(),
+        close: () => void closed++,
+      }),
+  };
+  return { kind: targetKind, seen, closed: () => closed };
+}
+
+/** Middleware settings with every property at its default, overridden by `over`. */
+export function middleware(over: Partial<MiddlewareSettings> = {}): MiddlewareSettings {
+  return {
+    log_level: "",
+    retry_attempts: 1,
+    retry_delay_milliseconds: 0,
+    retry_max_jitter_milliseconds: 0,
+    retry_delay_type: "fixed",
+    rate_per_second: 0,
+    request_timeout_seconds: 0,
+    ...over,
+  };
+}
+
+/** A binding spec joining the fake kinds. */
+export function fakeSpec(name: string, over: Partial<MiddlewareSettings> = {}): BindingSpec {
+  return {
+    name,
+    middleware: middleware(over),
+    source: { kind: "fake.source", name: "src", options: { channel: name } },
+    target: { kind: "fake.target", name: "tgt", options: {} },
+  };
+}
+
+/** Sends one request through a source handler and decodes the response. */
+export async function ask(
+  handler: QueryHandler,
+  metadata: Record<string, string>,
+  data: Uint8Array | null = null,
+): Promise<TargetResponse> {
+  const body = encodeRequest({ metadata, data });
+  return decodeResponse(await handler(body, { requestId: "r1", channel: "c", clientId: "x" }));
+}
