@@ -116,7 +116,7 @@ Deno.test("Docker build context and COPY lines hold every module of main.ts and 
   const local = graph.modules.map((m) => m.specifier).filter((s) => s.startsWith("file://"))
     .map((s) => decodeURIComponent(new URL(s).pathname).slice(root.length));
   const needed = [...local, "lib/sandbox/worker.ts", "deno.json", "deno.lock", "permissions.flags"];
-  assert.ok(local.includes("lib/targets/aws_s3/adapter.ts"), "lazy imports are in the graph");
+  assert.ok(local.includes("lib/targets/aws_s3/sdk/adapter.ts"), "lazy imports are in the graph");
   const copied = stage(0).filter((i) => i.getKeyword() === "COPY")
     .flatMap((i) => args(i).slice(0, -1));
   for (const file of needed) {

@@ -53,7 +53,7 @@ Deno.test("the launcher statically loads only yaml and LogTape from npm, no SDK"
     const file of [
       "lib/sandbox/worker.ts",
       "lib/app.ts",
-      "lib/targets/aws_s3/adapter.ts",
+      "lib/targets/aws_s3/sdk/adapter.ts",
       "lib/sources/kubemq_query/client.ts",
     ]
   ) {

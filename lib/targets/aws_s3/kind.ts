@@ -20,7 +20,7 @@ export const awsS3Target = defineTargetKind({
   // The SDK is imported on first use: the launcher validates configs with this kind but must
   // never load the AWS SDK, which only the sandboxed worker runs.
   async create(options, ctx) {
-    const { createS3Adapter } = await import("./adapter.ts");
+    const { createS3Adapter } = await import("./sdk/adapter.ts");
     const { createS3Target } = await import("./target.ts");
     if (options.insecure_skip_verify) {
       ctx.log.warn(

@@ -1,5 +1,5 @@
 /**
- * The S3 operations the methods need, as plain data. `adapter.ts` implements it with the AWS SDK;
+ * The S3 operations the methods need, as plain data. `sdk/` implements it with the AWS SDK;
  * unit tests implement it in memory. Field names follow the S3 API (and so the original's JSON).
  */
 

@@ -3,11 +3,11 @@
 // 404 without a body) are checked through the real SDK.
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
-import { ConnectorError } from "../../../lib/errors.ts";
-import { parseFields } from "../../../lib/schema.ts";
-import { createS3Adapter } from "../../../lib/targets/aws_s3/adapter.ts";
-import { s3TargetProperties } from "../../../lib/targets/aws_s3/options.ts";
-import { createS3Target } from "../../../lib/targets/aws_s3/target.ts";
+import { ConnectorError } from "../../../../lib/errors.ts";
+import { parseFields } from "../../../../lib/schema.ts";
+import { createS3Adapter } from "../../../../lib/targets/aws_s3/sdk/adapter.ts";
+import { s3TargetProperties } from "../../../../lib/targets/aws_s3/options.ts";
+import { createS3Target } from "../../../../lib/targets/aws_s3/target.ts";
 
 /** An endpoint where every bucket and key is missing, forever. */
 async function withMissingEverything(fn: (endpoint: string) => Promise<void>) {
