@@ -1,0 +1,97 @@
+/**
+ * Where the config comes from: an explicit file (`--config`), the `CONFIG` environment variable
+ * (YAML, JSON, or base64 of either), or `config.yaml`.
+ */
+import type { KindSet } from "../kind_registry.ts";
+import { ConfigError } from "./config_error.ts";
+import { type Env, lookupEnv } from "./env.ts";
+import { parseConfigText, type ParsedConfig } from "./parse.ts";
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /**
+   * Config file given explicitly (`--config`): it is read even when `CONFIG` is set, as in the
+   * original. Unset: `CONFIG` when it is non-blank, else `config.yaml`.
+   */
+  path?: string;
+  env: Env;
+  kinds: KindSet;
+  /** Reads the config file; default `Deno.readTextFile`. */
+  readTextFile?: (path: string) => Promise<string>;
+}
+
+/** A loaded configuration and where it came from. */
+export interface LoadedConfig extends ParsedConfig {
+  /** The config text as read (before `${ENV}` expansion). May hold inline secrets. */
+  sourceText: string;
+  /** The file path, or `CONFIG` when the environment variable supplied it. */
+  origin: string;
+}
+
+/**
+ * Loads the configuration. As in the original connector, an explicit path (`--config`) wins;
+ * without one, a non-blank environment variable `CONFIG` holds the whole config (YAML or JSON,
+ * optionally base64-encoded) and then no file is read (`CONFIG` is then listed in
+ * `envVarsUsed`); else `config.yaml` is read.
+ *
+ * @example Load the config from the `CONFIG` variable
+ * ```ts
+ * import { kindRegistry } from "../kind_registry.ts";
+ * import { loadConfig } from "./load.ts";
+ *
+ * const CONFIG = JSON.stringify({
+ *   bindings: [{
+ *     name: "s3",
+ *     source: { kind: "kubemq.query", properties: { address: "localhost:50000", channel: "q" } },
+ *     target: { kind: "aws.s3", properties: { region: "us-east-1" } },
+ *   }],
+ * });
+ * const loaded = await loadConfig({ env: { CONFIG }, kinds: kindRegistry });
+ * console.assert(loaded.origin === "CONFIG");
+ * console.assert(loaded.config.bindings[0]?.name === "s3");
+ * ```
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const inline = options.path === undefined ? lookupEnv(options.env, "CONFIG") : undefined;
+  let sourceText: string;
+  let origin: string;
+  if (inline !== undefined && inline.trim() !== "") {
+    origin = "CONFIG";
+    sourceText = decodeInlineConfig(inline);
+  } else {
+    origin = options.path ?? "config.yaml";
+    const read = options.readTextFile ?? ((p: string) => Deno.readTextFile(p));
+    try {
+      sourceText = await read(origin);
+    } catch (err) {
+      const detail = err instanceof Deno.errors.NotFound
+        ? "file not found (pass another path, or put the config in the CONFIG environment variable)"
+        : (err as Error).message;
+      throw new ConfigError([`${origin}: cannot read: ${detail}`], [], origin);
+    }
+  }
+  const parsed = parseConfigText(sourceText, { env: options.env, kinds: options.kinds, origin });
+  if (origin === "CONFIG") parsed.envVarsUsed = [...parsed.envVarsUsed, "CONFIG"].sort();
+  return { ...parsed, sourceText, origin };
+}
+
+/**
+ * Decodes the `CONFIG` variable: YAML/JSON as is, or base64 of it. A YAML config always has a
+ * `:` or `{`, which base64 never has, so the two cannot be confused.
+ */
+function decodeInlineConfig(value: string): string {
+  const compact = value.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return value;
+  try {
+    const standard = compact.replaceAll("-", "+").replaceAll("_", "/");
+    const padded = standard.padEnd(Math.ceil(standard.length / 4) * 4, "=");
+    const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError(
+      ["CONFIG: expected YAML, JSON, or base64 of either; got text that is none of them"],
+      [],
+      "CONFIG",
+    );
+  }
+}

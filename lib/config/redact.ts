@@ -1,0 +1,65 @@
+/**
+ * Redaction: a copy of the config safe to log or serve. Values of secret fields, and of keys
+ * that look secret (`*secret*`, `*token*`, `*password*`, `*_key`...), become `***`.
+ */
+import type { KindSet } from "../kind_registry.ts";
+import type { Schema } from "../schema.ts";
+import { isPlainObject } from "./_tree.ts";
+import type { AppConfig, EndpointConfig } from "./app_config.ts";
+
+/** The shown replacement of a secret value. */
+export const REDACTED = "***";
+
+/**
+ * A copy of the config safe to log or serve. `aws_key` is an access key id, which identifies but
+ * does not authenticate: its first 4 characters are kept.
+ */
+export function redactConfig(config: AppConfig, kinds: KindSet): AppConfig {
+  const sources = new Map(kinds.sources.map((k) => [k.kind, k.properties]));
+  const targets = new Map(kinds.targets.map((k) => [k.kind, k.properties]));
+  return {
+    ...config,
+    bindings: config.bindings.map((b) => ({
+      ...b,
+      middleware: { ...b.middleware, metadata: redactRecord(b.middleware.metadata, undefined) },
+      source: redactEndpoint(b.source, sources.get(b.source.kind)),
+      target: redactEndpoint(b.target, targets.get(b.target.kind)),
+    })),
+  };
+}
+
+function redactEndpoint(endpoint: EndpointConfig, schema: Schema | undefined): EndpointConfig {
+  const options = isPlainObject(endpoint.options)
+    ? redactRecord(endpoint.options, schema)
+    : endpoint.options;
+  return { ...endpoint, properties: redactRecord(endpoint.properties, schema), options };
+}
+
+function redactRecord<T>(record: Record<string, T>, schema: Schema | undefined) {
+  const out: Record<string, T | string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const unset = value === undefined || value === "";
+    if (unset) out[key] = value;
+    else if (schema?.[key]?.secret === true || looksSecret(key)) out[key] = REDACTED;
+    else if (SEMI_PUBLIC.has(key) && typeof value === "string") out[key] = partly(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Keys whose value identifies an account without granting access: shown in part. */
+const SEMI_PUBLIC = new Set(["aws_key", "access_key_id", "aws_access_key_id"]);
+
+function looksSecret(key: string): boolean {
+  const k = key.toLowerCase();
+  if (SEMI_PUBLIC.has(k)) return false;
+  // A key *file* or *path* names where a secret lives, which is worth seeing when debugging.
+  if (/(_file|_path)$/.test(k)) return false;
+  if (/secret|token|passw|credential|private|apikey/.test(k)) return true;
+  return k.split(/[_.-]/).includes("key");
+}
+
+function partly(value: string): string {
+  // Short values would be mostly revealed by 4 characters.
+  return value.length >= 12 ? `${value.slice(0, 4)}${REDACTED}` : REDACTED;
+}

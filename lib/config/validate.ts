@@ -1,0 +1,303 @@
+/**
+ * Validation of the parsed config tree: structure, unique binding names, known kinds, each
+ * kind's properties against its schema, and its cross-field checks. Every problem names its
+ * path (`bindings[0].target.properties.region is required`).
+ */
+import { quote } from "../errors.ts";
+import type { KindSet } from "../kind_registry.ts";
+import type { SourceKind, TargetKind } from "../kinds.ts";
+import { type FieldError, FieldErrors, type Parsed, parseFields, type Schema } from "../schema.ts";
+import { describe, isPlainObject, join } from "./_tree.ts";
+import {
+  type AppConfig,
+  appProperties,
+  type BindingConfig,
+  type EndpointConfig,
+} from "./app_config.ts";
+import {
+  middlewareAliases,
+  type MiddlewareOptions,
+  middlewareProperties,
+  parseMiddlewareOptions,
+} from "./middleware_options.ts";
+
+const TOP_LEVEL_KEYS = new Set([...Object.keys(appProperties), "bindings"]);
+const BINDING_KEYS = new Set(["name", "properties", "source", "target"]);
+const ENDPOINT_KEYS = new Set(["kind", "name", "properties"]);
+const MIDDLEWARE_KEYS = new Set([
+  ...Object.keys(middlewareProperties),
+  ...Object.keys(middlewareAliases),
+]);
+
+type Role = "source" | "target";
+
+/**
+ * Walks the parsed, expanded tree once, collecting every error and warning, and builds the
+ * typed configuration with each kind's own schema and cross-field checks.
+ */
+export class Validator {
+  readonly errors: string[];
+  /** Paths whose value had a problem already reported, so nothing else is said of them. */
+  readonly #failed: Set<string>;
+  /** Names of the bindings seen so far, by index, to name them in property errors. */
+  readonly #bindingNames = new Map<number, string>();
+  readonly #kinds: Record<Role, Map<string, SourceKind | TargetKind>>;
+
+  /**
+   * `errors` and `failed` carry what an earlier step (`${ENV}` expansion) found, so its errors
+   * come first and its failed paths are not reported twice.
+   */
+  constructor(
+    kinds: KindSet,
+    readonly warnings: string[],
+    errors: readonly string[] = [],
+    failed: ReadonlySet<string> = new Set(),
+  ) {
+    this.errors = [...errors];
+    this.#failed = new Set(failed);
+    this.#kinds = {
+      source: new Map(kinds.sources.map((k) => [k.kind, k])),
+      target: new Map(kinds.targets.map((k) => [k.kind, k])),
+    };
+  }
+
+  #failedUnder(path: string): boolean {
+    return [...this.#failed].some((p) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
+  }
+
+  #error(path: string, message: string): void {
+    if (!this.#failed.has(path)) this.errors.push(message);
+  }
+
+  app(tree: unknown): AppConfig | undefined {
+    if (tree === null || tree === undefined) {
+      this.#error("bindings", "bindings is required");
+      return undefined;
+    }
+    if (!isPlainObject(tree)) {
+      this.#error(
+        "",
+        `the top level must be a mapping with a bindings list, got ${describe(tree)}`,
+      );
+      return undefined;
+    }
+    for (const key of Object.keys(tree)) {
+      if (!TOP_LEVEL_KEYS.has(key)) {
+        this.warnings.push(`${join("", key)}: unknown top-level key, ignored`);
+      }
+    }
+    const raw = this.#strings(
+      Object.fromEntries(Object.entries(tree).filter(([k]) => Object.hasOwn(appProperties, k))),
+      "",
+    );
+    const settings = this.#parse(appProperties, raw, "");
+    const bindings = this.#bindings(tree["bindings"]);
+    if (settings === undefined || bindings === undefined) return undefined;
+    return { ...settings, bindings };
+  }
+
+  #bindings(node: unknown): BindingConfig[] | undefined {
+    if (node === null || node === undefined) {
+      this.#error("bindings", "bindings is required");
+      return undefined;
+    }
+    if (!Array.isArray(node)) {
+      this.#error("bindings", `bindings: expected a list of bindings, got ${describe(node)}`);
+      return undefined;
+    }
+    if (node.length === 0) {
+      this.#error("bindings", "bindings: expected at least one binding, got an empty list");
+      return undefined;
+    }
+    const out: (BindingConfig | undefined)[] = node.map((b, i) => this.#binding(b, i));
+    this.#uniqueNames(node);
+    return out.every((b) => b !== undefined) ? out : undefined;
+  }
+
+  #binding(node: unknown, index: number): BindingConfig | undefined {
+    const path = `bindings[${index}]`;
+    if (!isPlainObject(node)) {
+      this.#error(
+        path,
+        `${path}: expected a mapping with name, source and target, got ${describe(node)}`,
+      );
+      return undefined;
+    }
+    this.#unknownKeys(node, BINDING_KEYS, path, "binding key");
+    const name = this.#requiredString(node["name"], join(path, "name"));
+    if (name !== undefined) this.#bindingNames.set(index, name);
+    const middlewarePath = join(path, "properties");
+    const rawMiddleware = this.#properties(node["properties"], middlewarePath);
+    let middleware: MiddlewareOptions | undefined;
+    if (rawMiddleware !== undefined) {
+      this.#unknownKeys(rawMiddleware, MIDDLEWARE_KEYS, middlewarePath, "binding property");
+      try {
+        middleware = parseMiddlewareOptions(rawMiddleware);
+      } catch (err) {
+        if (!(err instanceof FieldErrors)) throw err;
+        this.#fieldErrors(err, middlewarePath, middlewareProperties);
+      }
+    }
+    const source = this.#endpoint(node["source"], join(path, "source"), "source");
+    const target = this.#endpoint(node["target"], join(path, "target"), "target");
+    if (
+      name === undefined || middleware === undefined || source === undefined ||
+      target === undefined
+    ) return undefined;
+    return { name, middleware, source, target };
+  }
+
+  #uniqueNames(bindings: readonly unknown[]): void {
+    const byName = new Map<string, number[]>();
+    bindings.forEach((b, i) => {
+      const name = isPlainObject(b) ? b["name"] : undefined;
+      if (typeof name !== "string" || name.trim() === "") return;
+      byName.set(name, [...(byName.get(name) ?? []), i]);
+    });
+    for (const [name, [first, ...others]] of byName) {
+      if (others.length === 0) continue;
+      const list = others.map((i) => `bindings[${i}]`);
+      const names = list.length === 1
+        ? list[0]
+        : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
+      this.#error("", `bindings[${first}].name ${quote(name)} is used by ${names} too`);
+    }
+  }
+
+  #endpoint(node: unknown, path: string, role: Role): EndpointConfig | undefined {
+    if (node === null || node === undefined) {
+      this.#error(path, `${path} is required`);
+      return undefined;
+    }
+    if (!isPlainObject(node)) {
+      this.#error(
+        path,
+        `${path}: expected a mapping with kind, name and properties, got ${describe(node)}`,
+      );
+      return undefined;
+    }
+    this.#unknownKeys(node, ENDPOINT_KEYS, path, `${role} key`);
+    const kindName = this.#requiredString(node["kind"], join(path, "kind"));
+    const name = node["name"] === undefined || node["name"] === null || node["name"] === ""
+      ? kindName
+      : this.#requiredString(node["name"], join(path, "name"));
+    const propertiesPath = join(path, "properties");
+    const properties = this.#properties(node["properties"], propertiesPath);
+    if (kindName === undefined) return undefined;
+
+    const kind = this.#kinds[role].get(kindName);
+    if (kind === undefined) {
+      const other: Role = role === "source" ? "target" : "source";
+      const hint = this.#kinds[other].has(kindName) ? ` (it is a ${other} kind)` : "";
+      const known = [...this.#kinds[role].keys()].sort().map((k) => `"${k}"`).join(", ");
+      this.#error(
+        join(path, "kind"),
+        `${join(path, "kind")}: unknown ${role} kind ${
+          quote(kindName)
+        }${hint}; known ${role} kinds: ${known || "none"}`,
+      );
+      return undefined;
+    }
+    if (properties === undefined || name === undefined) return undefined;
+    this.#unknownKeys(
+      properties,
+      new Set(Object.keys(kind.properties)),
+      propertiesPath,
+      `property of ${role} kind "${kindName}"`,
+    );
+    const options = this.#parse(kind.properties, properties, propertiesPath);
+    if (options === undefined) return undefined;
+    // Cross-field checks see the whole map, so a value dropped for a `${...}` error would make
+    // them report nonsense.
+    if (this.#failedUnder(propertiesPath)) return undefined;
+    const problems = kind.validate?.(options) ?? [];
+    for (const problem of problems) this.#error(propertiesPath, `${propertiesPath}: ${problem}`);
+    if (problems.length > 0) return undefined;
+    return { kind: kindName, name, properties, options };
+  }
+
+  /** Reads a `properties` mapping: absent or null is empty; values must be scalars. */
+  #properties(node: unknown, path: string): Record<string, string> | undefined {
+    if (node === null || node === undefined) return {};
+    if (!isPlainObject(node)) {
+      this.#error(path, `${path}: expected a mapping of strings, got ${describe(node)}`);
+      return undefined;
+    }
+    return this.#strings(node, path);
+  }
+
+  /**
+   * Keeps the scalar values of a mapping as strings (null as ""); a nested value is an error.
+   * Values that failed `${...}` expansion are left out (already reported).
+   */
+  #strings(node: Record<string, unknown>, path: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(node)) {
+      const p = join(path, key);
+      if (value === undefined) continue;
+      if (value === null) out[key] = "";
+      else if (typeof value === "string") out[key] = value;
+      else if (Array.isArray(value) || isPlainObject(value)) {
+        const hint = isPlainObject(value)
+          ? ` (write JSON as a quoted string, e.g. '{"k":"v"}')`
+          : "";
+        this.#error(p, `${p}: expected a string, got ${describe(value)}${hint}`);
+        // Marked so the schema does not add "is required" for the same key.
+        this.#failed.add(p);
+      } else out[key] = String(value);
+    }
+    return out;
+  }
+
+  #requiredString(node: unknown, path: string): string | undefined {
+    if (node === undefined || node === null || (typeof node === "string" && node.trim() === "")) {
+      this.#error(path, `${path} is required`);
+      return undefined;
+    }
+    if (typeof node !== "string") {
+      this.#error(path, `${path}: expected a string, got ${describe(node)}`);
+      return undefined;
+    }
+    return node;
+  }
+
+  #parse<S extends Schema>(
+    schema: S,
+    raw: Record<string, string>,
+    path: string,
+  ): Parsed<S> | undefined {
+    try {
+      return parseFields(schema, raw);
+    } catch (err) {
+      if (!(err instanceof FieldErrors)) throw err;
+      this.#fieldErrors(err, path, schema);
+      return undefined;
+    }
+  }
+
+  #fieldErrors(err: FieldErrors, path: string, schema: Schema): void {
+    // A bad property value names its binding too, not only its position in the list.
+    const index = /^bindings\[(\d+)\]/.exec(path)?.[1];
+    const name = index === undefined ? undefined : this.#bindingNames.get(Number(index));
+    const suffix = name === undefined ? "" : ` (binding ${quote(name)})`;
+    for (const e of err.errors) {
+      const named = e.reason === "missing" ? "" : suffix;
+      this.#error(join(path, e.key), fieldMessage(path, e, schema) + named);
+    }
+  }
+
+  #unknownKeys(node: object, known: ReadonlySet<string>, path: string, what: string): void {
+    for (const key of Object.keys(node)) {
+      if (!known.has(key)) this.warnings.push(`${join(path, key)}: unknown ${what}, ignored`);
+    }
+  }
+}
+
+/** `bindings[0].target.properties.uploader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"`. */
+function fieldMessage(path: string, e: FieldError, schema: Schema): string {
+  const p = join(path, e.key);
+  if (e.reason === "missing") return `${p} is required`;
+  // A secret's value must not reach logs, even when it is malformed.
+  const got = schema[e.key]?.secret === true ? "a value (secret, not shown)" : quote(e.value);
+  return `${p}: expected ${e.expected}, got ${got}`;
+}
