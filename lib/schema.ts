@@ -37,6 +37,11 @@ export interface Field<T, R extends boolean = boolean> {
   readonly default: string | undefined;
   /** Allowed values for enums, for docs. */
   readonly values?: readonly string[];
+  /**
+   * A realistic value as a user would write it, shown in the docs (which check that it parses);
+   * a `${NAME}` reference stands for a value of the type.
+   */
+  readonly example?: string;
   /** Parses a raw string; throws a message describing what was expected. */
   readonly parse: (raw: string) => T;
   /** Phantom marker for the presence of the value. */
@@ -59,6 +64,8 @@ export type Parsed<S extends Schema> = {
 interface BaseOptions {
   description: string;
   secret?: boolean;
+  /** A realistic value for the docs, e.g. `"eu-central-1"` (see {@link Field.example}). */
+  example?: string;
 }
 type Presence<D> = { required: true; default?: undefined } | {
   required?: false;
@@ -88,6 +95,7 @@ function make<T, O extends Opt<string>>(
     secret: options.secret === true,
     emptyIsUnset: extra.emptyIsUnset ?? true,
     ...(extra.values ? { values: extra.values } : {}),
+    ...(options.example !== undefined ? { example: options.example } : {}),
   };
   return field as FieldOf<T, O>;
 }

@@ -12,24 +12,29 @@ export const appProperties = {
     default: "8080",
     min: 0,
     max: 65535,
+    example: "8080",
   }),
   apiHost: text({
     description: "Address the HTTP API listens on.",
     default: "0.0.0.0",
+    example: "127.0.0.1",
   }),
   enableRequestApi: bool({
     description: "Enables POST /bindings/request, which runs a request directly on a binding.",
     default: "false",
+    example: "true",
   }),
   drainTimeoutSeconds: int({
     description: "On shutdown, how long in-flight requests get to finish.",
     default: "30",
     min: 0,
     max: 3600,
+    example: "60",
   }),
   logFormat: oneOf(["json", "text"] as const, {
     description: "json: one JSON object per line; text: human-readable lines.",
     default: "json",
+    example: "text",
   }),
 } as const;
 

@@ -30,29 +30,34 @@ export const middlewareProperties = {
     description:
       "debug: log whole requests and responses; info: metadata only; error: failures only; empty: no request log.",
     default: "",
+    example: "info",
   }),
   retry_attempts: int({
     description: "Attempts per request, the first included (1 = no retry).",
     default: "1",
     min: 1,
     max: GO_INT32_MAX,
+    example: "3",
   }),
   retry_delay_milliseconds: int({
     description: "Delay before a retry (the base delay for back-off).",
     default: "100",
     min: 0,
     max: GO_INT32_MAX,
+    example: "200",
   }),
   retry_max_jitter_milliseconds: int({
     description: "Up to this much random time is added to each retry delay.",
     default: "100",
     min: 0,
     max: GO_INT32_MAX,
+    example: "50",
   }),
   retry_delay_type: oneOf(["back-off", "fixed", "random"] as const, {
     description:
       "back-off: the delay doubles per attempt; fixed: always the delay; random: up to the delay.",
     default: "back-off",
+    example: "fixed",
   }),
   rate_per_second: int({
     description:
@@ -60,17 +65,20 @@ export const middlewareProperties = {
     default: "0",
     min: 0,
     max: GO_INT32_MAX,
+    example: "50",
   }),
   metadata: stringMap({
     description:
       'JSON object of strings merged into every request\'s metadata, e.g. {"bucket_name":"b"}.',
     default: "{}",
+    example: '{"bucket_name":"invoices"}',
   }),
   request_timeout_seconds: int({
     description: "Deadline of one request, retries included (0 = none).",
     default: "0",
     min: 0,
     max: 86_400,
+    example: "120",
   }),
 } as const;
 

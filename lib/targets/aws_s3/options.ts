@@ -9,50 +9,71 @@ export const s3TargetProperties = {
     description:
       "Access key id. With aws_secret_key unset too, the AWS default credential chain is used.",
     secret: false,
+    example: "${AWS_ACCESS_KEY_ID}",
   }),
-  aws_secret_key: text({ description: "Secret access key.", secret: true }),
+  aws_secret_key: text({
+    description: "Secret access key.",
+    secret: true,
+    example: "${AWS_SECRET_ACCESS_KEY}",
+  }),
   region: text({
     description: "AWS region (any value for most S3-compatible stores).",
     required: true,
+    example: "eu-central-1",
   }),
-  token: text({ description: "Session token for temporary credentials.", secret: true }),
+  token: text({
+    description: "Session token for temporary credentials.",
+    secret: true,
+    example: "${AWS_SESSION_TOKEN}",
+  }),
   downloader: bool({
     description: "Download large objects as parallel ranged GETs (false: one GetObject stream).",
     default: "true",
+    example: "true",
   }),
   uploader: bool({
     description: "Upload large bodies as a parallel multipart upload (false: one PutObject).",
     default: "true",
+    example: "true",
   }),
-  endpoint: url({ description: "S3-compatible endpoint URL, e.g. http://minio:9000. Unset: AWS." }),
+  endpoint: url({
+    description: "S3-compatible endpoint URL, e.g. http://minio:9000. Unset: AWS.",
+    example: "http://minio.storage:9000",
+  }),
   force_path_style: bool({
     description: "Path-style addressing (bucket in the path). Default: true when endpoint is set.",
+    example: "true",
   }),
   checksum: oneOf(["when_required", "when_supported"] as const, {
     description:
       "Request checksum mode. Default: when_required with a custom endpoint, else when_supported.",
+    example: "when_required",
   }),
   insecure_skip_verify: bool({
     description: "Skip TLS certificate checks of the endpoint (self-signed test setups only).",
     default: "false",
+    example: "false",
   }),
   part_size_mb: int({
     description: "Part size in MiB for multipart uploads and ranged downloads.",
     default: "8",
     min: 5,
     max: 512,
+    example: "16",
   }),
   part_concurrency: int({
     description: "Parts transferred in parallel per upload or download.",
     default: "4",
     min: 1,
     max: 64,
+    example: "8",
   }),
   request_timeout_seconds: int({
     description: "Time limit of one S3 call (0 = none). A call that exceeds it fails with Timeout.",
     default: "60",
     min: 0,
     max: 3600,
+    example: "300",
   }),
   wait_timeout_seconds: int({
     description:
@@ -60,6 +81,7 @@ export const s3TargetProperties = {
     default: "30",
     min: 2,
     max: 3600,
+    example: "60",
   }),
 } as const;
 
