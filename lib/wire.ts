@@ -280,7 +280,20 @@ export function encodeResponse(response: TargetResponse): Uint8Array {
   return encoder.encode(`${head}"${response.data.toBase64()}"${tail}`);
 }
 
-/** Decodes a response body (used by the sender CLI and tests). */
+/**
+ * Decodes a response body (used by the sender CLI and tests).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const body = new TextEncoder().encode(
+ *   '{"metadata":{"result":"ok"},"data":"aGk=","is_error":false,"error":""}',
+ * );
+ * const response = decodeResponse(body);
+ * assert.equal(new TextDecoder().decode(response.data!), "hi");
+ * assert.equal(response.isError, false);
+ * ```
+ */
 export function decodeResponse(body: Uint8Array): TargetResponse {
   const large = body.length >= LARGE_BODY_BYTES ? splitLargeData(body) : null;
   const obj = large?.rest ?? JSON.parse(decoder.decode(body)) as Record<string, unknown>;
@@ -292,7 +305,22 @@ export function decodeResponse(body: Uint8Array): TargetResponse {
   };
 }
 
-/** Encodes a request body (used by the sender CLI and tests). */
+/**
+ * Encodes a request body (used by the sender CLI and tests).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const body = encodeRequest({
+ *   metadata: { method: "get_item", bucket_name: "b", item_name: "k" },
+ *   data: null,
+ * });
+ * assert.equal(
+ *   new TextDecoder().decode(body),
+ *   '{"metadata":{"method":"get_item","bucket_name":"b","item_name":"k"},"data":null}',
+ * );
+ * ```
+ */
 export function encodeRequest(request: TargetRequest): Uint8Array {
   const head = `{"metadata":${JSON.stringify(request.metadata)},"data":`;
   if (request.data !== null && request.data.length >= LARGE_BODY_BYTES) {

@@ -9,17 +9,17 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kindRegistry } from "../kind_registry.ts";
  * import { ConfigError, parseConfigText } from "./config.ts";
  *
+ * let errors: readonly string[] = [];
  * try {
  *   parseConfigText("bindings: []", { env: {}, kinds: kindRegistry });
  * } catch (err) {
- *   console.assert(err instanceof ConfigError);
- *   console.assert(
- *     (err as ConfigError).errors[0] === "bindings: expected at least one binding, got an empty list",
- *   );
+ *   if (err instanceof ConfigError) errors = err.errors;
  * }
+ * assert.deepEqual(errors, ["bindings: expected at least one binding, got an empty list"]);
  * ```
  *
  * @module

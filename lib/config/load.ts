@@ -36,6 +36,7 @@ export interface LoadedConfig extends ParsedConfig {
  *
  * @example Load the config from the `CONFIG` variable
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kindRegistry } from "../kind_registry.ts";
  * import { loadConfig } from "./load.ts";
  *
@@ -47,8 +48,8 @@ export interface LoadedConfig extends ParsedConfig {
  *   }],
  * });
  * const loaded = await loadConfig({ env: { CONFIG }, kinds: kindRegistry });
- * console.assert(loaded.origin === "CONFIG");
- * console.assert(loaded.config.bindings[0]?.name === "s3");
+ * assert.equal(loaded.origin, "CONFIG");
+ * assert.equal(loaded.config.bindings[0]?.name, "s3");
  * ```
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {

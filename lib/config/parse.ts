@@ -32,6 +32,7 @@ export interface ParsedConfig {
  *
  * @example Parse a config held in a string
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kindRegistry } from "../kind_registry.ts";
  * import { parseConfigText } from "./parse.ts";
  *
@@ -45,8 +46,8 @@ export interface ParsedConfig {
  *   env: { REGION: "eu-central-1" },
  *   kinds: kindRegistry,
  * });
- * console.assert(config.bindings[0]?.target.properties["region"] === "eu-central-1");
- * console.assert(envVarsUsed[0] === "REGION");
+ * assert.equal(config.bindings[0]?.target.properties["region"], "eu-central-1");
+ * assert.deepEqual(envVarsUsed, ["REGION"]);
  * ```
  */
 export function parseConfigText(text: string, options: ParseConfigOptions): ParsedConfig {

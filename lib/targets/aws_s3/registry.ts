@@ -1,6 +1,20 @@
 /**
- * The one list of S3 methods. Dispatch, validation, the "valid methods" error and the README's
- * method table all come from it.
+ * The one list of S3 methods. Dispatch, validation, the "valid methods" error and the method
+ * reference (docs/methods.md, README's index) all come from it.
+ *
+ * @example Look a method up and parse a request's metadata with its schema
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFields } from "../../schema.ts";
+ * import { methodNames, methodsByName } from "./registry.ts";
+ *
+ * const method = methodsByName.get("get_item")!;
+ * const args = parseFields(method.metadata, { bucket_name: "b", item_name: "k" });
+ * assert.equal(args["item_name"], "k");
+ * assert.ok(methodNames.includes("upload_item"));
+ * ```
+ *
+ * @module
  */
 import type { Method } from "./method.ts";
 import { copyItem } from "./methods/copy_item.ts";
@@ -53,7 +67,15 @@ export function indexMethods(list: readonly Method[]): ReadonlyMap<string, Metho
   return map;
 }
 
-/** Methods by name. */
+/**
+ * Methods by name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(methodsByName.get("list_buckets")?.data, "none");
+ * ```
+ */
 export const methodsByName: ReadonlyMap<string, Method> = indexMethods(methods);
 
 /** Method names, sorted, for error messages. */
