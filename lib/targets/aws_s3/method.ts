@@ -25,7 +25,7 @@ export interface MethodResult {
 /** Whether a method uses the request's data, for validation and docs. */
 export type DataUse = "none" | "required" | "optional";
 
-/** A documented example, rendered in the README. */
+/** A documented example, rendered in docs/methods.md (encoded as on the wire). */
 export interface MethodExample {
   metadata: Record<string, string>;
   /** The request's data shown decoded (as text), or null. */
