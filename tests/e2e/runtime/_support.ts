@@ -72,6 +72,7 @@ export async function withCrashRetries(
 ): Promise<void> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (await scenario(attempt) === "ok") return;
+    // deno-lint-ignore no-console -- the test log says why a scenario ran again
     console.error(`attempt ${attempt}: the connector hit the known Deno nghttp2 crash; again`);
   }
   throw new Error(`the connector hit the known Deno nghttp2 crash ${attempts} times in a row`);
