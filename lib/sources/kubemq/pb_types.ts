@@ -186,3 +186,10 @@ export const EventsStoreType = {
 
 /** Subscribe.SubscribeTypeData values for events. */
 export const EventsSubscribeType = { Events: 1, EventsStore: 2 } as const;
+
+/** Where an events-store subscription starts (Subscribe.EventsStoreTypeData and value). */
+export interface StartPosition {
+  type: number;
+  /** Sequence, unix time in nanoseconds, or seconds back, depending on `type`. */
+  value: number;
+}
