@@ -13,6 +13,12 @@ import { appProperties } from "../lib/config/config.ts";
 import { middlewareAliases, middlewareProperties } from "../lib/config/middleware_options.ts";
 import type { Field, Schema } from "../lib/schema.ts";
 import { kubemqQueryProperties } from "../lib/sources/kubemq_query/options.ts";
+import { kubemqQueueProperties } from "../lib/sources/kubemq_queue/options.ts";
+import { kubemqCommandProperties } from "../lib/sources/kubemq_command/options.ts";
+import {
+  kubemqEventsProperties,
+  kubemqEventsStoreProperties,
+} from "../lib/sources/kubemq_events/options.ts";
 import { s3TargetProperties } from "../lib/targets/aws_s3/options.ts";
 import { formatMarkdown } from "./readme.ts";
 
@@ -22,7 +28,32 @@ interface Section {
   schema: Schema;
   examples: Record<string, string>;
   aliases?: Readonly<Record<string, string>>;
+  /** Rendered in docs/configuration.md only (the README shows the query source's table). */
+  docsOnly?: boolean;
 }
+
+/** Examples of the connection properties every KubeMQ source kind shares. */
+const connectionExamples = {
+  address: "kubemq-cluster-grpc.kubemq:50000",
+  client_id: "kubemq-s3-prod",
+  auth_token: "${KUBEMQ_TOKEN}",
+  tls: "true",
+  ca_cert: "/etc/kubemq-s3/tls/ca.pem",
+  client_cert: "/etc/kubemq-s3/tls/client.pem",
+  client_key: "/etc/kubemq-s3/tls/client.key",
+  max_message_bytes: "52428800",
+  do_not_parse_payload: "false",
+};
+/** Examples of the subscription properties of command, events and events-store. */
+const subscriptionExamples = {
+  ...connectionExamples,
+  group: "s3-workers",
+  sources: "4",
+  auto_reconnect: "true",
+  reconnect_interval_seconds: "5",
+  max_reconnects: "10",
+  concurrency: "128",
+};
 
 /** The sections of the reference: a schema and an example value per property. */
 export const sections: Record<string, Section> = {
@@ -69,6 +100,48 @@ export const sections: Record<string, Section> = {
       client_key: "/etc/kubemq-s3/tls/client.key",
       concurrency: "128",
       max_message_bytes: "52428800",
+    },
+  },
+  source_queue: {
+    schema: kubemqQueueProperties,
+    docsOnly: true,
+    examples: {
+      ...connectionExamples,
+      channel: "queue.aws.s3",
+      sources: "4",
+      response_channel: "queue.aws.s3.responses",
+      batch_size: "2",
+      wait_timeout: "60",
+      max_requeue: "10",
+      dead_letter_queue: "queue.aws.s3.failed",
+      visibility_timeout_seconds: "300",
+      requeue_delay_seconds: "2",
+      concurrency: "16",
+    },
+  },
+  source_command: {
+    schema: kubemqCommandProperties,
+    docsOnly: true,
+    examples: { ...subscriptionExamples, channel: "command.aws.s3" },
+  },
+  source_events: {
+    schema: kubemqEventsProperties,
+    docsOnly: true,
+    examples: {
+      ...subscriptionExamples,
+      channel: "events.aws.s3",
+      response_channel: "events.aws.s3.results",
+    },
+  },
+  source_events_store: {
+    schema: kubemqEventsStoreProperties,
+    docsOnly: true,
+    examples: {
+      ...subscriptionExamples,
+      channel: "events-store.aws.s3",
+      response_channel: "events-store.aws.s3.results",
+      start_position: "sequence",
+      start_value: "1200",
     },
   },
   target: {
@@ -159,6 +232,7 @@ export function render(text: string): string {
     const end = `<!-- config:${name}:end -->`;
     const a = out.indexOf(start);
     const b = out.indexOf(end);
+    if (a < 0 && b < 0 && section.docsOnly) continue;
     if (a < 0 || b < a) throw new Error(`docs/configuration.md lacks ${start} ... ${end}`);
     out = `${out.slice(0, a + start.length)}\n${table(name, section)}\n${out.slice(b)}`;
   }
@@ -167,6 +241,11 @@ export function render(text: string): string {
 
 if (import.meta.main) {
   const current = await Deno.readTextFile(DOC);
+  for (const [name, section] of Object.entries(sections)) {
+    if (section.docsOnly && !current.includes(`<!-- config:${name}:start -->`)) {
+      throw new Error(`docs/configuration.md lacks <!-- config:${name}:start --> ... end`);
+    }
+  }
   const next = await formatMarkdown(render(current));
   if (Deno.args.includes("--check")) {
     if (next !== current) {
