@@ -135,6 +135,13 @@ Deno.test("an original kubemq-targets config with queue, command, events and eve
     assert.equal(failed.executed, false);
     assert.match(failed.error, /NoSuchKey/);
     assert.equal(failed.body.length, 0);
+    const poison = await kq.sendCommand({
+      channel: `${prefix}.command`,
+      body: enc("{not json"),
+      timeoutMs: 10_000,
+    });
+    assert.equal(poison.executed, false);
+    assert.match(poison.error, /invalid request format/);
 
     // Events: fire-and-forget; the outcome arrives as an event on response_channel.
     const eventsOut = q.subscribeEvents({ channel: `${prefix}.events.response` });
@@ -153,6 +160,12 @@ Deno.test("an original kubemq-targets config with queue, command, events and eve
     });
     const [ev] = await eventsOut.waitFor(1);
     assert.equal(decodeResponse(ev!.body).isError, false);
+    // A failed event is not retried; its outcome says why.
+    await q.sendEvent({ channel: `${prefix}.events`, body: "not a request" });
+    const [, bad] = await eventsOut.waitFor(2);
+    const badOutcome = decodeResponse(bad!.body);
+    assert.equal(badOutcome.isError, true);
+    assert.equal(badOutcome.metadata.error_code, "InvalidRequest");
     const [es] = await storeOut.waitFor(1);
     assert.equal(decodeResponse(es!.body).isError, false);
     assert.ok(es!.sequence >= 1, "events-store outcomes are stored events");
