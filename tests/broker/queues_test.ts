@@ -274,3 +274,21 @@ Deno.test("queue: validation errors are the server's texts, in results and strea
     assert.equal((await s.next()).isError, false);
     assert.equal((await s.ended).code, 0);
   }));
+
+Deno.test("queue and events RPCs require the auth token when the broker has one", async () => {
+  await using broker = await startTestBroker({ authToken: "s3cr3t" });
+  using anonymous = createQueuesClient({ address: broker.address });
+  using authed = createQueuesClient({ address: broker.address, authToken: "s3cr3t" });
+  const ch = channel();
+  await assert.rejects(anonymous.send({ channel: ch, body: "x" }), /UNAUTHENTICATED|16/);
+  await assert.rejects(anonymous.sendEvent({ channel: ch, body: "x" }), /UNAUTHENTICATED|16/);
+  const s = anonymous.stream();
+  assert.equal((await s.ended).code, 16);
+  assert.equal((await authed.send({ channel: ch, body: "x" })).isError, false);
+  const got = await authed.receive(ch, { waitSeconds: 1 });
+  assert.equal(dec(got!.body), "x");
+  await got!.ack();
+  const stats = await broker.stats();
+  assert.equal(stats.authTokens.StreamQueueMessage, "s3cr3t");
+  assert.equal(stats.authTokens.SendEvent, null);
+});

@@ -145,6 +145,19 @@ class KubemqQueueSource implements Source {
     const waitSeconds = Math.min(this.#options.wait_timeout, SERVER_MAX_WAIT_SECONDS);
     let failing = false;
     while (!this.#stopping) {
+      if (failing) {
+        // A receive can wait up to wait_timeout before it proves anything: Ping first, so
+        // readiness follows the broker's return at once.
+        try {
+          await this.#conn!.ping(5000, this.#abort.signal);
+          this.#connected = true;
+        } catch (err) {
+          if (this.#stopping) return;
+          this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+          await this.#sleep(RETRY_MS);
+          continue;
+        }
+      }
       const stream = queue.receive({
         channel: this.#options.channel,
         clientId: this.#clientId,

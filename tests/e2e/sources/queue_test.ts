@@ -311,3 +311,26 @@ Deno.test("queue: a slow upload keeps its message invisible past the visibility 
     assert.equal(await objectHash(s3, bucket, "slow"), await sha256(data));
   }, "queue-slow");
 });
+
+Deno.test("queue: /ready follows the broker; after a broker crash and restart the queue is served again", async () => {
+  await withTestBucket(async (bucket, s3) => {
+    await using broker = await startTestBroker();
+    using q = createQueuesClient({ address: broker.address });
+    const ch = channel();
+    await using connector = await startQueueConnector(queueBinding(broker, ch, { sources: "2" }));
+    const ready = async () =>
+      (await fetch(`${connector.apiUrl}/ready`).then((r) => r.text(), () => "")) === "ready";
+    await broker.stop();
+    await waitFor("not ready", async () => !(await ready()), 15_000);
+    await q.send({ channel: ch, body: upload(bucket, "after-crash", enc("back")) }).then(
+      () => assert.fail("the broker is down"),
+      () => {},
+    );
+    await broker.restart();
+    await waitFor("ready again", ready, 15_000);
+    await q.send({ channel: ch, body: upload(bucket, "after-restart", enc("back")) });
+    await waitFor("the outcome", async () => (await broker.queue(`${ch}.responses`)).ready >= 1);
+    assert.equal(await objectHash(s3, bucket, "after-restart"), await sha256(enc("back")));
+    assert.equal(await connector.stop("SIGTERM"), 0);
+  }, "queue-broker-crash");
+});
