@@ -4,6 +4,10 @@
  */
 import type { SourceKind, TargetKind } from "./kinds.ts";
 import { kubemqQuerySource } from "./sources/kubemq_query/kind.ts";
+import { kubemqQueueSource } from "./sources/kubemq_queue/kind.ts";
+import { kubemqCommandSource } from "./sources/kubemq_command/kind.ts";
+import { kubemqEventsSource } from "./sources/kubemq_events/kind.ts";
+import { kubemqEventsStoreSource } from "./sources/kubemq_events/store_kind.ts";
 import { awsS3Target } from "./targets/aws_s3/kind.ts";
 
 /** A set of known kinds, as config validation and startup receive it. */
@@ -34,4 +38,10 @@ export function defineKindSet(
 }
 
 /** Every kind this connector ships. */
-export const kindRegistry: KindSet = defineKindSet([kubemqQuerySource], [awsS3Target]);
+export const kindRegistry: KindSet = defineKindSet([
+  kubemqQuerySource,
+  kubemqQueueSource,
+  kubemqCommandSource,
+  kubemqEventsSource,
+  kubemqEventsStoreSource,
+], [awsS3Target]);

@@ -8,7 +8,7 @@ import { ConnectorError, toConnectorError } from "../errors.ts";
 import type { KindContext, SourceKind, Target, TargetKind } from "../kinds.ts";
 import { bindingLogger, requestLogger, withLogContext } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
-import type { QueryInfo, Source, SourceState } from "../sources/source.ts";
+import type { HandleOutcome, QueryInfo, Source, SourceState } from "../sources/source.ts";
 import {
   encodeResponse,
   errorResponse,
@@ -79,6 +79,8 @@ export class Binding {
   /** Aborted when the drain time is over, to cut S3 calls still running. */
   readonly #hardStop = new AbortController();
   #counters = { requests: 0, errors: 0, inFlight: 0 };
+  /** Whether an error response came from a retryable failure (for HandleOutcome). */
+  readonly #retryable = new WeakMap<TargetResponse, boolean>();
   #lastReconnects = 0;
 
   constructor(
@@ -160,7 +162,7 @@ export class Binding {
 
   /** Handles one query body from the source; never throws. */
   handleQuery(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
-    return this.#handle(body, info.requestId, this.#rawPayload);
+    return this.#handle(body, info.requestId, this.#rawPayload, info.onOutcome);
   }
 
   /**
@@ -171,7 +173,12 @@ export class Binding {
     return this.#handle(body, requestId, false);
   }
 
-  async #handle(body: Uint8Array, requestId: string, raw: boolean): Promise<Uint8Array> {
+  async #handle(
+    body: Uint8Array,
+    requestId: string,
+    raw: boolean,
+    onOutcome?: (outcome: HandleOutcome) => void,
+  ): Promise<Uint8Array> {
     const metrics = this.#deps.metrics;
     let response: TargetResponse;
     let request: TargetRequest | null = null;
@@ -196,6 +203,17 @@ export class Binding {
         error: response.error,
       });
     }
+    onOutcome?.({
+      kind: !response.isError
+        ? "ok"
+        : request === null
+        ? "invalid"
+        : this.#retryable.get(response)
+        ? "retry"
+        : "fail",
+      error: response.error,
+      code: response.metadata.error_code ?? "",
+    });
     return out;
   }
 
@@ -348,10 +366,12 @@ export class Binding {
         stack: e.cause instanceof Error ? e.cause.stack ?? "" : "",
       });
     }
-    return errorResponse(e.message, {
+    const response = errorResponse(e.message, {
       error_code: e.code,
       ...(e.status !== undefined ? { http_status: String(e.status) } : {}),
     });
+    this.#retryable.set(response, e.retryable);
+    return response;
   }
 
   /** Stops taking queries, drains in-flight ones for up to `drainMs`, then closes. */

@@ -10,6 +10,22 @@ export interface QueryInfo {
   clientId: string;
   /** True when the source's `do_not_parse_payload` is set: the body is the data, not JSON. */
   rawPayload?: boolean;
+  /** Told how the handling ended, before the handler resolves (sources that settle messages). */
+  onOutcome?: (outcome: HandleOutcome) => void;
+}
+
+/** How the binding's handling of one message ended, for sources that settle messages (queues). */
+export interface HandleOutcome {
+  /**
+   * ok: the target succeeded. retry: it may succeed later (network, throttling, 5xx, timeout,
+   * target not initialised). fail: it never will (bad metadata, missing bucket, access denied).
+   * invalid: the body could not be parsed as a request.
+   */
+  kind: "ok" | "retry" | "fail" | "invalid";
+  /** The error text; "" when ok. */
+  error: string;
+  /** The response's `error_code`; "" when ok. */
+  code: string;
 }
 
 /** Handles one query body and returns the response body. Must not throw; if it does, the

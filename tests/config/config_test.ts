@@ -229,11 +229,11 @@ Deno.test("each problem has its exact message", () => {
     ["kind missing", yaml().replace("kind: aws.s3", "name: s3"), [
       "bindings[0].target.kind is required",
     ]],
-    ["unknown kind", yaml().replace("kind: kubemq.query", "kind: kubemq.queue"), [
-      'bindings[0].source.kind: unknown source kind "kubemq.queue"; known source kinds: "kubemq.query"',
+    ["unknown kind", yaml().replace("kind: kubemq.query", "kind: kubemq.queue-stream"), [
+      'bindings[0].source.kind: unknown source kind "kubemq.queue-stream"; known source kinds: "kubemq.command", "kubemq.events", "kubemq.events-store", "kubemq.query", "kubemq.queue"',
     ]],
     ["target kind as source", yaml().replace("kind: kubemq.query", "kind: aws.s3"), [
-      'bindings[0].source.kind: unknown source kind "aws.s3" (it is a target kind); known source kinds: "kubemq.query"',
+      'bindings[0].source.kind: unknown source kind "aws.s3" (it is a target kind); known source kinds: "kubemq.command", "kubemq.events", "kubemq.events-store", "kubemq.query", "kubemq.queue"',
     ]],
     ["required property", yaml().replace("channel: q1", ""), [
       "bindings[0].source.properties.channel is required",
@@ -619,7 +619,13 @@ bindings:
 });
 
 Deno.test("the kind registry refuses duplicate kinds and holds the shipped ones", () => {
-  assert.deepEqual(kindRegistry.sources.map((k) => k.kind), ["kubemq.query"]);
+  assert.deepEqual(kindRegistry.sources.map((k) => k.kind), [
+    "kubemq.query",
+    "kubemq.queue",
+    "kubemq.command",
+    "kubemq.events",
+    "kubemq.events-store",
+  ]);
   assert.deepEqual(kindRegistry.targets.map((k) => k.kind), ["aws.s3"]);
   const [s3] = kindRegistry.targets;
   assert.ok(s3);

@@ -33,10 +33,36 @@ export interface BrokerStats {
   responsesDropped: number;
   timeouts: number;
   subscriptions: number;
+  /** Open events and events-store subscriptions. */
+  eventSubscriptions: number;
+  queues: {
+    sent: number;
+    delivered: number;
+    acked: number;
+    rejected: number;
+    visibilityExpired: number;
+    requeued: number;
+    rerouted: number;
+    dropped: number;
+    expired: number;
+  };
+  events: { events: number; stored: number; delivered: number };
   /** Last `authorization` metadata per RPC kind; null when the last call had none. */
-  authTokens: Partial<
-    Record<"Ping" | "SubscribeToRequests" | "SendRequest" | "SendResponse", string | null>
-  >;
+  authTokens: Partial<Record<string, string | null>>;
+}
+
+/** One channel's queue and events-store state, as served by GET /queue. */
+export interface QueueState {
+  /** Messages waiting to be received. */
+  ready: number;
+  /** Messages whose delay has not passed. */
+  delayed: number;
+  /** Messages held by a stream, neither acked nor rejected yet. */
+  inFlight: number;
+  /** Streams waiting for a message. */
+  receivers: number;
+  /** Events in the channel's events store. */
+  stored: number;
 }
 
 /** A running broker process. Dispose it (or call close) to kill it and wait for its exit. */
@@ -57,6 +83,8 @@ export interface TestBroker {
   /** End every subscription stream with status OK; returns how many. */
   endStreams(): Promise<number>;
   stats(): Promise<BrokerStats>;
+  /** A queue's (and events-store channel's) state. */
+  queue(channel: string): Promise<QueueState>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -176,6 +204,12 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
     async stats() {
       const [code, body] = await call<BrokerStats>("GET", "/stats");
       if (code !== 200) throw new Error(`Broker control GET /stats failed (${code})`);
+      return body;
+    },
+    async queue(channel) {
+      const q = new URLSearchParams({ channel });
+      const [code, body] = await call<QueueState>("GET", `/queue?${q}`);
+      if (code !== 200) throw new Error(`Broker control GET /queue failed (${code})`);
       return body;
     },
     close,

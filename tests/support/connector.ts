@@ -33,6 +33,8 @@ export interface TestBinding {
   /** Binding middleware properties. */
   properties?: Record<string, string>;
   source: Record<string, string>;
+  /** Source kind; default kubemq.query. */
+  sourceKind?: string;
   target?: Record<string, string>;
 }
 
@@ -95,7 +97,11 @@ export async function writeConfig(
     bindings: bindings.map((b, i) => ({
       name: b.name ?? `binding-${i}`,
       properties: b.properties ?? {},
-      source: { kind: "kubemq.query", name: "kubemq-query", properties: b.source },
+      source: {
+        kind: b.sourceKind ?? "kubemq.query",
+        name: (b.sourceKind ?? "kubemq.query").replace(".", "-"),
+        properties: b.source,
+      },
       target: { kind: "aws.s3", name: "aws-s3", properties: b.target ?? testTargetProperties() },
     })),
   };

@@ -1,7 +1,8 @@
 // A KubeMQ-compatible gRPC broker for development and tests: Ping, SubscribeToRequests,
 // SendRequest and SendResponse with the real server's query/command semantics
-// (see shared reference kubemq-protocol.md). It is not a KubeMQ replacement: no events,
-// queues, persistence or clustering.
+// (see shared reference kubemq-protocol.md), plus queues (queues.mjs) and events and
+// events-store (events.mjs) as docs/broker-protocol.md describes. It is not a KubeMQ
+// replacement: everything is in memory, with no persistence across processes and no clustering.
 //
 // Runs under Node only: a grpc-js TLS server under Deno fails every handshake.
 
@@ -10,6 +11,8 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
+import { createEvents } from "./events.mjs";
+import { createQueues } from "./queues.mjs";
 
 /**
  * The real server accepts messages up to 100 MiB. grpc-js counts the serialised protobuf
@@ -38,7 +41,7 @@ const ERR = {
   timedOut: "Error 301: timeout for request message",
 };
 
-/** @typedef {"Ping" | "SubscribeToRequests" | "SendRequest" | "SendResponse"} RpcKind */
+/** @typedef {"Ping" | "SubscribeToRequests" | "SendRequest" | "SendResponse" | "SendQueueMessage" | "SendQueueMessagesBatch" | "ReceiveQueueMessages" | "AckAllQueueMessages" | "StreamQueueMessage" | "SendEvent" | "SendEventsStream" | "SubscribeToEvents"} RpcKind */
 
 /**
  * TLS material: each value is either PEM text (contains "-----BEGIN") or a path to a PEM file.
@@ -67,7 +70,10 @@ const ERR = {
  * @property {number} responsesDelivered responses that reached a waiting sender
  * @property {number} responsesDropped late or duplicate responses (silently dropped)
  * @property {number} timeouts requests that ended with Error 301
- * @property {number} subscriptions currently open subscription streams
+ * @property {number} subscriptions currently open subscription streams (queries and commands)
+ * @property {number} eventSubscriptions currently open events and events-store subscriptions
+ * @property {import("./queues.mjs").QueueCounters} queues
+ * @property {import("./events.mjs").EventCounters} events
  * @property {Record<RpcKind, string | null>} authTokens last `authorization` metadata seen per
  *   RPC kind (null: the last call had none; absent kind: never called)
  */
@@ -77,7 +83,8 @@ const ERR = {
  * @property {number} port
  * @property {string} address "host:port"
  * @property {(channel: string) => number} subscriberCount open subscriptions that would receive
- *   a request on `channel` (exact or wildcard match, commands and queries)
+ *   a request or event on `channel` (exact or wildcard match, commands, queries, events and
+ *   events-store), plus queue streams waiting for a message on it
  * @property {(channel: string, n: number, timeoutMs?: number) => Promise<number>}
  *   waitForSubscribers resolves with the count once it is >= n; rejects after timeoutMs
  * @property {() => Promise<void>} stop kill the server like a crash: streams and pending
@@ -86,6 +93,9 @@ const ERR = {
  * @property {() => number} endStreams end every subscription stream with status OK; returns
  *   how many were ended
  * @property {() => BrokerStats} stats
+ * @property {(channel: string) => import("./queues.mjs").QueueInfo} queueInfo a queue's
+ *   ready, delayed and in-flight messages and its waiting receivers
+ * @property {(channel: string) => number} storedEvents events in a channel's events store
  * @property {() => Promise<void>} close stop for good
  */
 
@@ -212,6 +222,9 @@ export async function startBroker(options = {}) {
         : `${kind}: invalid auth token in "authorization" metadata`,
     };
   };
+
+  const queues = createQueues({ checkAuth, log, notify: notifySubscribers });
+  const events = createEvents({ checkAuth, log, notify: notifySubscribers, channelMatches });
 
   /** @param {Subscription} sub */
   const removeSubscription = (sub) => {
@@ -373,7 +386,11 @@ export async function startBroker(options = {}) {
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
       "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
     });
-    s.addService(pb.kubemqService, implementation);
+    s.addService(pb.kubemqService, {
+      ...implementation,
+      ...queues.implementation,
+      ...events.implementation,
+    });
     port = await new Promise((resolve, reject) => {
       s.bindAsync(
         `${host}:${port}`,
@@ -400,6 +417,8 @@ export async function startBroker(options = {}) {
       sub.call.emit("error", status);
     }
     for (const p of [...pending.values()]) p.reject(status);
+    queues.fail(status);
+    events.fail(status);
     notifySubscribers();
   }
 
@@ -429,7 +448,7 @@ export async function startBroker(options = {}) {
   function subscriberCount(channel) {
     let n = 0;
     for (const sub of subscriptions) if (channelMatches(sub.channel, channel)) n++;
-    return n;
+    return n + events.subscriberCount(channel) + queues.receiverCount(channel);
   }
 
   await listen();
@@ -479,20 +498,27 @@ export async function startBroker(options = {}) {
       const subs = [...subscriptions];
       subscriptions.clear();
       for (const sub of subs) sub.call.end();
+      const ended = subs.length + events.endStreams();
       notifySubscribers();
-      log(`ended ${subs.length} stream(s)`);
-      return subs.length;
+      log(`ended ${ended} stream(s)`);
+      return ended;
     },
     stats() {
       return {
         ...counters,
         subscriptions: subscriptions.size,
+        eventSubscriptions: events.subscriptionCount(),
+        queues: queues.counters(),
+        events: events.counters(),
         authTokens: /** @type {Record<RpcKind, string | null>} */ ({ ...authTokens }),
       };
     },
+    queueInfo: (channel) => queues.info(channel),
+    storedEvents: (channel) => events.storedCount(channel),
     async close() {
       closed = true;
       await stop();
+      queues.close();
     },
   };
 }

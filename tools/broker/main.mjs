@@ -13,6 +13,8 @@
 //   POST /restart       listen again on the same port
 //   POST /end-streams   end every subscription stream with status OK; 200 {"ended"}
 //   GET  /stats         200 BrokerStats JSON
+//   GET  /queue?channel=X  200 {ready, delayed, inFlight, receivers, stored}: queue X's messages
+//                       and waiting receivers, and the events stored on events-store channel X
 
 import http from "node:http";
 import process from "node:process";
@@ -124,6 +126,14 @@ async function handleControl(req, res) {
       return reply(res, 200, { ended: broker.endStreams() });
     case "GET /stats":
       return reply(res, 200, broker.stats());
+    case "GET /queue": {
+      const channel = url.searchParams.get("channel");
+      if (!channel) return reply(res, 400, { error: 'Query parameter "channel" is required' });
+      return reply(res, 200, {
+        ...broker.queueInfo(channel),
+        stored: broker.storedEvents(channel),
+      });
+    }
     default:
       return reply(res, 404, { error: `Unknown control route "${route}"` });
   }

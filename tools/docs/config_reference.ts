@@ -21,35 +21,7 @@ export interface Section {
   /** Heading and intro of a section the generator adds (kinds only). */
   heading?: string;
   intro?: string;
-  /**
-   * Examples for fields that declare none. Transitional: the `kubemq.query` fields get their
-   * examples here until lib/sources/kubemq_query/options.ts declares them (kept out of this
-   * change so parallel work on lib/sources/ merges cleanly). Remove once empty.
-   */
-  fallbackExamples?: Readonly<Record<string, string>>;
 }
-
-/** Transitional examples per source kind (see {@link Section.fallbackExamples}). */
-const pendingSourceExamples: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  "kubemq.query": {
-    address: "kubemq-cluster-grpc.kubemq:50000",
-    client_id: "kubemq-s3-prod",
-    auth_token: "${KUBEMQ_TOKEN}",
-    channel: "query.aws.s3",
-    group: "s3-workers",
-    sources: "4",
-    auto_reconnect: "true",
-    reconnect_interval_seconds: "5",
-    max_reconnects: "10",
-    do_not_parse_payload: "false",
-    tls: "true",
-    ca_cert: "/etc/kubemq-s3/tls/ca.pem",
-    client_cert: "/etc/kubemq-s3/tls/client.pem",
-    client_key: "/etc/kubemq-s3/tls/client.key",
-    concurrency: "128",
-    max_message_bytes: "52428800",
-  },
-};
 
 /** The sections of the reference by block name: `top`, `middleware`, `source:<kind>`, `target:<kind>`. */
 export function sections(kinds: KindSet = kindRegistry): Map<string, Section> {
@@ -59,12 +31,10 @@ export function sections(kinds: KindSet = kindRegistry): Map<string, Section> {
   ]);
   for (const [role, list] of [["source", kinds.sources], ["target", kinds.targets]] as const) {
     for (const kind of list) {
-      const fallback = role === "source" ? pendingSourceExamples[kind.kind] : undefined;
       out.set(`${role}:${kind.kind}`, {
         schema: kind.properties,
         heading: `${role === "source" ? "Source" : "Target"} \`${kind.kind}\``,
         intro: `${kind.description} Properties: \`bindings[].${role}.properties\`.`,
-        ...(fallback ? { fallbackExamples: fallback } : {}),
       });
     }
   }
@@ -89,8 +59,8 @@ function typeOf(field: Field<unknown>): string {
 }
 
 /** The field's example; throws when it has none or it does not parse. */
-function exampleOf(name: string, key: string, field: Field<unknown>, section: Section): string {
-  const example = field.example ?? section.fallbackExamples?.[key];
+function exampleOf(name: string, key: string, field: Field<unknown>): string {
+  const example = field.example;
   if (example === undefined) throw new Error(`${name}: property ${key} has no example`);
   // `${VAR}` examples are expanded before parsing; they stand for a value of the type.
   if (!example.startsWith("${")) {
@@ -106,16 +76,13 @@ function exampleOf(name: string, key: string, field: Field<unknown>, section: Se
 /** The table of one section; throws when an example is missing, unknown or invalid. */
 export function table(name: string, section: Section): string {
   const keys = Object.keys(section.schema);
-  for (const key of Object.keys(section.fallbackExamples ?? {})) {
-    if (!keys.includes(key)) throw new Error(`${name}: example for unknown property ${key}`);
-  }
   const rows = [
     "| Property | Type | Required | Default | Example | Description |",
     "| :--- | :--- | :--- | :--- | :--- | :--- |",
   ];
   for (const key of keys) {
     const field = section.schema[key]!;
-    const example = exampleOf(name, key, field, section);
+    const example = exampleOf(name, key, field);
     const aliases = Object.entries(section.aliases ?? {})
       .filter(([alias, target]) => target === key && !field.description.includes(alias))
       .map(([alias]) => ` Also accepted as ${code(alias)}.`)

@@ -1,6 +1,7 @@
 /**
  * The KubeMQ port of the `kubemq.query` source, built on kubemq-js 1.2.3's generated gRPC client
- * and messages. This is the only file in lib/ that imports kubemq-js or @grpc/grpc-js.
+ * and messages. It and lib/sources/kubemq/ (the other source kinds, which build on
+ * createGrpcClient) are the only files in lib/ that import kubemq-js or @grpc/grpc-js.
  *
  * kubemq-js's own client classes are not used (see docs in kubemq-protocol.md): they keep the
  * 4 MiB receive limit, ignore a private CA, send no auth on ping, never resubscribe, mangle tags
@@ -99,6 +100,10 @@ export interface QueryReply {
   replyChannel: string;
   clientId: string;
   body: Uint8Array;
+  /** Response.Executed (default true); commands answer false when the target failed. */
+  executed?: boolean;
+  /** Response.Error (default ""). */
+  error?: string;
 }
 
 /** How a subscription stream ended: the gRPC status code (0 = OK) and its details. */
@@ -135,7 +140,7 @@ export interface KubemqQueryClient {
     onData: (query: ReceivedQuery) => void,
     onEnd: (end: StreamEnd) => void,
   ): SubscriptionHandle;
-  /** SendResponse with Executed=true, empty Error and a Timestamp (unix seconds). */
+  /** SendResponse with Executed (default true), Error and a Timestamp (unix seconds). */
   sendResponse(reply: QueryReply, timeoutMs: number): Promise<void>;
   close(): void;
 }
@@ -187,12 +192,15 @@ function credentialsFor(
   };
 }
 
-/** Creates the gRPC client with raised message limits, TLS and keepalive. Connects lazily. */
-export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQueryClient {
+/**
+ * The generated KubeMQ gRPC client with this connector's transport settings (raised message
+ * limits, TLS, keepalive, reconnect backoff), for every source kind. Connects lazily.
+ */
+export function createGrpcClient(config: KubemqClientConfig): grpc.Client {
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const backoff = Math.max(100, config.reconnectBackoffMs);
   const { credentials, options: tlsOptions } = credentialsFor(config.address, config.tls);
-  const client = new kubemq.kubemqClient(config.address, credentials, {
+  return new kubemq.kubemqClient(config.address, credentials, {
     ...tlsOptions,
     "grpc.max_receive_message_length": limit,
     "grpc.max_send_message_length": limit,
@@ -205,7 +213,15 @@ export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQuery
     // No DNS TXT (service config) lookups: KubeMQ publishes none, and the sandbox allows
     // only the configured endpoints, not the resolver.
     "grpc.service_config_disable_resolution": 1,
-  });
+  }) as unknown as grpc.Client;
+}
+
+/** Creates the query (or, with `subscribeType` 3, command) client. Connects lazily. */
+export function createKubemqQueryClient(
+  config: KubemqClientConfig,
+  subscribeType: number = SUBSCRIBE_QUERIES,
+): KubemqQueryClient {
+  const client = createGrpcClient(config) as unknown as PbClient;
   const token = config.authToken;
   const metadata = () => {
     const md = new grpc.Metadata();
@@ -237,7 +253,7 @@ export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQuery
 
     subscribe(channel, group, clientId, onData, onEnd) {
       const sub = new kubemq.Subscribe();
-      sub.setSubscribetypedata(SUBSCRIBE_QUERIES);
+      sub.setSubscribetypedata(subscribeType);
       sub.setClientid(clientId);
       sub.setChannel(channel);
       sub.setGroup(group);
@@ -272,8 +288,8 @@ export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQuery
       res.setClientid(reply.clientId);
       res.setMetadata("");
       res.setBody(reply.body);
-      res.setExecuted(true);
-      res.setError("");
+      res.setExecuted(reply.executed ?? true);
+      res.setError(reply.error ?? "");
       // Unix seconds, as kubemq-go sets it (ExecutedAt.Unix()).
       res.setTimestamp(Math.floor(Date.now() / 1000));
       return new Promise((resolve, reject) => {

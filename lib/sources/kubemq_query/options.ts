@@ -55,10 +55,11 @@ export function parseHostPort(raw: string): HostPort {
 }
 
 /** A required `host:port` field; the parsed value is the address as written (trimmed). */
-function address(description: string): Field<string, true> {
+function address(description: string, example: string): Field<string, true> {
   return {
     type: "host:port",
     description,
+    example,
     required: true,
     default: undefined,
     parse: (raw) => {
@@ -72,18 +73,28 @@ function address(description: string): Field<string, true> {
 
 /** Property schema of the `kubemq.query` source, as written in config.yaml. */
 export const kubemqQueryProperties = {
-  address: address("KubeMQ gRPC address, host:port (IPv6 as [::1]:50000)."),
+  address: address(
+    "KubeMQ gRPC address, host:port (IPv6 as [::1]:50000).",
+    "kubemq-cluster-grpc.kubemq:50000",
+  ),
   client_id: text({
     description: "Client ID for subscriptions and responses. Default: kubemq-s3-<random>.",
+    example: "kubemq-s3-prod",
   }),
   auth_token: text({
     description: "Auth token, sent raw as gRPC `authorization` metadata on every call.",
     secret: true,
+    example: "${KUBEMQ_TOKEN}",
   }),
-  channel: text({ description: "Query channel to subscribe to.", required: true }),
+  channel: text({
+    description: "Query channel to subscribe to.",
+    required: true,
+    example: "query.aws.s3",
+  }),
   group: text({
     description: "Subscription group: each query goes to one member of the group.",
     default: "",
+    example: "s3-workers",
   }),
   sources: int({
     description:
@@ -91,10 +102,12 @@ export const kubemqQueryProperties = {
     default: "1",
     min: 1,
     max: 1024,
+    example: "4",
   }),
   auto_reconnect: bool({
     description: "Resubscribe when the subscription stream fails or ends.",
     default: "true",
+    example: "true",
   }),
   reconnect_interval_seconds: int({
     description:
@@ -103,6 +116,7 @@ export const kubemqQueryProperties = {
     min: 0,
     // The original's range (sources/query/options.go).
     max: 1_000_000,
+    example: "5",
   }),
   max_reconnects: int({
     description:
@@ -111,27 +125,40 @@ export const kubemqQueryProperties = {
     // Any 32-bit integer, as the original's ParseInt reads it.
     min: -2_147_483_648,
     max: 2_147_483_647,
+    example: "10",
   }),
   do_not_parse_payload: bool({
     description: "Hand the whole query body to the target as data, with empty metadata.",
     default: "false",
+    example: "false",
   }),
-  tls: bool({ description: "Connect with TLS.", default: "false" }),
-  ca_cert: text({ description: "PEM file of the CA to trust (TLS; default: system roots)." }),
-  client_cert: text({ description: "PEM file of a client certificate (TLS, with client_key)." }),
-  client_key: text({ description: "PEM file of the client certificate's key (TLS)." }),
+  tls: bool({ description: "Connect with TLS.", default: "false", example: "true" }),
+  ca_cert: text({
+    description: "PEM file of the CA to trust (TLS; default: system roots).",
+    example: "/etc/kubemq-s3/tls/ca.pem",
+  }),
+  client_cert: text({
+    description: "PEM file of a client certificate (TLS, with client_key).",
+    example: "/etc/kubemq-s3/tls/client.pem",
+  }),
+  client_key: text({
+    description: "PEM file of the client certificate's key (TLS).",
+    example: "/etc/kubemq-s3/tls/client.key",
+  }),
   concurrency: int({
     description:
       "Queries handled at once per binding; beyond it the subscription is paused so queries wait in the transport.",
     default: "64",
     min: 1,
     max: 10_000,
+    example: "128",
   }),
   max_message_bytes: int({
     description: "Largest query or response body, in bytes (the KubeMQ server's limit is 100 MiB).",
     default: String(SERVER_MAX_MESSAGE_BYTES),
     min: 1024,
     max: 1024 * 1024 * 1024,
+    example: "52428800",
   }),
 } as const;
 

@@ -61,9 +61,9 @@ const cases: { name: string; text: string; env?: Record<string, string>; errors:
   },
   {
     name: "an unknown source kind",
-    text: `apiPort: 0\nbindings:${binding("a", "channel: q1", "kubemq.queue")}`,
+    text: `apiPort: 0\nbindings:${binding("a", "channel: q1", "kubemq.queue-stream")}`,
     errors: [
-      'bindings[0].source.kind: unknown source kind "kubemq.queue"; known source kinds: "kubemq.query"',
+      'bindings[0].source.kind: unknown source kind "kubemq.queue-stream"; known source kinds: "kubemq.command", "kubemq.events", "kubemq.events-store", "kubemq.query", "kubemq.queue"',
     ],
   },
   {

@@ -1,0 +1,167 @@
+/**
+ * A KubeMQ connection for the queue and events sources: the generated gRPC client with the
+ * connector's transport settings (createGrpcClient), auth metadata, deadlines and Ping.
+ */
+import grpc from "@grpc/grpc-js";
+import pb from "kubemq-js/lib/protos/index.js";
+import type { KindContext } from "../../kinds.ts";
+import {
+  createGrpcClient,
+  describeGrpcError,
+  type KubemqClientConfig,
+} from "../kubemq_query/client.ts";
+import type { PbPingResult } from "../kubemq_query/pb_types.ts";
+import type {
+  PbEvent,
+  PbEventReceive,
+  PbEventsSubscribe,
+  PbQueueMessage,
+  PbQueueMessagePolicy,
+  PbResult,
+  PbSendQueueMessageResult,
+  PbStreamQueueMessagesRequest,
+  PbStreamQueueMessagesResponse,
+} from "./pb_types.ts";
+
+type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
+
+/** A bidirectional gRPC stream. */
+export interface DuplexStream<Req, Res> {
+  write(req: Req): boolean;
+  cancel(): void;
+  on(event: "data", listener: (res: Res) => void): DuplexStream<Req, Res>;
+  on(event: "error", listener: (err: grpc.ServiceError) => void): DuplexStream<Req, Res>;
+  on(event: "status", listener: (status: grpc.StatusObject) => void): DuplexStream<Req, Res>;
+}
+
+/** A server stream. */
+export interface ServerStream<Res> {
+  on(event: "data", listener: (res: Res) => void): ServerStream<Res>;
+  on(event: "error", listener: (err: grpc.ServiceError) => void): ServerStream<Res>;
+  on(event: "status", listener: (status: grpc.StatusObject) => void): ServerStream<Res>;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+}
+
+/** The RPCs of the generated client that these sources use. */
+export interface PbQueuesEventsClient {
+  ping(
+    req: unknown,
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: Callback<PbPingResult>,
+  ): { cancel(): void };
+  sendQueueMessage(
+    msg: PbQueueMessage,
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: Callback<PbSendQueueMessageResult>,
+  ): void;
+  streamQueueMessage(
+    md: grpc.Metadata,
+  ): DuplexStream<PbStreamQueueMessagesRequest, PbStreamQueueMessagesResponse>;
+  sendEvent(ev: PbEvent, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<PbResult>): void;
+  subscribeToEvents(sub: PbEventsSubscribe, md: grpc.Metadata): ServerStream<PbEventReceive>;
+  close(): void;
+}
+
+/** The generated message classes these sources build. */
+export interface PbClasses {
+  Empty: new () => unknown;
+  QueueMessage: new () => PbQueueMessage;
+  QueueMessagePolicy: new () => PbQueueMessagePolicy;
+  StreamQueueMessagesRequest: new () => PbStreamQueueMessagesRequest;
+  Event: new () => PbEvent;
+  Subscribe: new () => PbEventsSubscribe;
+}
+// A default import: under Deno the CommonJS module's named exports come out undefined.
+export const pbClasses = pb as unknown as PbClasses;
+
+/** An open connection. */
+export interface Connection {
+  client: PbQueuesEventsClient;
+  /** Fresh metadata with the auth token. */
+  metadata(): grpc.Metadata;
+  /** Call options with a deadline `ms` from now. */
+  deadline(ms: number): grpc.CallOptions;
+  /** Renders a gRPC error without the auth token. */
+  describe(err: unknown): string;
+  /** Ping with auth; rejects with a readable Error on failure, timeout or abort. */
+  ping(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+/** Opens (lazily) a connection. */
+export function openConnection(config: KubemqClientConfig): Connection {
+  const client = createGrpcClient(config) as unknown as PbQueuesEventsClient;
+  const token = config.authToken;
+  const metadata = () => {
+    const md = new grpc.Metadata();
+    if (token !== undefined && token !== "") md.set("authorization", token);
+    return md;
+  };
+  const describe = (err: unknown) => describeGrpcError(err, token);
+  const deadline = (ms: number) => ({ deadline: new Date(Date.now() + ms) });
+  return {
+    client,
+    metadata,
+    deadline,
+    describe,
+    ping(timeoutMs, signal) {
+      return new Promise((resolve, reject) => {
+        const cancel = () => call.cancel();
+        const call = client.ping(new pbClasses.Empty(), metadata(), deadline(timeoutMs), (err) => {
+          signal?.removeEventListener("abort", cancel);
+          if (err) reject(new Error(describe(err)));
+          else resolve();
+        });
+        if (signal?.aborted) cancel();
+        else signal?.addEventListener("abort", cancel);
+      });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The TLS-related and transport properties every KubeMQ source kind has. */
+export interface ConnectionOptions {
+  address: string;
+  auth_token?: string | undefined;
+  tls: boolean;
+  ca_cert?: string | undefined;
+  client_cert?: string | undefined;
+  client_key?: string | undefined;
+  max_message_bytes: number;
+}
+
+/** Builds the client config, reading the TLS files the options name. */
+export async function clientConfigFor(
+  options: ConnectionOptions,
+  ctx: KindContext,
+  reconnectBackoffMs: number,
+): Promise<KubemqClientConfig> {
+  const read = async (key: "ca_cert" | "client_cert" | "client_key") => {
+    const path = options[key];
+    if (path === undefined) return undefined;
+    try {
+      return await ctx.readFile(path);
+    } catch (err) {
+      throw new Error(
+        `Cannot read ${key} ${JSON.stringify(path)}: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+      );
+    }
+  };
+  const tls = options.tls
+    ? { ca: await read("ca_cert"), cert: await read("client_cert"), key: await read("client_key") }
+    : undefined;
+  return {
+    address: options.address,
+    authToken: options.auth_token,
+    maxMessageBytes: options.max_message_bytes,
+    reconnectBackoffMs,
+    ...(tls ? { tls } : {}),
+  };
+}

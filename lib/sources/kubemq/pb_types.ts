@@ -1,0 +1,195 @@
+/**
+ * Types of the kubemq-js 1.2.3 generated queue and events messages (its kubemq_pb.d.ts is empty),
+ * next to the query ones in ../kubemq_query/pb_types.ts. Type declarations only: the connector's
+ * clients and the test clients load the generated module themselves and view it through these.
+ */
+import type { PbTagsMap } from "../kubemq_query/pb_types.ts";
+
+/** kubemq.QueueMessageAttributes: set by the server. Timestamps are unix nanoseconds. */
+export interface PbQueueMessageAttributes {
+  getTimestamp(): number;
+  getSequence(): number;
+  getReceivecount(): number;
+  getRerouted(): boolean;
+  getReroutedfromqueue(): string;
+  getExpirationat(): number;
+  getDelayedto(): number;
+}
+
+/** kubemq.QueueMessagePolicy: set by the sender. */
+export interface PbQueueMessagePolicy {
+  setExpirationseconds(v: number): void;
+  setDelayseconds(v: number): void;
+  setMaxreceivecount(v: number): void;
+  setMaxreceivequeue(v: string): void;
+  getExpirationseconds(): number;
+  getDelayseconds(): number;
+  getMaxreceivecount(): number;
+  getMaxreceivequeue(): string;
+}
+
+/** kubemq.QueueMessage. */
+export interface PbQueueMessage {
+  setMessageid(v: string): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setMetadata(v: string): void;
+  setBody(v: Uint8Array): void;
+  setPolicy(v: PbQueueMessagePolicy): void;
+  getTagsMap(): PbTagsMap;
+  getMessageid(): string;
+  getClientid(): string;
+  getChannel(): string;
+  getMetadata(): string;
+  getBody_asU8(): Uint8Array;
+  getAttributes(): PbQueueMessageAttributes | undefined;
+  getPolicy(): PbQueueMessagePolicy | undefined;
+}
+
+/** kubemq.SendQueueMessageResult. */
+export interface PbSendQueueMessageResult {
+  getMessageid(): string;
+  getSentat(): number;
+  getExpirationat(): number;
+  getDelayedto(): number;
+  getIserror(): boolean;
+  getError(): string;
+}
+
+/** kubemq.QueueMessagesBatchRequest. */
+export interface PbQueueMessagesBatchRequest {
+  setBatchid(v: string): void;
+  setMessagesList(v: PbQueueMessage[]): void;
+}
+
+/** kubemq.QueueMessagesBatchResponse. */
+export interface PbQueueMessagesBatchResponse {
+  getResultsList(): PbSendQueueMessageResult[];
+  getHaveerrors(): boolean;
+}
+
+/** kubemq.ReceiveQueueMessagesRequest. */
+export interface PbReceiveQueueMessagesRequest {
+  setRequestid(v: string): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setMaxnumberofmessages(v: number): void;
+  setWaittimeseconds(v: number): void;
+  setIspeak(v: boolean): void;
+}
+
+/** kubemq.ReceiveQueueMessagesResponse. */
+export interface PbReceiveQueueMessagesResponse {
+  getMessagesList(): PbQueueMessage[];
+  getMessagesreceived(): number;
+  getMessagesexpired(): number;
+  getIspeak(): boolean;
+  getIserror(): boolean;
+  getError(): string;
+}
+
+/** kubemq.AckAllQueueMessagesRequest. */
+export interface PbAckAllQueueMessagesRequest {
+  setRequestid(v: string): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setWaittimeseconds(v: number): void;
+}
+
+/** kubemq.AckAllQueueMessagesResponse. */
+export interface PbAckAllQueueMessagesResponse {
+  getAffectedmessages(): number;
+  getIserror(): boolean;
+  getError(): string;
+}
+
+/** kubemq.StreamQueueMessagesRequest. */
+export interface PbStreamQueueMessagesRequest {
+  setRequestid(v: string): void;
+  setClientid(v: string): void;
+  setStreamrequesttypedata(v: number): void;
+  setChannel(v: string): void;
+  setVisibilityseconds(v: number): void;
+  setWaittimeseconds(v: number): void;
+  setRefsequence(v: number): void;
+  setModifiedmessage(v: PbQueueMessage): void;
+}
+
+/** kubemq.StreamQueueMessagesResponse. */
+export interface PbStreamQueueMessagesResponse {
+  getRequestid(): string;
+  getStreamrequesttypedata(): number;
+  getMessage(): PbQueueMessage | undefined;
+  getIserror(): boolean;
+  getError(): string;
+}
+
+/** kubemq.Event: sent with SendEvent or SendEventsStream; Store selects events-store. */
+export interface PbEvent {
+  setEventid(v: string): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setMetadata(v: string): void;
+  setBody(v: Uint8Array): void;
+  setStore(v: boolean): void;
+  getTagsMap(): PbTagsMap;
+  getEventid(): string;
+}
+
+/** kubemq.EventReceive: an event as a subscriber gets it. Timestamp is unix nanoseconds. */
+export interface PbEventReceive {
+  getEventid(): string;
+  getChannel(): string;
+  getMetadata(): string;
+  getBody_asU8(): Uint8Array;
+  getTimestamp(): number;
+  getSequence(): number;
+  getTagsMap(): PbTagsMap;
+}
+
+/** kubemq.Result: the answer to SendEvent. */
+export interface PbResult {
+  getEventid(): string;
+  getSent(): boolean;
+  getError(): string;
+}
+
+/** kubemq.Subscribe with the events-store fields. */
+export interface PbEventsSubscribe {
+  setSubscribetypedata(v: number): void;
+  setClientid(v: string): void;
+  setChannel(v: string): void;
+  setGroup(v: string): void;
+  setEventsstoretypedata(v: number): void;
+  setEventsstoretypevalue(v: number): void;
+}
+
+/** StreamQueueMessagesRequest.StreamRequestTypeData values. */
+export const StreamRequestType = {
+  Receive: 1,
+  Ack: 2,
+  Reject: 3,
+  ModifyVisibility: 4,
+  Resend: 5,
+  SendModified: 6,
+} as const;
+
+/** Subscribe.EventsStoreTypeData values: where an events-store subscription starts. */
+export const EventsStoreType = {
+  StartNewOnly: 1,
+  StartFromFirst: 2,
+  StartFromLast: 3,
+  StartAtSequence: 4,
+  StartAtTime: 5,
+  StartAtTimeDelta: 6,
+} as const;
+
+/** Subscribe.SubscribeTypeData values for events. */
+export const EventsSubscribeType = { Events: 1, EventsStore: 2 } as const;
+
+/** Where an events-store subscription starts (Subscribe.EventsStoreTypeData and value). */
+export interface StartPosition {
+  type: number;
+  /** Sequence, unix time in nanoseconds, or seconds back, depending on `type`. */
+  value: number;
+}

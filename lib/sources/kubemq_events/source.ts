@@ -1,0 +1,350 @@
+/**
+ * The `kubemq.events` and `kubemq.events-store` sources: fire-and-forget. Each event is handed
+ * to the binding; its outcome is logged and counted by the binding and, with response_channel,
+ * published as an event of the same kind. Nothing is acknowledged and nothing is retried: an
+ * event whose processing fails is not seen again (use kubemq.queue when that matters).
+ *
+ * Subscriptions: `sources` of them, each with its own attempt loop (Ping, then
+ * SubscribeToEvents), as the query source does: an attempt counts as healthy once it delivered
+ * an event or stayed open for 3 s; `max_reconnects` failed attempts in a row, or a failure with
+ * `auto_reconnect` false, make the source give up. Copies without a group get a made-up shared
+ * group (as the original does), so each event is handled once.
+ *
+ * Events-store: the first subscription starts at start_position; a resubscription continues at
+ * the sequence after the highest one seen, so a broker restart or network loss neither skips
+ * stored events nor replays handled ones.
+ *
+ * Concurrency: at most `concurrency` events are handled at once; at the bound the streams are
+ * paused (gRPC flow control). The server drops events for a consumer that falls too far behind.
+ */
+import type { Logger } from "@logtape/logtape";
+import type { KindContext } from "../../kinds.ts";
+import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
+import {
+  createEventsClient,
+  type EventsClient,
+  type EventsSubscriptionHandle,
+  type ReceivedEvent,
+} from "../kubemq/events_client.ts";
+import { EventsStoreType, type StartPosition } from "../kubemq/pb_types.ts";
+import type { QueryHandler, Source, SourceState } from "../source.ts";
+import type { KubemqEventsOptions } from "./options.ts";
+
+/** Shortest wait between attempts. */
+const MIN_RETRY_MS = 100;
+/** How long an open stream must live to count as healthy. */
+const STABLE_MS = 3000;
+
+interface Sub {
+  handle: EventsSubscriptionHandle | null;
+  connected: boolean;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+class KubemqEventsSource implements Source {
+  readonly #options: KubemqEventsOptions;
+  readonly #ctx: KindContext;
+  readonly #log: Logger;
+  readonly #kind: string;
+  readonly #store: boolean;
+  readonly #start: StartPosition | undefined;
+  readonly #clientId: string;
+  readonly #group: string;
+  readonly #intervalMs: number;
+  #conn: Connection | null = null;
+  #events: EventsClient | null = null;
+  #handler: QueryHandler | null = null;
+  #subs: Sub[] = [];
+  #loops: Promise<void>[] = [];
+  #started = false;
+  #stopping = false;
+  #stopped: Promise<void> | null = null;
+  readonly #abort = new AbortController();
+  #dead: string | null = null;
+  #deadListeners: ((reason: string) => void)[] = [];
+  #lastError: string | null = null;
+  #reconnects = 0;
+  #inFlight = 0;
+  #paused = false;
+  #idleWaiters: (() => void)[] = [];
+  /** Highest events-store sequence seen, where a resubscription continues. */
+  #lastSequence = 0;
+
+  constructor(
+    options: KubemqEventsOptions,
+    ctx: KindContext,
+    store: { start: StartPosition } | null,
+  ) {
+    this.#options = options;
+    this.#ctx = ctx;
+    this.#store = store !== null;
+    this.#start = store?.start;
+    this.#kind = this.#store ? "kubemq.events-store" : "kubemq.events";
+    this.#log = ctx.log.with({ binding: ctx.binding, channel: options.channel });
+    this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
+    this.#group = options.group !== "" || options.sources === 1
+      ? options.group
+      : `kubemq-s3-${crypto.randomUUID()}`;
+    this.#intervalMs = Math.max(MIN_RETRY_MS, options.reconnect_interval_seconds * 1000);
+  }
+
+  async start(handler: QueryHandler): Promise<void> {
+    if (this.#started || this.#stopping) {
+      throw new Error(`${this.#kind} source cannot start twice or after stop`);
+    }
+    this.#started = true;
+    this.#handler = handler;
+    const config = await clientConfigFor(this.#options, this.#ctx, this.#intervalMs);
+    try {
+      this.#conn = openConnection(config);
+    } catch (err) {
+      throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
+    }
+    this.#events = createEventsClient(this.#conn);
+    const first: Promise<void>[] = [];
+    for (let i = 0; i < this.#options.sources; i++) {
+      const sub: Sub = { handle: null, connected: false };
+      this.#subs.push(sub);
+      const { promise, resolve } = Promise.withResolvers<void>();
+      first.push(promise);
+      this.#loops.push(this.#run(sub, i, resolve).finally(resolve));
+    }
+    await Promise.all(first);
+  }
+
+  stop(drainMs: number): Promise<void> {
+    this.#stopped ??= this.#stop(drainMs);
+    return this.#stopped;
+  }
+
+  state(): SourceState {
+    return {
+      connected: this.#dead === null && !this.#stopping && this.#subs.length > 0 &&
+        this.#subs.every((s) => s.connected),
+      lastError: this.#lastError,
+      reconnects: this.#reconnects,
+      inFlight: this.#inFlight,
+      dead: this.#dead !== null,
+    };
+  }
+
+  onDead(listener: (reason: string) => void): void {
+    const reason = this.#dead;
+    if (reason === null) this.#deadListeners.push(listener);
+    else queueMicrotask(() => listener(reason));
+  }
+
+  async #run(sub: Sub, index: number, opened: () => void): Promise<void> {
+    let retries = 0;
+    while (!this.#stopping && this.#dead === null) {
+      const healthy = await this.#attempt(sub, index, opened);
+      opened();
+      if (this.#stopping || this.#dead !== null) return;
+      if (healthy) retries = 0;
+      if (!this.#options.auto_reconnect) {
+        return this.#die(`${this.#lastError}; auto_reconnect is false, so the source gives up`);
+      }
+      const max = this.#options.max_reconnects;
+      if (max > 0 && retries >= max) {
+        return this.#die(
+          `Gave up after ${max} failed reconnect attempt(s) (max_reconnects): ${this.#lastError}`,
+        );
+      }
+      await this.#sleep(this.#intervalMs);
+      if (this.#stopping || this.#dead !== null) return;
+      retries++;
+      this.#reconnects++;
+      this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
+        attempt: retries,
+        subscription: index,
+      });
+    }
+  }
+
+  /** Where this subscription starts: configured, or after the last stored event seen. */
+  #startPosition(): StartPosition | undefined {
+    if (!this.#store) return undefined;
+    if (this.#lastSequence > 0) {
+      return { type: EventsStoreType.StartAtSequence, value: this.#lastSequence + 1 };
+    }
+    return this.#start;
+  }
+
+  async #attempt(sub: Sub, index: number, opened: () => void): Promise<boolean> {
+    try {
+      await this.#conn!.ping(5000, this.#abort.signal);
+    } catch (err) {
+      if (!this.#stopping) this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+      return false;
+    }
+    if (this.#stopping || this.#dead !== null) return false;
+    return new Promise<boolean>((resolve) => {
+      let healthy = false;
+      const timer = setTimeout(() => healthy = true, STABLE_MS);
+      const start = this.#startPosition();
+      const handle = this.#events!.subscribe(
+        {
+          store: this.#store,
+          channel: this.#options.channel,
+          group: this.#group,
+          clientId: this.#clientId,
+          ...(start ? { start } : {}),
+        },
+        (event) => {
+          healthy = true;
+          this.#onEvent(event);
+        },
+        (end) => {
+          clearTimeout(timer);
+          sub.handle = null;
+          sub.connected = false;
+          if (!this.#stopping && this.#dead === null) {
+            this.#failed(
+              end.code === 0
+                ? `Subscription to ${this.#options.channel} was ended by the server`
+                : `Subscription to ${this.#options.channel} failed: ${end.message}`,
+            );
+          }
+          resolve(healthy);
+        },
+      );
+      sub.handle = handle;
+      sub.connected = true;
+      if (this.#paused) handle.pause();
+      this.#log.info("Subscribed to {kind} on {channel} at {address}", {
+        kind: this.#kind,
+        address: this.#options.address,
+        group: this.#group,
+        subscription: index,
+        ...(start ? { startType: start.type, startValue: start.value } : {}),
+      });
+      opened();
+    });
+  }
+
+  #failed(error: string): void {
+    this.#lastError = error;
+    this.#log.warn("{error}", { error });
+  }
+
+  #die(reason: string): void {
+    if (this.#dead !== null) return;
+    this.#dead = reason;
+    this.#log.error("{kind} source for {channel} is dead: {reason}", { kind: this.#kind, reason });
+    for (const sub of this.#subs) sub.handle?.cancel();
+    this.#abort.abort();
+    for (const listener of this.#deadListeners.splice(0)) {
+      try {
+        listener(reason);
+      } catch (err) {
+        this.#log.error("onDead listener failed: {error}", { error: message(err) });
+      }
+    }
+  }
+
+  #onEvent(event: ReceivedEvent): void {
+    if (this.#stopping) return;
+    if (event.sequence > this.#lastSequence) this.#lastSequence = event.sequence;
+    this.#inFlight++;
+    if (this.#inFlight >= this.#options.concurrency && !this.#paused) {
+      this.#paused = true;
+      for (const sub of this.#subs) sub.handle?.pause();
+    }
+    void this.#handle(event).finally(() => {
+      this.#inFlight--;
+      if (this.#paused && this.#inFlight < this.#options.concurrency) {
+        this.#paused = false;
+        for (const sub of this.#subs) sub.handle?.resume();
+      }
+      if (this.#inFlight === 0) { for (const wake of this.#idleWaiters.splice(0)) wake(); }
+    });
+  }
+
+  /** Runs the handler and publishes the outcome to response_channel; never rejects. */
+  async #handle(event: ReceivedEvent): Promise<void> {
+    let response: Uint8Array;
+    try {
+      response = await this.#handler!(event.body, {
+        requestId: event.id,
+        channel: event.channel,
+        clientId: this.#clientId,
+        rawPayload: this.#options.do_not_parse_payload,
+      });
+    } catch (err) {
+      this.#log.error("Event {eventId} failed in the handler: {error}", {
+        eventId: event.id,
+        error: message(err),
+      });
+      return;
+    }
+    const channel = this.#options.response_channel;
+    if (channel === undefined) return;
+    try {
+      await this.#events!.send(
+        { channel, body: response, store: this.#store, tags: { event_id: event.id } },
+        this.#clientId,
+        30_000,
+      );
+    } catch (err) {
+      this.#log.warn(
+        "Sending the outcome of event {eventId} to {responseChannel} failed: {error}",
+        {
+          eventId: event.id,
+          responseChannel: channel,
+          error: message(err),
+        },
+      );
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#abort.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done);
+    });
+  }
+
+  async #stop(drainMs: number): Promise<void> {
+    this.#stopping = true;
+    this.#abort.abort();
+    for (const sub of this.#subs) {
+      sub.handle?.cancel();
+      sub.connected = false;
+    }
+    await Promise.all(this.#loops);
+    if (this.#inFlight > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#idleWaiters.push(resolve);
+        timer = setTimeout(resolve, Math.max(0, drainMs));
+      });
+      clearTimeout(timer);
+    }
+    this.#conn?.close();
+    this.#log.info("{kind} source for {channel} stopped", { kind: this.#kind });
+  }
+}
+
+/** Creates a `kubemq.events` source. */
+export function createKubemqEventsSource(options: KubemqEventsOptions, ctx: KindContext): Source {
+  return new KubemqEventsSource(options, ctx, null);
+}
+
+/** Creates a `kubemq.events-store` source starting at `start`. */
+export function createKubemqEventsStoreSource(
+  options: KubemqEventsOptions,
+  ctx: KindContext,
+  start: StartPosition,
+): Source {
+  return new KubemqEventsSource(options, ctx, { start });
+}

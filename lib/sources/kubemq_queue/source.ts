@@ -1,0 +1,376 @@
+/**
+ * The `kubemq.queue` source: at-least-once processing of a KubeMQ queue.
+ *
+ * Receivers: min(sources x batch_size, concurrency) loops, each holding at most one message on
+ * its own StreamQueueMessage stream (the server allows one message per stream). A loop asks for
+ * a message (waiting up to wait_timeout), hands it to the binding and settles it:
+ * - the target succeeded: send the outcome to response_channel (if set), then ack;
+ * - unparseable body, or a failure that retrying cannot fix: send it to the dead-letter queue
+ *   with the error in its tags (and the outcome to response_channel), then ack;
+ * - a retryable failure: wait requeue_delay_seconds (doubling per receive, at most 60 s), then
+ *   reject, which puts it back at the end of the queue; once it was received more than
+ *   max_requeue + 1 times it is dead-lettered instead.
+ * An ack comes only after the target succeeded or the message is safely in the dead-letter
+ * queue; a crash before it returns the message to the queue (the server requeues the message
+ * of a stream that goes away), so nothing is lost and a message may be processed twice.
+ *
+ * While the target works on a message its visibility is extended every half visibility period,
+ * so a large upload is not handed to another receiver.
+ *
+ * Stop (drain): no new receives; streams waiting for a message are cancelled; messages in
+ * flight finish and are settled for up to the drain time. A failure while stopping is rejected
+ * (back to the queue) rather than dead-lettered, since the shutdown may be its cause.
+ */
+import type { Logger } from "@logtape/logtape";
+import type { KindContext } from "../../kinds.ts";
+import { encodeResponse, errorResponse } from "../../wire.ts";
+import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
+import {
+  createQueueClient,
+  type QueueClient,
+  type QueueMessageStream,
+  type ReceivedQueueMessage,
+} from "../kubemq/queue_client.ts";
+import type { HandleOutcome, QueryHandler, Source, SourceState } from "../source.ts";
+import { deadLetterQueue, type KubemqQueueOptions } from "./options.ts";
+
+/** The server's longest single wait (MaxWaitTimeoutSeconds). */
+const SERVER_MAX_WAIT_SECONDS = 3600;
+/** Longest requeue delay. */
+const MAX_REQUEUE_DELAY_MS = 60_000;
+/** Wait between attempts after the broker failed a stream. */
+const RETRY_MS = 1000;
+
+/** Timings that tests may override. */
+export interface KubemqQueueSourceTuning {
+  /** SendQueueMessage deadline for dead-letter and response messages (default 30000). */
+  sendTimeoutMs?: number;
+  /** Extra time stop() gives settles after the drain time (default 3000). */
+  settleGraceMs?: number;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+class KubemqQueueSource implements Source {
+  readonly #options: KubemqQueueOptions;
+  readonly #ctx: KindContext;
+  readonly #log: Logger;
+  readonly #clientId: string;
+  readonly #deadLetter: string;
+  readonly #sendTimeoutMs: number;
+  readonly #settleGraceMs: number;
+  #conn: Connection | null = null;
+  #queue: QueueClient | null = null;
+  #handler: QueryHandler | null = null;
+  #loops: Promise<void>[] = [];
+  #waiting = new Set<QueueMessageStream>();
+  #started = false;
+  #stopping = false;
+  #stopped: Promise<void> | null = null;
+  readonly #abort = new AbortController();
+  #connected = false;
+  #lastError: string | null = null;
+  #reconnects = 0;
+  #inFlight = 0;
+
+  constructor(options: KubemqQueueOptions, ctx: KindContext, tuning: KubemqQueueSourceTuning) {
+    this.#options = options;
+    this.#ctx = ctx;
+    this.#log = ctx.log.with({ binding: ctx.binding, channel: options.channel });
+    this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
+    this.#deadLetter = deadLetterQueue(options);
+    this.#sendTimeoutMs = tuning.sendTimeoutMs ?? 30_000;
+    this.#settleGraceMs = tuning.settleGraceMs ?? 3000;
+  }
+
+  async start(handler: QueryHandler): Promise<void> {
+    if (this.#started || this.#stopping) {
+      throw new Error("kubemq.queue source cannot start twice or after stop");
+    }
+    this.#started = true;
+    this.#handler = handler;
+    const config = await clientConfigFor(this.#options, this.#ctx, RETRY_MS);
+    try {
+      this.#conn = openConnection(config);
+    } catch (err) {
+      throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
+    }
+    this.#queue = createQueueClient(this.#conn);
+    try {
+      await this.#conn.ping(5000, this.#abort.signal);
+      this.#connected = true;
+    } catch (err) {
+      this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+    }
+    const receivers = Math.min(
+      this.#options.sources * this.#options.batch_size,
+      this.#options.concurrency,
+    );
+    for (let i = 0; i < receivers; i++) this.#loops.push(this.#run(i));
+    this.#log.info(
+      "Receiving from queue {channel} at {address} with {receivers} receiver(s); dead letters to {deadLetter}",
+      { address: this.#options.address, receivers, deadLetter: this.#deadLetter },
+    );
+  }
+
+  stop(drainMs: number): Promise<void> {
+    this.#stopped ??= this.#stop(drainMs);
+    return this.#stopped;
+  }
+
+  state(): SourceState {
+    return {
+      connected: this.#connected && !this.#stopping,
+      lastError: this.#lastError,
+      reconnects: this.#reconnects,
+      inFlight: this.#inFlight,
+      dead: false,
+    };
+  }
+
+  onDead(_listener: (reason: string) => void): void {
+    // A queue source never gives up: it retries the broker for as long as it runs.
+  }
+
+  #failed(error: string): void {
+    this.#lastError = error;
+    this.#log.warn("{error}", { error });
+  }
+
+  /** One receiver: receive, process, settle, until stopping. */
+  async #run(index: number): Promise<void> {
+    const queue = this.#queue!;
+    const waitSeconds = Math.min(this.#options.wait_timeout, SERVER_MAX_WAIT_SECONDS);
+    let failing = false;
+    while (!this.#stopping) {
+      if (failing) {
+        // A receive can wait up to wait_timeout before it proves anything: Ping first, so
+        // readiness follows the broker's return at once.
+        try {
+          await this.#conn!.ping(5000, this.#abort.signal);
+          this.#connected = true;
+        } catch (err) {
+          if (this.#stopping) return;
+          this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+          await this.#sleep(RETRY_MS);
+          continue;
+        }
+      }
+      const stream = queue.receive({
+        channel: this.#options.channel,
+        clientId: this.#clientId,
+        visibilitySeconds: this.#options.visibility_timeout_seconds,
+        waitSeconds,
+      });
+      this.#waiting.add(stream);
+      let received: ReceivedQueueMessage | null;
+      try {
+        received = await stream.message;
+      } catch (err) {
+        this.#waiting.delete(stream);
+        stream.cancel();
+        if (this.#stopping) return;
+        this.#connected = false;
+        this.#failed(`Receiving from queue ${this.#options.channel} failed: ${message(err)}`);
+        if (!failing) this.#reconnects++;
+        failing = true;
+        await this.#sleep(RETRY_MS);
+        continue;
+      }
+      this.#waiting.delete(stream);
+      this.#connected = true;
+      if (failing) {
+        failing = false;
+        this.#log.info("Receiving from queue {channel} again", { receiver: index });
+      }
+      if (received === null) continue;
+      if (this.#stopping) {
+        // Taken just as the source stopped: give it straight back.
+        stream.cancel();
+        return;
+      }
+      await this.#process(stream, received);
+    }
+  }
+
+  /** Runs one message through the binding and settles it; never rejects. */
+  async #process(stream: QueueMessageStream, msg: ReceivedQueueMessage): Promise<void> {
+    this.#inFlight++;
+    const visibility = this.#options.visibility_timeout_seconds;
+    const extender = setInterval(() => {
+      stream.extend(visibility).catch((err) =>
+        this.#log.warn("Extending the visibility of message {messageId} failed: {error}", {
+          messageId: msg.id,
+          error: message(err),
+        })
+      );
+    }, (visibility * 1000) / 2);
+    let outcome: HandleOutcome | null = null;
+    let response: Uint8Array;
+    try {
+      response = await this.#handler!(msg.body, {
+        requestId: msg.id,
+        channel: msg.channel,
+        clientId: msg.clientId,
+        rawPayload: this.#options.do_not_parse_payload,
+        onOutcome: (o) => outcome = o,
+      });
+    } catch (err) {
+      response = encodeResponse(
+        errorResponse(`internal error: ${message(err)}`, { error_code: "Internal" }),
+      );
+    } finally {
+      clearInterval(extender);
+    }
+    const result: HandleOutcome = outcome ??
+      { kind: "retry", error: "the handler gave no outcome", code: "Internal" };
+    try {
+      await this.#settle(stream, msg, result, response);
+    } catch (err) {
+      // Not acknowledged: the server puts it back (now, or when its visibility runs out).
+      stream.cancel();
+      this.#log.warn("Message {messageId} goes back to the queue: {error}", {
+        messageId: msg.id,
+        error: message(err),
+      });
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #settle(
+    stream: QueueMessageStream,
+    msg: ReceivedQueueMessage,
+    outcome: HandleOutcome,
+    response: Uint8Array,
+  ): Promise<void> {
+    if (outcome.kind === "ok") {
+      await this.#respond(msg, response);
+      await stream.ack();
+      return;
+    }
+    const exhausted = msg.receiveCount > this.#options.max_requeue;
+    if (outcome.kind === "retry" || this.#stopping) {
+      if (this.#stopping || !exhausted) {
+        const delay = Math.min(
+          this.#options.requeue_delay_seconds * 1000 * 2 ** (msg.receiveCount - 1),
+          MAX_REQUEUE_DELAY_MS,
+        );
+        this.#log.warn(
+          "Message {messageId} failed (receive {receiveCount}), back to the queue in {delayMs} ms: {error}",
+          {
+            messageId: msg.id,
+            receiveCount: msg.receiveCount,
+            delayMs: this.#stopping ? 0 : delay,
+            error: outcome.error,
+          },
+        );
+        if (!this.#stopping) await this.#sleep(delay);
+        await stream.reject();
+        return;
+      }
+    }
+    const reason = outcome.kind === "invalid"
+      ? "unparseable"
+      : outcome.kind === "retry"
+      ? "max_requeue"
+      : "permanent";
+    await this.#queue!.send(
+      {
+        channel: this.#deadLetter,
+        body: msg.body,
+        metadata: msg.metadata,
+        tags: {
+          ...msg.tags,
+          error: outcome.error,
+          error_code: outcome.code,
+          dead_letter_reason: reason,
+          source_channel: msg.channel,
+          source_message_id: msg.id,
+          receive_count: String(msg.receiveCount),
+        },
+      },
+      this.#clientId,
+      this.#sendTimeoutMs,
+    );
+    this.#log.error(
+      "Message {messageId} sent to dead-letter queue {deadLetter} ({reason}): {error}",
+      { messageId: msg.id, deadLetter: this.#deadLetter, reason, error: outcome.error },
+    );
+    await this.#respond(msg, response);
+    await stream.ack();
+  }
+
+  /** Sends the outcome to response_channel, when set. */
+  async #respond(msg: ReceivedQueueMessage, response: Uint8Array): Promise<void> {
+    const channel = this.#options.response_channel;
+    if (channel === undefined) return;
+    await this.#queue!.send(
+      {
+        channel,
+        body: response,
+        tags: { message_id: msg.id, source_channel: msg.channel },
+      },
+      this.#clientId,
+      this.#sendTimeoutMs,
+    );
+  }
+
+  /** Resolves after `ms` or at once when stopping. */
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#abort.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done);
+    });
+  }
+
+  async #stop(drainMs: number): Promise<void> {
+    this.#stopping = true;
+    this.#abort.abort();
+    // Receivers waiting for a message stop waiting; one delivered in this instant is returned
+    // to the queue by the server when its stream goes away.
+    for (const stream of this.#waiting) stream.cancel();
+    this.#waiting.clear();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const drained = await Promise.race([
+      Promise.all(this.#loops).then(() => true),
+      new Promise<false>((r) => timer = setTimeout(() => r(false), drainMs + this.#settleGraceMs)),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.#log.warn(
+        "Stopped with {inFlight} message(s) unsettled after {drainMs} ms; they go back to the queue",
+        { inFlight: this.#inFlight, drainMs },
+      );
+    }
+    this.#conn?.close();
+    this.#log.info("kubemq.queue source for {channel} stopped", {});
+  }
+}
+
+/**
+ * Creates a `kubemq.queue` source from parsed options.
+ *
+ * @example
+ * ```ts
+ * const source = createKubemqQueueSource(options, ctx);
+ * await source.start(handler);
+ * await source.stop(30_000);
+ * ```
+ */
+export function createKubemqQueueSource(
+  options: KubemqQueueOptions,
+  ctx: KindContext,
+  tuning: KubemqQueueSourceTuning = {},
+): Source {
+  return new KubemqQueueSource(options, ctx, tuning);
+}
