@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import type { TargetResponse } from "../../../lib/wire.ts";
+import { findRadosgwConf } from "../../support/radosgw_users.ts";
+import { s3TestEnv } from "../../support/s3.ts";
 
 /** Asserts the request succeeded, showing the error when it did not. */
 export function assertOk(res: TargetResponse, what = ""): void {
@@ -28,7 +30,9 @@ export function dataText(res: TargetResponse): string {
 }
 
 /**
- * True when the tests run against the local radosgw (no S3_ENDPOINT given): assertions of
- * radosgw's own gaps (no SSE without TLS, no STANDARD_IA) apply only there.
+ * True when the tests run against a radosgw of tools/s3/radosgw.sh (the local one, or one that
+ * S3_ENDPOINT names): assertions of radosgw's own gaps (no SSE without TLS, no STANDARD_IA) apply
+ * only there.
  */
-export const onLocalRadosgw = !Deno.env.get("S3_ENDPOINT");
+export const onLocalRadosgw = !Deno.env.get("S3_ENDPOINT") ||
+  await findRadosgwConf(s3TestEnv().endpoint) !== null;
