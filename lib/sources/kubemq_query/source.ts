@@ -20,12 +20,12 @@ import type { KindContext } from "../../kinds.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import type { QueryHandler, Source, SourceState } from "../source.ts";
 import {
-  createKubemqQueryClient,
   type KubemqClientConfig,
   type KubemqQueryClient,
   type ReceivedQuery,
   type SubscriptionHandle,
 } from "./client.ts";
+import { createKubemqQueryH2Client } from "./h2_client.ts";
 import type { KubemqQueryOptions } from "./options.ts";
 
 /** Shortest wait between attempts: `reconnect_interval_seconds: 0` must not spin. */
@@ -88,7 +88,7 @@ class KubemqQuerySource implements Source {
       stableMs: tuning.stableMs ?? 3000,
       responseTimeoutMs: tuning.responseTimeoutMs ?? 30_000,
     };
-    this.#createClient = tuning.createClient ?? createKubemqQueryClient;
+    this.#createClient = tuning.createClient ?? createKubemqQueryH2Client;
     this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
     // Copies without a group would each get every query; a shared group answers each once.
     this.#group = options.group !== "" || options.sources === 1
