@@ -18,7 +18,8 @@
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
-import type { QueryHandler, Source, SourceState } from "../source.ts";
+import { collectGarbage, LARGE_TRANSFER_BYTES } from "../../gc.ts";
+import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
 import {
   type KubemqClientConfig,
   type KubemqQueryClient,
@@ -279,7 +280,21 @@ class KubemqQuerySource implements Source {
       this.#paused = true;
       for (const sub of this.#subs) sub.handle?.pause();
     }
-    void this.#answer(client, query).finally(() => {
+    const reply = {
+      requestId: query.requestId,
+      replyChannel: query.replyChannel,
+      requestBytes: query.body.byteLength,
+    };
+    // The body goes to the handler and is not kept here (an async function would keep it
+    // reachable until the answer is sent): once parsed, a large query's ~85 MB message can be
+    // collected while S3 works.
+    const answered = this.#startHandler(query.body, {
+      requestId: query.requestId,
+      channel: query.channel,
+      clientId: query.clientId,
+      rawPayload: this.#options.do_not_parse_payload,
+    });
+    void this.#answer(client, reply, answered).finally(() => {
       this.#inFlight--;
       if (this.#paused && this.#inFlight < this.#options.concurrency) {
         this.#paused = false;
@@ -293,22 +308,30 @@ class KubemqQuerySource implements Source {
     });
   }
 
-  /** Runs the handler and sends its answer; never rejects. */
-  async #answer(client: KubemqQueryClient, query: ReceivedQuery): Promise<void> {
+  /** Starts the handler; a synchronous throw becomes a rejection. */
+  #startHandler(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
     const handler = this.#handler;
-    let body: Uint8Array;
     try {
       if (handler === null) throw new Error("no handler");
-      body = await handler(query.body, {
-        requestId: query.requestId,
-        channel: query.channel,
-        clientId: query.clientId,
-        rawPayload: this.#options.do_not_parse_payload,
-      });
+      return handler(body, info);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Waits for the handler's answer and sends it; never rejects. */
+  async #answer(
+    client: KubemqQueryClient,
+    reply: { requestId: string; replyChannel: string; requestBytes: number },
+    answered: Promise<Uint8Array>,
+  ): Promise<void> {
+    let body: Uint8Array;
+    try {
+      body = await answered;
       if (!(body instanceof Uint8Array)) throw new TypeError("handler returned no bytes");
     } catch (err) {
       this.#log.error("Query {requestId} failed in the handler: {error}", {
-        requestId: query.requestId,
+        requestId: reply.requestId,
         error: message(err),
       });
       body = encodeResponse(
@@ -322,18 +345,27 @@ class KubemqQuerySource implements Source {
         { error_code: "ResponseTooLarge" },
       ));
     }
+    const large = Math.max(reply.requestBytes, body.byteLength) >= LARGE_TRANSFER_BYTES;
+    // The request's buffers and the target's (a downloaded object, S3 part buffers) are
+    // garbage now: free them before the response is sent, not at some later GC.
+    if (large) collectGarbage();
     try {
       await client.sendResponse({
-        requestId: query.requestId,
-        replyChannel: query.replyChannel,
+        requestId: reply.requestId,
+        replyChannel: reply.replyChannel,
         clientId: this.#clientId,
         body,
       }, this.#tuning.responseTimeoutMs);
     } catch (err) {
       this.#log.warn("SendResponse for query {requestId} failed: {error}", {
-        requestId: query.requestId,
+        requestId: reply.requestId,
         error: message(err),
       });
+    }
+    if (large && body.byteLength >= LARGE_TRANSFER_BYTES) {
+      // And the response's (after this function let go of it), so the next large transfer
+      // does not start on top of them.
+      setTimeout(collectGarbage, 0);
     }
   }
 

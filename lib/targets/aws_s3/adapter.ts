@@ -87,13 +87,28 @@ export function createS3Adapter(
       throw mapS3Error(err, context, signal);
     });
 
-  async function readBody(out: GetObjectCommandOutput, signal: AbortSignal): Promise<Uint8Array> {
+  /**
+   * Reads a GetObject body into one buffer of its Content-Length: `into` when given (a part's
+   * place in the whole object, so ranged parts need no buffers of their own), else a new one.
+   */
+  async function readBody(
+    out: GetObjectCommandOutput,
+    signal: AbortSignal,
+    into?: Uint8Array,
+  ): Promise<Uint8Array> {
     const body = out.Body as AsyncIterable<Uint8Array> | undefined;
     if (!body) return new Uint8Array(0);
     const expected = out.ContentLength;
+    if (expected !== undefined && into !== undefined && expected !== into.length) {
+      throw new ConnectorError(
+        "IncompleteBody",
+        `S3 returned ${expected} bytes for a range of ${into.length}`,
+        { retryable: true },
+      );
+    }
     if (expected !== undefined) {
       // One preallocated buffer: no chunk list, no final concatenation copy.
-      const buf = new Uint8Array(expected);
+      const buf = into ?? new Uint8Array(expected);
       let at = 0;
       for await (const chunk of body) {
         if (signal.aborted) throw signal.reason;
@@ -118,7 +133,14 @@ export function createS3Adapter(
       chunks.push(chunk);
       total += chunk.length;
     }
-    const buf = new Uint8Array(total);
+    if (into !== undefined && total !== into.length) {
+      throw new ConnectorError(
+        "IncompleteBody",
+        `S3 returned ${total} bytes for a range of ${into.length}`,
+        { retryable: true },
+      );
+    }
+    const buf = into ?? new Uint8Array(total);
     let at = 0;
     for (const c of chunks) {
       buf.set(c, at);
@@ -377,15 +399,18 @@ export function createS3Adapter(
       const head = toHead(first);
       head.ContentLength = total;
       head.ContentRange = null;
-      const firstBody = await readBody(first, signal);
-      if (total <= firstBody.length) return { head, body: firstBody };
+      const firstLength = first.ContentLength;
+      if (firstLength === undefined || total <= firstLength) {
+        return { head, body: await readBody(first, signal) };
+      }
+      // Every part is read straight into its place in the one buffer of the whole object.
       const body = new Uint8Array(total);
-      body.set(firstBody, 0);
+      await readBody(first, signal, body.subarray(0, firstLength));
       const ranges: [number, number][] = [];
-      for (let start = firstBody.length; start < total; start += partSize) {
+      for (let start = firstLength; start < total; start += partSize) {
         ranges.push([start, Math.min(start + partSize, total) - 1]);
       }
-      let done = firstBody.length;
+      let done = firstLength;
       let next = 0;
       const worker = async () => {
         while (next < ranges.length) {
@@ -395,8 +420,7 @@ export function createS3Adapter(
             signal,
             context,
           );
-          const part = await readBody(out, signal);
-          if (part.length !== end - start + 1) {
+          if (out.ContentLength !== undefined && out.ContentLength !== end - start + 1) {
             throw new ConnectorError(
               "IncompleteBody",
               `S3 returned a short range ${start}-${end}`,
@@ -405,7 +429,7 @@ export function createS3Adapter(
               },
             );
           }
-          body.set(part, start);
+          const part = await readBody(out, signal, body.subarray(start, end + 1));
           done += part.length;
           onProgress?.(input.key, done, total);
         }
