@@ -19,7 +19,7 @@ import vm from "node:vm";
 /** Transfers from this size on are followed by a collection. */
 export const LARGE_TRANSFER_BYTES = 8 * 1024 * 1024;
 
-type Gc = (options?: { type: "major" | "minor" }) => void;
+type Gc = () => void;
 let gc: Gc | null | undefined;
 
 function resolveGc(): Gc | null {
@@ -42,17 +42,23 @@ export function collectGarbage(): boolean {
   return true;
 }
 
-/**
- * Runs a young-generation collection (a scavenge, about a millisecond). While a large message
- * streams in or out, the transport's short-lived chunk buffers are young objects: collecting
- * them every few MiB keeps them from piling up until the message is done.
- */
-export function collectYoungGarbage(): boolean {
-  gc ??= resolveGc();
-  if (gc === null) return false;
-  gc({ type: "minor" });
-  return true;
-}
+/** Quiet time after the last request before an idle collection. */
+export const IDLE_COLLECTION_DELAY_MS = 1000;
 
-/** How many bytes of a large transfer pass between two young-generation collections. */
-export const YOUNG_GC_EVERY_BYTES = 8 * 1024 * 1024;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Asks for one full collection once the connector has been idle for IDLE_COLLECTION_DELAY_MS
+ * (each call restarts the wait). V8 keeps the heap it grew under load (measured: ~120 MB
+ * committed for ~20 MB live after 6,000 small requests, RSS 227 MiB instead of ~110) until it
+ * next runs out of room; a collection when the burst is over gives it back. Under steady load
+ * the timer never fires, so it costs nothing there.
+ */
+export function scheduleIdleCollection(): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
+    collectGarbage();
+  }, IDLE_COLLECTION_DELAY_MS);
+  Deno.unrefTimer(idleTimer);
+}

@@ -5,7 +5,6 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
-import { collectGarbage, LARGE_TRANSFER_BYTES } from "../gc.ts";
 import type { KindContext, SourceKind, Target, TargetKind } from "../kinds.ts";
 import { bindingLogger, requestLogger, withLogContext } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
@@ -189,7 +188,6 @@ export class Binding {
     } catch (err) {
       failure = this.#failure(err);
     }
-    if (!raw && body.length >= LARGE_TRANSFER_BYTES) collectGarbage();
     return this.#respond(request, failure, requestId, started);
   }
 

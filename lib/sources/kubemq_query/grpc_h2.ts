@@ -17,7 +17,6 @@ import { Buffer } from "node:buffer";
 import http2 from "node:http2";
 import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
-import { collectYoungGarbage, YOUNG_GC_EVERY_BYTES } from "../../gc.ts";
 
 /** gRPC status codes by name (the subset this client produces or maps). */
 export const Status = {
@@ -158,13 +157,6 @@ export class MessageFramer {
       }
       const n = Math.min(this.#message.length - this.#fill, chunk.length - at);
       this.#message.set(chunk.subarray(at, at + n), this.#fill);
-      if (
-        Math.floor((this.#fill + n) / YOUNG_GC_EVERY_BYTES) >
-          Math.floor(this.#fill / YOUNG_GC_EVERY_BYTES)
-      ) {
-        // The transport's chunks copied so far are garbage: drop them now, not after 85 MB.
-        collectYoungGarbage();
-      }
       this.#fill += n;
       at += n;
       if (this.#fill === this.#message.length) {
@@ -202,15 +194,12 @@ async function writeMessage(stream: http2.ClientHttp2Stream, chunks: Uint8Array[
     stream.end(chunks.length === 1 ? chunks[0] : concatChunks(chunks, total));
     return;
   }
-  let written = 0;
   for (const chunk of chunks) {
     for (let at = 0; at < chunk.length; at += WRITE_SLICE_BYTES) {
       if (stream.destroyed || stream.closed) return;
       const slice = chunk.subarray(at, at + WRITE_SLICE_BYTES);
       const done = new Promise<void>((resolve) => stream.write(slice, () => resolve()));
       await done;
-      written += slice.length;
-      if (written % YOUNG_GC_EVERY_BYTES === 0) collectYoungGarbage();
     }
   }
   if (!stream.destroyed) stream.end();

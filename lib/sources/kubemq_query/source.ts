@@ -18,7 +18,7 @@
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
-import { collectGarbage, LARGE_TRANSFER_BYTES } from "../../gc.ts";
+import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
 import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
 import {
   type KubemqClientConfig,
@@ -127,6 +127,8 @@ class KubemqQuerySource implements Source {
       this.#loops.push(this.#run(client, sub, resolve).finally(resolve));
     }
     await Promise.all(firstAttempts);
+    // Start-up garbage (module loading, SDK set-up) goes before the first request comes.
+    scheduleIdleCollection();
   }
 
   stop(drainMs: number): Promise<void> {
@@ -301,6 +303,7 @@ class KubemqQuerySource implements Source {
         for (const sub of this.#subs) sub.handle?.resume();
       }
       if (this.#inFlight === 0) {
+        scheduleIdleCollection();
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
         for (const wake of waiters) wake();
@@ -345,10 +348,6 @@ class KubemqQuerySource implements Source {
         { error_code: "ResponseTooLarge" },
       ));
     }
-    const large = Math.max(reply.requestBytes, body.byteLength) >= LARGE_TRANSFER_BYTES;
-    // The request's buffers and the target's (a downloaded object, S3 part buffers) are
-    // garbage now: free them before the response is sent, not at some later GC.
-    if (large) collectGarbage();
     try {
       await client.sendResponse({
         requestId: reply.requestId,
@@ -362,9 +361,9 @@ class KubemqQuerySource implements Source {
         error: message(err),
       });
     }
-    if (large && body.byteLength >= LARGE_TRANSFER_BYTES) {
-      // And the response's (after this function let go of it), so the next large transfer
-      // does not start on top of them.
+    if (Math.max(reply.requestBytes, body.byteLength) >= LARGE_TRANSFER_BYTES) {
+      // The transfer's buffers (message, object, S3 and transport chunks) are garbage now:
+      // collect them once the answer is out, so the next transfer does not start on top.
       setTimeout(collectGarbage, 0);
     }
   }
