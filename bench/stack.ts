@@ -70,7 +70,8 @@ export async function startBenchConnector(configPath: string): Promise<BenchConn
       "run",
       ...permissionFlags(),
       ...extraDenoFlags(),
-      `${root}main.ts`,
+      // BENCH_CONNECTOR_MAIN=bench/app_direct.ts runs the app without its Worker, to profile it.
+      `${root}${Deno.env.get("BENCH_CONNECTOR_MAIN") ?? "main.ts"}`,
       "--config",
       configPath,
     ],
