@@ -5,6 +5,7 @@
  * production flags), runs scenarios A–E, prints a markdown report and writes it with a JSON file
  * of all figures and an SVG chart. `--quick` is a smoke run of a few seconds.
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createKubemqClient } from "../tests/support/kubemq_client.ts";
 import { createTestBucket, deleteTestBucketFully } from "../tests/support/s3.ts";
@@ -131,12 +132,13 @@ try {
   const results: BenchResults = { ...figures, targets: evaluateTargets(figures) };
   const markdown = renderMarkdown(results);
   await Deno.mkdir(outDir, { recursive: true });
-  await Deno.writeTextFile(`${outDir}/latest.json`, JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(`${outDir}/latest.md`, markdown);
-  await Deno.writeTextFile(`${outDir}/latest.svg`, renderChart(results));
-  console.log(markdown);
+  await Deno.writeTextFile(join(outDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
+  await Deno.writeTextFile(join(outDir, "latest.md"), markdown);
+  await Deno.writeTextFile(join(outDir, "latest.svg"), renderChart(results));
   for (const line of missedTargets(results.targets)) log(line);
-  log(`results in ${outDir}latest.{json,md,svg}`);
+  log(`results in ${join(outDir, "latest")}.{json,md,svg}`);
+  // Last: the report, which ends with the one line "targets: N met, M missed".
+  console.log(markdown.trimEnd());
 } finally {
   sender.close();
   await connector?.stop();

@@ -52,16 +52,24 @@ export function resetPeak(pid: number): void {
 }
 
 /** Samples VmRSS every `intervalMs` until stopped; returns the largest sample. */
-export function sampleRss(pid: number, intervalMs = 20): { stop(): number } {
+export function sampleRss(
+  pid: number,
+  intervalMs = 20,
+): { stop(): number; timeline: [number, number][] } {
   let max = 0;
+  const t0 = performance.now();
+  const timeline: [number, number][] = [];
   const take = () => {
     try {
-      max = Math.max(max, memory(pid).rss);
+      const rss = memory(pid).rss;
+      max = Math.max(max, rss);
+      timeline.push([performance.now() - t0, rss]);
     } catch { /* the process ended */ }
   };
   take();
   const timer = setInterval(take, intervalMs);
   return {
+    timeline,
     stop() {
       clearInterval(timer);
       take();

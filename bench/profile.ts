@@ -29,7 +29,7 @@ export function profileFor(quick: boolean): Profile {
       ops: (c) => Math.max(20, 2 * c),
       floorConcurrency: [1, 32],
       connectorConcurrency: [1, 32],
-      sizesMiB: [1, 64],
+      sizesMiB: [1, 16, 64],
       largeRepeats: 1,
       readyStarts: 1,
     }

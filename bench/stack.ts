@@ -70,7 +70,8 @@ export async function startBenchConnector(configPath: string): Promise<BenchConn
       "run",
       ...permissionFlags(),
       ...extraDenoFlags(),
-      `${root}main.ts`,
+      // BENCH_CONNECTOR_MAIN=bench/app_direct.ts runs the app without its Worker, to profile it.
+      `${root}${Deno.env.get("BENCH_CONNECTOR_MAIN") ?? "main.ts"}`,
       "--config",
       configPath,
     ],
@@ -81,12 +82,19 @@ export async function startBenchConnector(configPath: string): Promise<BenchConn
     stderr: "piped",
   }).spawn();
   const tail: string[] = [];
+  // BENCH_CONNECTOR_LOG=<file> keeps every line (e.g. of --v8-flags=--trace-gc) for profiling.
+  const logPath = Deno.env.get("BENCH_CONNECTOR_LOG");
+  const logFile = logPath
+    ? await Deno.open(logPath, { write: true, create: true, append: true })
+    : null;
+  const lineBytes = new TextEncoder();
   let port: number | null = null;
   let listeningMs = Number.NaN;
   const pump = (stream: ReadableStream<Uint8Array>) =>
     forEachLine(stream, (line) => {
       tail.push(line);
       if (tail.length > 50) tail.shift();
+      logFile?.writeSync(lineBytes.encode(line + "\n"));
       if (port === null && line.includes("HTTP API listening")) {
         try {
           port = Number((JSON.parse(line) as { port: unknown }).port);
@@ -99,6 +107,7 @@ export async function startBenchConnector(configPath: string): Promise<BenchConn
   const status = child.status.then(async (s) => {
     exited = true;
     await pumps;
+    logFile?.close();
     return s;
   });
   const stop = async () => {

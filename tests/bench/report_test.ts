@@ -2,11 +2,15 @@
 import assert from "node:assert/strict";
 import {
   type BenchResults,
+  combined,
   evaluateTargets,
   type Figures,
   missedTargets,
   renderChart,
   renderMarkdown,
+  secondsOf,
+  summaryLine,
+  tally,
 } from "../../bench/report.ts";
 import { summarize } from "../../bench/stats.ts";
 
@@ -78,48 +82,131 @@ function results(): BenchResults {
   return { ...f, targets: evaluateTargets(f) };
 }
 
+const near = (a: number | undefined, b: number) =>
+  assert.ok(Math.abs(a! - b) < 1e-9, `${a} vs ${b}`);
+
 Deno.test("evaluateTargets computes each ratio and difference from the same run's figures", () => {
   const byId = new Map(evaluateTargets(figures()).map((t) => [t.id, t]));
-  assert.equal(byId.get("throughput-upload_item")?.measured, 0.9);
-  assert.equal(byId.get("throughput-upload_item")?.met, true);
-  assert.equal(byId.get("throughput-get_item")?.measured, 0.5);
-  assert.equal(byId.get("throughput-get_item")?.met, false);
+  // 64 MiB upload: connector 64/60 s ÷ (floor 64/80 + direct 64/100) s, medians.
+  near(byId.get("large-64-upload")?.measured, (64 / 60) / (64 / 80 + 64 / 100));
+  assert.equal(byId.get("large-64-upload")?.met, true);
+  // Repeat by repeat: the connector ran at 60, 50, 70 MiB/s, the others once: no pairing.
+  assert.equal(byId.get("large-64-upload")?.range, null);
+  near(byId.get("large-64-download")?.measured, (64 / 40) / (64 / 50 + 64 / 100));
+  assert.equal(byId.get("large-64-download")?.met, true);
+  assert.equal(byId.get("large-16-upload")?.met, null);
+  // CPU: 1000 ÷ (400 + 200) at concurrency 32, 1500 ÷ (500 + 300) at 1.
+  near(byId.get("cpu-upload_item-c32")?.measured, 1000 / 600);
+  assert.equal(byId.get("cpu-upload_item-c32")?.met, false);
+  near(byId.get("cpu-get_item-c32")?.measured, 900 / 500);
+  near(byId.get("cpu-upload_item-c1")?.measured, 1500 / 800);
+  near(byId.get("cpu-get_item-c1")?.measured, 1200 / 700);
   // 5.2 - (2 + 3) and 5 - (2 + 2.5)
-  assert.ok(Math.abs(byId.get("latency-upload_item")!.measured - 0.2) < 1e-9);
+  near(byId.get("latency-upload_item")?.measured, 0.2);
   assert.equal(byId.get("latency-upload_item")?.met, true);
   assert.equal(byId.get("latency-get_item")?.measured, 0.5);
   assert.equal(byId.get("latency-get_item")?.met, true);
-  assert.equal(byId.get("large-upload")?.measured, 0.6);
-  assert.equal(byId.get("large-download")?.met, false);
-  // Worst run against 4 × 64 MiB + 80 MiB idle.
+  // Worst run against 4 × 64 MiB + 80 MiB idle, with the range of the runs.
   assert.equal(byId.get("memory-upload")?.measured, 340);
   assert.equal(byId.get("memory-upload")?.limit, 336);
   assert.equal(byId.get("memory-upload")?.met, false);
+  assert.deepEqual(byId.get("memory-upload")?.range, { min: 300, max: 340 });
   assert.equal(byId.get("memory-idle")?.met, true);
   assert.equal(byId.get("ready")?.measured, 650);
-  assert.equal(byId.get("ready")?.met, true);
+  assert.equal(byId.get("ready")?.limit, 500);
+  assert.equal(byId.get("ready")?.met, false);
+  assert.deepEqual(byId.get("ready")?.range, { min: 600, max: 700 });
+  // Issue 8's targets stay, marked as information with the reason.
+  assert.equal(byId.get("throughput-upload_item")?.measured, 0.9);
+  assert.match(byId.get("throughput-upload_item")!.informational!, /kept for information/);
+  assert.equal(byId.get("large-direct-upload")?.measured, 0.6);
+  assert.match(byId.get("ready-1s")!.informational!, /superseded/);
+  for (const id of ["large-64-upload", "cpu-get_item-c1", "latency-get_item", "memory-idle"]) {
+    assert.equal(byId.get(id)?.informational, null, id);
+  }
+});
+
+Deno.test("combined takes the medians for the value and pairs repeats by index for the range", () => {
+  const c = combined([s(10, 12, 14), s(4, 5, 6), s(1, 1, 4)], ([c, a, b]) => c! - (a! + b!));
+  // Medians 12 − (5 + 1); repeats: 10 − (4 + 1), 12 − (5 + 1), 14 − (6 + 4).
+  assert.equal(c.value, 6);
+  assert.deepEqual(c.range, { min: 4, max: 6 });
+  assert.deepEqual(combined([s(2, 4), s(1, 1)], ([a, b]) => a! / b!), {
+    value: 3,
+    range: { min: 2, max: 4 },
+  });
+  // One repeat, or a summary that has fewer repeats than two: no range.
+  assert.equal(combined([s(2), s(1)], ([a, b]) => a! / b!).range, null);
+  assert.equal(combined([s(2, 3), s(1)], ([a, b]) => a! / b!).range, null);
+  assert.ok(Number.isNaN(combined([summarize([]), s(1)], ([a, b]) => a! / b!).value));
+});
+
+Deno.test("secondsOf turns MiB/s into seconds per transfer, run by run", () => {
+  const t = secondsOf(s(32, 64, 16), 64);
+  assert.deepEqual(t.runs, [2, 1, 4]);
+  assert.equal(t.median, 2);
+});
+
+Deno.test("time ratios pair each repeat's connector, floor and direct times", () => {
+  const f = figures();
+  f.large[0] = {
+    ...f.large[0]!,
+    connectorMiBps: s(32, 64),
+    floorMiBps: s(64, 64),
+    directMiBps: s(64, 128),
+  };
+  const t = evaluateTargets(f).find((t) => t.id === "large-64-upload")!;
+  // Repeat 1: 2 s ÷ (1 + 1) s = 1; repeat 2: 1 s ÷ (1 + 0.5) s = 0.67.
+  assert.deepEqual(t.range, { min: 1 / 1.5, max: 1 });
+  assert.match(renderMarkdown({ ...f, targets: evaluateTargets(f) }), /\(0\.67–1\.00\)/);
+});
+
+Deno.test("the summary line counts the counted targets; not measured is not met", () => {
+  const f = figures();
+  const targets = evaluateTargets(f);
+  const { met, missed } = tally(targets);
+  const counted = targets.filter((t) => t.informational === null);
+  assert.equal(met + missed, counted.length);
+  assert.equal(met, counted.filter((t) => t.met === true).length);
+  assert.equal(summaryLine(targets), `targets: ${met} met, ${missed} missed`);
+  const md = renderMarkdown({ ...f, targets });
+  const last = md.trimEnd().split("\n").at(-1);
+  assert.equal(last, summaryLine(targets));
+  assert.equal(md.match(/^targets: /gm)?.length, 1);
 });
 
 Deno.test("a target the run did not measure is reported as not measured, not as met", () => {
   const f = figures();
   f.large = [];
-  const t = evaluateTargets(f).find((t) => t.id === "large-upload")!;
+  const t = evaluateTargets(f).find((t) => t.id === "large-64-upload")!;
   assert.equal(t.met, null);
-  assert.match(renderMarkdown({ ...f, targets: evaluateTargets(f) }), /\| not measured \|/);
+  const md = renderMarkdown({ ...f, targets: evaluateTargets(f) });
+  assert.match(md, /\| not measured \|/);
+  assert.match(md, /NOT MEASURED: 64 MiB upload/);
 });
 
 Deno.test("the markdown names the machine and says plainly which targets were missed", () => {
   const md = renderMarkdown(results());
   assert.match(md, /on Test CPU, 2 cores, 24 GiB, Linux 6, Deno 2\.9\.6/);
   assert.match(md, /\| C connector \| upload_item \| 32 \| 900 \| 35\.00 \| 70\.00 \| 1000 \|/);
-  assert.match(md, /\| 64 MiB \| upload \| 60\.0 \(50\.0–70\.0\) \| 100\.0 \| 0\.60 \| 80\.0 \|/);
+  assert.match(md, /\| 64 MiB \| upload \| 60\.0 \(50\.0–70\.0\) \| 100\.0 \| 80\.0 \| 0\.74 \|/);
   assert.match(md, /\| Start to \/ready 200 \| 650 \(600–700\) ms \|/);
+  assert.match(md, /Earlier targets, for information \(not counted\)/);
+  assert.match(
+    md,
+    /\| Throughput C\/B at concurrency 32, get_item vs GetObject \| 0\.50 × \| >= 0\.80 × \| information \(missed\) \|/,
+  );
   const missed = missedTargets(results().targets);
-  assert.deepEqual(missed.map((line) => line.split(":")[1]?.trim()), [
-    "Throughput C/B at concurrency 32, get_item vs GetObject",
-    "64 MiB download, connector / direct SDK",
-    "Peak RSS during a 64 MiB upload ≤ 4 × 64 MiB + idle",
-    "Peak RSS during a 64 MiB download ≤ 4 × 64 MiB + idle",
+  assert.deepEqual(missed.map((line) => line.split(":").slice(0, 2).join(":").trim()), [
+    "NOT MEASURED: 16 MiB upload",
+    "NOT MEASURED: 16 MiB download",
+    "MISSED: Peak RSS during a 64 MiB upload ≤ idle + 4 × 64 MiB",
+    "MISSED: Peak RSS during a 64 MiB download ≤ idle + 4 × 64 MiB",
+    "MISSED: CPU per 1000 upload_item ÷ (SDK script's PutObject + echo responder's), concurrency 32",
+    "MISSED: CPU per 1000 get_item ÷ (SDK script's GetObject + echo responder's), concurrency 32",
+    "MISSED: CPU per 1000 upload_item ÷ (SDK script's PutObject + echo responder's), concurrency 1",
+    "MISSED: CPU per 1000 get_item ÷ (SDK script's GetObject + echo responder's), concurrency 1",
+    "MISSED: Process start to /ready 200",
   ]);
   for (const line of missed) assert.ok(md.includes(line), line);
 });

@@ -18,14 +18,15 @@
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
-import type { QueryHandler, Source, SourceState } from "../source.ts";
+import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
+import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
 import {
-  createKubemqQueryClient,
   type KubemqClientConfig,
   type KubemqQueryClient,
   type ReceivedQuery,
   type SubscriptionHandle,
 } from "./client.ts";
+import { createKubemqQueryH2Client } from "./h2_client.ts";
 import type { KubemqQueryOptions } from "./options.ts";
 
 /** Shortest wait between attempts: `reconnect_interval_seconds: 0` must not spin. */
@@ -88,7 +89,7 @@ class KubemqQuerySource implements Source {
       stableMs: tuning.stableMs ?? 3000,
       responseTimeoutMs: tuning.responseTimeoutMs ?? 30_000,
     };
-    this.#createClient = tuning.createClient ?? createKubemqQueryClient;
+    this.#createClient = tuning.createClient ?? createKubemqQueryH2Client;
     this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
     // Copies without a group would each get every query; a shared group answers each once.
     this.#group = options.group !== "" || options.sources === 1
@@ -126,6 +127,8 @@ class KubemqQuerySource implements Source {
       this.#loops.push(this.#run(client, sub, resolve).finally(resolve));
     }
     await Promise.all(firstAttempts);
+    // Start-up garbage (module loading, SDK set-up) goes before the first request comes.
+    scheduleIdleCollection();
   }
 
   stop(drainMs: number): Promise<void> {
@@ -279,13 +282,28 @@ class KubemqQuerySource implements Source {
       this.#paused = true;
       for (const sub of this.#subs) sub.handle?.pause();
     }
-    void this.#answer(client, query).finally(() => {
+    const reply = {
+      requestId: query.requestId,
+      replyChannel: query.replyChannel,
+      requestBytes: query.body.byteLength,
+    };
+    // The body goes to the handler and is not kept here (an async function would keep it
+    // reachable until the answer is sent): once parsed, a large query's ~85 MB message can be
+    // collected while S3 works.
+    const answered = this.#startHandler(query.body, {
+      requestId: query.requestId,
+      channel: query.channel,
+      clientId: query.clientId,
+      rawPayload: this.#options.do_not_parse_payload,
+    });
+    void this.#answer(client, reply, answered).finally(() => {
       this.#inFlight--;
       if (this.#paused && this.#inFlight < this.#options.concurrency) {
         this.#paused = false;
         for (const sub of this.#subs) sub.handle?.resume();
       }
       if (this.#inFlight === 0) {
+        scheduleIdleCollection();
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
         for (const wake of waiters) wake();
@@ -293,22 +311,30 @@ class KubemqQuerySource implements Source {
     });
   }
 
-  /** Runs the handler and sends its answer; never rejects. */
-  async #answer(client: KubemqQueryClient, query: ReceivedQuery): Promise<void> {
+  /** Starts the handler; a synchronous throw becomes a rejection. */
+  #startHandler(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
     const handler = this.#handler;
-    let body: Uint8Array;
     try {
       if (handler === null) throw new Error("no handler");
-      body = await handler(query.body, {
-        requestId: query.requestId,
-        channel: query.channel,
-        clientId: query.clientId,
-        rawPayload: this.#options.do_not_parse_payload,
-      });
+      return handler(body, info);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Waits for the handler's answer and sends it; never rejects. */
+  async #answer(
+    client: KubemqQueryClient,
+    reply: { requestId: string; replyChannel: string; requestBytes: number },
+    answered: Promise<Uint8Array>,
+  ): Promise<void> {
+    let body: Uint8Array;
+    try {
+      body = await answered;
       if (!(body instanceof Uint8Array)) throw new TypeError("handler returned no bytes");
     } catch (err) {
       this.#log.error("Query {requestId} failed in the handler: {error}", {
-        requestId: query.requestId,
+        requestId: reply.requestId,
         error: message(err),
       });
       body = encodeResponse(
@@ -324,16 +350,21 @@ class KubemqQuerySource implements Source {
     }
     try {
       await client.sendResponse({
-        requestId: query.requestId,
-        replyChannel: query.replyChannel,
+        requestId: reply.requestId,
+        replyChannel: reply.replyChannel,
         clientId: this.#clientId,
         body,
       }, this.#tuning.responseTimeoutMs);
     } catch (err) {
       this.#log.warn("SendResponse for query {requestId} failed: {error}", {
-        requestId: query.requestId,
+        requestId: reply.requestId,
         error: message(err),
       });
+    }
+    if (Math.max(reply.requestBytes, body.byteLength) >= LARGE_TRANSFER_BYTES) {
+      // The transfer's buffers (message, object, S3 and transport chunks) are garbage now:
+      // collect them once the answer is out, so the next transfer does not start on top.
+      setTimeout(collectGarbage, 0);
     }
   }
 

@@ -64,6 +64,15 @@ export function createSdkContext(
   onProgress: ProgressListener | undefined,
 ): SdkContext {
   const client = new S3Client(clientConfig(options));
+  // The SDK rebuilds its User-Agent (an os.release() call, escaping) on every request, ~1 % of
+  // the connector's CPU per small request in a profile; it never changes, so build it once.
+  const userAgent = client.config.defaultUserAgentProvider;
+  let cachedUserAgent: ReturnType<typeof userAgent> | undefined;
+  client.config.defaultUserAgentProvider = () =>
+    cachedUserAgent ??= userAgent().catch((err: unknown) => {
+      cachedUserAgent = undefined;
+      throw err;
+    });
   return {
     client,
     options,

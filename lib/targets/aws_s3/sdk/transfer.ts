@@ -123,15 +123,18 @@ export function transfer(ctx: SdkContext): Pick<S3Port, "putObject" | "getObject
       const head = toHead(first);
       head.ContentLength = total;
       head.ContentRange = null;
-      const firstBody = await readBody(first, signal);
-      if (total <= firstBody.length) return { head, body: firstBody };
+      const firstLength = first.ContentLength;
+      if (firstLength === undefined || total <= firstLength) {
+        return { head, body: await readBody(first, signal) };
+      }
+      // Every part is read straight into its place in the one buffer of the whole object.
       const body = new Uint8Array(total);
-      body.set(firstBody, 0);
+      await readBody(first, signal, body.subarray(0, firstLength));
       const ranges: [number, number][] = [];
-      for (let start = firstBody.length; start < total; start += partSize) {
+      for (let start = firstLength; start < total; start += partSize) {
         ranges.push([start, Math.min(start + partSize, total) - 1]);
       }
-      let done = firstBody.length;
+      let done = firstLength;
       let next = 0;
       const worker = async () => {
         while (next < ranges.length) {
@@ -141,8 +144,7 @@ export function transfer(ctx: SdkContext): Pick<S3Port, "putObject" | "getObject
             signal,
             context,
           );
-          const part = await readBody(out, signal);
-          if (part.length !== end - start + 1) {
+          if (out.ContentLength !== undefined && out.ContentLength !== end - start + 1) {
             throw new ConnectorError(
               "IncompleteBody",
               `S3 returned a short range ${start}-${end}`,
@@ -151,7 +153,7 @@ export function transfer(ctx: SdkContext): Pick<S3Port, "putObject" | "getObject
               },
             );
           }
-          body.set(part, start);
+          const part = await readBody(out, signal, body.subarray(start, end + 1));
           done += part.length;
           onProgress?.(input.key, done, total);
         }
@@ -172,14 +174,30 @@ function getCommand(input: GetInput, range?: string, ifMatch?: string) {
   });
 }
 
-/** Reads a GetObject body into one buffer, checking it against Content-Length. */
-async function readBody(out: GetObjectCommandOutput, signal: AbortSignal): Promise<Uint8Array> {
+/**
+ * Reads a GetObject body into one buffer of its Content-Length: `into` when given (a part's place
+ * in the whole object, so ranged parts need no buffers of their own), else a new one.
+ */
+async function readBody(
+  out: GetObjectCommandOutput,
+  signal: AbortSignal,
+  into?: Uint8Array,
+): Promise<Uint8Array> {
   const body = out.Body as AsyncIterable<Uint8Array> | undefined;
   if (!body) return new Uint8Array(0);
   const expected = out.ContentLength;
+  const shortRange = (got: number) =>
+    new ConnectorError(
+      "IncompleteBody",
+      `S3 returned ${got} bytes for a range of ${into?.length}`,
+      { retryable: true },
+    );
+  if (expected !== undefined && into !== undefined && expected !== into.length) {
+    throw shortRange(expected);
+  }
   if (expected !== undefined) {
     // One preallocated buffer: no chunk list, no final concatenation copy.
-    const buf = new Uint8Array(expected);
+    const buf = into ?? new Uint8Array(expected);
     let at = 0;
     for await (const chunk of body) {
       if (signal.aborted) throw signal.reason;
@@ -204,7 +222,8 @@ async function readBody(out: GetObjectCommandOutput, signal: AbortSignal): Promi
     chunks.push(chunk);
     total += chunk.length;
   }
-  const buf = new Uint8Array(total);
+  if (into !== undefined && total !== into.length) throw shortRange(total);
+  const buf = into ?? new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
     buf.set(c, at);

@@ -1,0 +1,20 @@
+/**
+ * Runs the connector's app (lib/app.ts) in the main isolate, without the launcher's sandbox
+ * Worker, for profiling: `deno run --cpu-prof` profiles only the main isolate, so the bench's
+ * `BENCH_CONNECTOR_MAIN=bench/app_direct.ts` with `BENCH_CONNECTOR_DENO_FLAGS="--cpu-prof"`
+ * gives a profile of the code that serves requests. Not for production: no permission sandbox.
+ * Usage: app_direct.ts --config <path>
+ */
+import { parseArgs } from "node:util";
+import { startApp } from "../lib/app.ts";
+
+const { values } = parseArgs({ args: Deno.args, options: { config: { type: "string" } } });
+const path = values.config ?? "config.yaml";
+const app = await startApp({
+  configText: await Deno.readTextFile(path),
+  origin: path,
+  env: (name) => Deno.env.get(name),
+  logFormat: "json",
+});
+Deno.addSignalListener("SIGTERM", () => void app.shutdown("SIGTERM"));
+Deno.exit(await app.done);

@@ -1,0 +1,241 @@
+/**
+ * The contract of a KubeMQ query client, run against both transports: grpc-js (client.ts) and
+ * the lean node:http2 one (h2_client.ts, the source's default), through the test broker with a
+ * kubemq-js sender. Plus the lean transport's message framing on its own.
+ */
+import assert from "node:assert/strict";
+import {
+  createKubemqQueryClient,
+  type KubemqClientConfig,
+  type KubemqQueryClient,
+  type ReceivedQuery,
+  type StreamEnd,
+} from "../../../lib/sources/kubemq_query/client.ts";
+import { createKubemqQueryH2Client } from "../../../lib/sources/kubemq_query/h2_client.ts";
+import { MessageFramer, Status } from "../../../lib/sources/kubemq_query/grpc_h2.ts";
+import { startTestBroker } from "../../support/broker.ts";
+import { createKubemqClient } from "../../support/kubemq_client.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const MiB = 1024 * 1024;
+const transports: [string, (c: KubemqClientConfig) => KubemqQueryClient][] = [
+  ["grpc-js", createKubemqQueryClient],
+  ["h2", createKubemqQueryH2Client],
+];
+
+function config(address: string, extra: Partial<KubemqClientConfig> = {}): KubemqClientConfig {
+  return { address, maxMessageBytes: 100 * MiB, reconnectBackoffMs: 100, ...extra };
+}
+
+/** Subscribes, answering each query with `answer(query)`; resolves once the broker has it. */
+function subscribe(
+  client: KubemqQueryClient,
+  channel: string,
+  answer: (q: ReceivedQuery) => Uint8Array,
+) {
+  const queries: ReceivedQuery[] = [];
+  const { promise: ended, resolve } = Promise.withResolvers<StreamEnd>();
+  const handle = client.subscribe(channel, "", "responder-1", (q) => {
+    queries.push(q);
+    void client.sendResponse({ ...q, clientId: "responder-1", body: answer(q) }, 30_000);
+  }, resolve);
+  return { handle, queries, ended };
+}
+
+for (const [name, create] of transports) {
+  Deno.test(`${name}: ping, a query and its response carry every protocol field`, async () => {
+    await using broker = await startTestBroker();
+    const client = create(config(broker.address));
+    using sender = createKubemqClient({ address: broker.address, clientId: "sender-1" });
+    try {
+      const info = await client.ping(5000);
+      assert.equal(typeof info.host, "string");
+      const sub = subscribe(client, "q", (q) => enc.encode(`re:${dec.decode(q.body)}`));
+      await broker.waitForSubscribers("q", 1);
+      const res = await sender.sendQuery({
+        channel: "q",
+        body: enc.encode("hello"),
+        metadata: "meta",
+        timeoutMs: 4321,
+        requestId: "req-1",
+      });
+      assert.equal(dec.decode(res.body), "re:hello");
+      assert.equal(res.executed, true);
+      assert.equal(res.error, "");
+      assert.equal(res.clientId, "responder-1");
+      assert.ok(Math.abs(res.timestamp - Date.now() / 1000) < 60, `timestamp ${res.timestamp}`);
+      const q = sub.queries[0]!;
+      assert.equal(q.requestId, "req-1");
+      assert.equal(q.clientId, "sender-1");
+      assert.equal(q.channel, "q");
+      assert.equal(q.metadata, "meta");
+      assert.equal(q.timeoutMs, 4321);
+      assert.ok(q.replyChannel !== "", "the broker's reply inbox");
+      sub.handle.cancel();
+      assert.equal((await sub.ended).code, Status.CANCELLED);
+    } finally {
+      client.close();
+    }
+  });
+
+  Deno.test(`${name}: 60 MiB each way, and a query over the limit ends the stream`, async () => {
+    await using broker = await startTestBroker();
+    const client = create(config(broker.address, { maxMessageBytes: 70 * MiB }));
+    using sender = createKubemqClient({ address: broker.address });
+    try {
+      const big = new Uint8Array(60 * MiB).map((_, i) => i % 251);
+      const sub = subscribe(
+        client,
+        "big",
+        (q) => q.body.length === 1 ? big : enc.encode(`${q.body.length}`),
+      );
+      await broker.waitForSubscribers("big", 1);
+      const up = await sender.sendQuery({ channel: "big", body: big, timeoutMs: 60_000 });
+      assert.equal(dec.decode(up.body), String(big.length));
+      const down = await sender.sendQuery({
+        channel: "big",
+        body: new Uint8Array(1),
+        timeoutMs: 60_000,
+      });
+      assert.equal(down.body.length, big.length);
+      for (let i = 0; i < big.length; i += 65_521) assert.equal(down.body[i], big[i]);
+      // Over max_message_bytes + 1 MiB of envelope: the stream fails, the process lives.
+      const over = sender.sendQuery({
+        channel: "big",
+        body: new Uint8Array(72 * MiB),
+        timeoutMs: 3000,
+      })
+        .catch((err) => err);
+      const end = await sub.ended;
+      assert.equal(end.code, Status.RESOURCE_EXHAUSTED, end.message);
+      await over;
+    } finally {
+      client.close();
+    }
+  });
+
+  Deno.test(`${name}: the auth token goes with every call and never into an error`, async () => {
+    await using broker = await startTestBroker({ authToken: "s3cret-token" });
+    const good = create(config(broker.address, { authToken: "s3cret-token" }));
+    const bad = create(config(broker.address, { authToken: "wrong-s3cret" }));
+    try {
+      await good.ping(5000);
+      const sub = subscribe(good, "auth", (q) => q.body);
+      await broker.waitForSubscribers("auth", 1);
+      sub.handle.cancel();
+      await sub.ended;
+      const stats = await broker.stats();
+      assert.equal(stats.authTokens.Ping, "s3cret-token");
+      assert.equal(stats.authTokens.SubscribeToRequests, "s3cret-token");
+      const err = await bad.ping(5000).then(() => null, (e: Error) => e);
+      assert.match(err?.message ?? "", /^UNAUTHENTICATED: /);
+      assert.ok(!err!.message.includes("wrong-s3cret"));
+    } finally {
+      good.close();
+      bad.close();
+    }
+  });
+
+  Deno.test(`${name}: a stopped broker ends the stream UNAVAILABLE; a new call reconnects`, async () => {
+    await using broker = await startTestBroker();
+    const client = create(config(broker.address));
+    try {
+      await client.ping(5000);
+      const sub = subscribe(client, "r", (q) => q.body);
+      await broker.waitForSubscribers("r", 1);
+      await broker.stop();
+      const end = await sub.ended;
+      assert.equal(end.code, Status.UNAVAILABLE, end.message);
+      assert.match(end.message, /^UNAVAILABLE/);
+      await assert.rejects(client.ping(2000), /UNAVAILABLE|DEADLINE_EXCEEDED/);
+      await broker.restart();
+      // grpc-js fails calls fast while it backs off; the source's loop retries the same way.
+      for (let i = 0;; i++) {
+        try {
+          await client.ping(5000);
+          break;
+        } catch (err) {
+          if (i >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      const again = subscribe(client, "r", (q) => q.body);
+      await broker.waitForSubscribers("r", 1);
+      using sender = createKubemqClient({ address: broker.address });
+      const res = await sender.sendQuery({
+        channel: "r",
+        body: enc.encode("back"),
+        timeoutMs: 5000,
+      });
+      assert.equal(dec.decode(res.body), "back");
+      again.handle.cancel();
+      await again.ended;
+    } finally {
+      client.close();
+    }
+  });
+
+  Deno.test(`${name}: the server ending the stream with OK is reported as code 0`, async () => {
+    await using broker = await startTestBroker();
+    const client = create(config(broker.address));
+    try {
+      const sub = subscribe(client, "ok", (q) => q.body);
+      await broker.waitForSubscribers("ok", 1);
+      assert.equal(await broker.endStreams(), 1);
+      assert.equal((await sub.ended).code, Status.OK);
+    } finally {
+      client.close();
+    }
+  });
+
+  Deno.test(`${name}: pause holds queries back until resume`, async () => {
+    await using broker = await startTestBroker();
+    const client = create(config(broker.address));
+    using sender = createKubemqClient({ address: broker.address });
+    try {
+      const sub = subscribe(client, "p", (q) => q.body);
+      await broker.waitForSubscribers("p", 1);
+      sub.handle.pause();
+      const pending = sender.sendQuery({
+        channel: "p",
+        body: enc.encode("later"),
+        timeoutMs: 10_000,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sub.queries.length, 0);
+      sub.handle.resume();
+      assert.equal(dec.decode((await pending).body), "later");
+      sub.handle.cancel();
+      await sub.ended;
+    } finally {
+      client.close();
+    }
+  });
+}
+
+Deno.test("the framer splits messages across and within chunks, copying each once", () => {
+  const framer = new MessageFramer(1024);
+  const frame = (bytes: number[]) => [0, 0, 0, 0, bytes.length, ...bytes];
+  const stream = new Uint8Array([...frame([1, 2, 3]), ...frame([]), ...frame([9])]);
+  const out: number[][] = [];
+  // One byte at a time, then all at once: the same messages.
+  for (let i = 0; i < stream.length; i++) {
+    for (const m of framer.push(stream.subarray(i, i + 1))) out.push([...m]);
+  }
+  assert.deepEqual(out, [[1, 2, 3], [], [9]]);
+  assert.ok(framer.idle);
+  assert.deepEqual(framer.push(stream).map((m) => [...m]), [[1, 2, 3], [], [9]]);
+});
+
+Deno.test("the framer refuses an oversized or compressed message with a gRPC status", () => {
+  assert.throws(
+    () => new MessageFramer(10).push(new Uint8Array([0, 0, 0, 0, 11])),
+    (e: { code: number; message: string }) =>
+      e.code === Status.RESOURCE_EXHAUSTED && /larger than max \(11 vs\. 10\)/.test(e.message),
+  );
+  assert.throws(
+    () => new MessageFramer(10).push(new Uint8Array([1, 0, 0, 0, 1, 0])),
+    (e: { code: number }) => e.code === Status.INTERNAL,
+  );
+});
