@@ -205,7 +205,10 @@ Deno.test("queue: 1,000 uploads survive two SIGKILLs: every object stored with i
       const acked = (await broker.stats()).queues.acked;
       const stored = await countObjects(s3, bucket);
       assert.ok(acked <= stored, `acked ${acked} > stored ${stored} after SIGKILL`);
-      assert.ok(acked >= killAt, `acked ${acked} < ${killAt}`);
+      // Progress: the outcomes counted include the redelivered messages' second outcomes (at most
+      // one per receiver per earlier kill) and outcomes sent just before an ack the kill cut
+      // (at most one per receiver), so with 8 receivers acks trail outcomes by at most 2 × 8.
+      assert.ok(acked >= killAt - 2 * 8, `acked ${acked} < ${killAt} - 16`);
     }
     await using last = await startQueueConnector(binding);
     await waitFor("an empty queue", async () => {
