@@ -38,6 +38,23 @@ export function procFigures(pid: number): ProcFigures {
   return { rssBytes: kb * 1024, fds };
 }
 
+/**
+ * Crashes of a connector process, counted from its exit status: 1 once it has ended without
+ * being asked to (a signal such as SIGSEGV or SIGABRT, Deno's native aborts exiting 134 or 139,
+ * or any other exit), 0 while it runs. Call it before stopping the process on purpose.
+ */
+export function crashesOf(connector: TestConnector): number {
+  return connector.ended() === null ? 0 : 1;
+}
+
+/**
+ * Crashes of a connector process stopped on purpose with SIGTERM: 0 when it exited 0 (drained),
+ * 1 for any other exit status or signal.
+ */
+export function crashesAfterStop(status: { code: number; signal: Deno.Signal | null }): number {
+  return status.code === 0 && status.signal === null ? 0 : 1;
+}
+
 /** Whether a process is still alive (and not a zombie). */
 export function alive(pid: number): boolean {
   try {

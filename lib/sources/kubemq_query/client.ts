@@ -1,6 +1,8 @@
 /**
  * The KubeMQ port of the `kubemq.query` source, built on kubemq-js 1.2.3's generated gRPC client
- * and messages. This is the only file in lib/ that imports kubemq-js or @grpc/grpc-js.
+ * and messages. This is the only file in lib/ that imports kubemq-js or @grpc/grpc-js, and the
+ * one place that creates the connector's transport, so it installs the GOAWAY guard
+ * (goaway_guard.ts: a Deno 2.9.6 crash, denoland/deno#36788; remove once Deno fixes it).
  *
  * kubemq-js's own client classes are not used (see docs in kubemq-protocol.md): they keep the
  * 4 MiB receive limit, ignore a private CA, send no auth on ping, never resubscribe, mangle tags
@@ -12,6 +14,7 @@ import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
 import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
+import { installGoawayGuard } from "./goaway_guard.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -192,6 +195,9 @@ export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQuery
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const backoff = Math.max(100, config.reconnectBackoffMs);
   const { credentials, options: tlsOptions } = credentialsFor(config.address, config.tls);
+  // Before the first connection: a broker's GOAWAY must not crash the process. Remove it once
+  // Deno fixes denoland/deno#36788 (see goaway_guard.ts).
+  installGoawayGuard();
   const client = new kubemq.kubemqClient(config.address, credentials, {
     ...tlsOptions,
     "grpc.max_receive_message_length": limit,
