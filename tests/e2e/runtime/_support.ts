@@ -54,39 +54,3 @@ export function logsMatching(
 ): Record<string, unknown>[] {
   return records.filter((r) => typeof r.message === "string" && pattern.test(r.message));
 }
-
-/**
- * Exit codes of Deno 2.9.6's nghttp2 crash (denoland/deno#36788, see docs/operations.md): a
- * SIGSEGV or an nghttp2 assertion, outside JavaScript, mostly when a broker connection drops.
- */
-export const DENO_NGHTTP2_CRASH = new Set([134, 139]);
-
-/**
- * Runs a scenario that drops broker connections up to `attempts` times: an attempt whose
- * connector died of the known Deno crash (it returns `"crashed"`) is run again; any other
- * outcome, a failure included, is final.
- */
-export async function withCrashRetries(
-  attempts: number,
-  scenario: (attempt: number) => Promise<"ok" | "crashed">,
-): Promise<void> {
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (await scenario(attempt) === "ok") return;
-    console.error(`attempt ${attempt}: the connector hit the known Deno nghttp2 crash; again`);
-  }
-  throw new Error(`the connector hit the known Deno nghttp2 crash ${attempts} times in a row`);
-}
-
-/** True when the process has ended (or ends within `graceMs`) with the known crash code. */
-export async function diedOfDenoCrash(
-  connector: { exited: Promise<number> },
-  graceMs = 1000,
-): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const code = await Promise.race([
-    connector.exited,
-    new Promise<null>((r) => (timer = setTimeout(() => r(null), graceMs))),
-  ]);
-  clearTimeout(timer);
-  return code !== null && DENO_NGHTTP2_CRASH.has(code);
-}
