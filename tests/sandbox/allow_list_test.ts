@@ -87,8 +87,7 @@ Deno.test("allow-list of several bindings lists each source, each S3 endpoint an
       "127.0.0.1:50000",
       "127.0.0.1:7480",
       "[fd00::5]:50001",
-      // The lookup is checked against the bare name.
-      "kubemq.example",
+      // The lookup passes with host:port (it carries the port): never the bare name.
       "kubemq.example:50001",
       "minio.example:443",
       "s3.local:80",

@@ -15,6 +15,7 @@ import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
 import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
 import { installGoawayGuard } from "./goaway_guard.ts";
+import { lookupWithPort } from "./dns_port.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -198,6 +199,12 @@ export function createKubemqQueryClient(config: KubemqClientConfig): KubemqQuery
   // Before the first connection: a broker's GOAWAY must not crash the process. Remove it once
   // Deno fixes denoland/deno#36788 (see goaway_guard.ts).
   installGoawayGuard();
+  // The sandbox allows the broker's host:port only, not every port of the host: its name
+  // lookups must carry the port to pass (see dns_port.ts).
+  const host = hostOf(config.address);
+  if (isIP(host) === 0) {
+    lookupWithPort(host, Number(config.address.slice(config.address.lastIndexOf(":") + 1)));
+  }
   const client = new kubemq.kubemqClient(config.address, credentials, {
     ...tlsOptions,
     "grpc.max_receive_message_length": limit,
