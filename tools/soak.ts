@@ -4,7 +4,9 @@
  * reported uploaded is in S3 with the same SHA-256, none reported failed or deleted exists.
  *
  * `deno task soak` runs the long profile (30 minutes; `--minutes N`, `--senders N`) and writes
- * tests/reliability/results/soak_long.json. The CI profile (tests/reliability/soak_test.ts)
+ * tests/reliability/results/soak_long.json; it exits 1 if anything was lost, duplicated or read
+ * back wrong, the connector crashed (its exit status), or RSS grew more than 10 % over the
+ * second half of the run. The CI profile (tests/reliability/soak_test.ts)
  * calls {@link runSoak} for about a minute.
  *
  * @module
@@ -14,7 +16,16 @@ import { parseArgs } from "node:util";
 import { encodeRequest } from "../lib/wire.ts";
 import { createTestBucket, deleteTestBucketFully, testS3Client } from "../tests/support/s3.ts";
 import { startStack } from "../tests/support/stack.ts";
-import { connectorPid, percentile, procFigures, sha256 } from "../tests/reliability/_support.ts";
+import {
+  connectorPid,
+  MAX_SECOND_HALF_GROWTH_PCT,
+  percentile,
+  procFigures,
+  type RssTrend,
+  sampleRss,
+  sha256,
+  stopCountingCrashes,
+} from "../tests/reliability/_support.ts";
 
 /** What a soak run reports. */
 export interface SoakFigures {
@@ -26,7 +37,7 @@ export interface SoakFigures {
   errorRate: number;
   /** Queries whose sender got no answer (broker timeout or transport error). */
   lost: number;
-  /** Responses the broker dropped because the query was already answered. */
+  /** Responses the broker received for a query it had already answered (the broker counts). */
   duplicated: number;
   /** get_item answers whose bytes differ from what was stored. */
   wrongReads: number;
@@ -40,9 +51,13 @@ export interface SoakFigures {
   rssStartMiB: number;
   rssEndMiB: number;
   rssMaxMiB: number;
+  /** RSS sampled through the run; the leak bound is its growth over the second half. */
+  rss: RssTrend;
   fdsStart: number;
   fdsEnd: number;
+  /** From the connector's exit status: it died by itself, or did not exit 0 on SIGTERM. */
   crashes: number;
+  connectorExit: string;
   firstErrors: string[];
 }
 
@@ -69,7 +84,6 @@ export async function runSoak(
     let errors = 0;
     let lost = 0;
     let wrongReads = 0;
-    let crashes = 0;
 
     const send = async (metadata: Record<string, string>, data: Uint8Array | null) => {
       const t0 = performance.now();
@@ -106,6 +120,8 @@ export async function runSoak(
     const start = procFigures(pid);
     let rssMax = start.rssBytes;
     const deadline = performance.now() + options.seconds * 1000;
+    // About 100 samples whatever the length, at least one a second.
+    const rss = sampleRss(pid, Math.min(1000, options.seconds * 10));
     const sampler = setInterval(() => {
       try {
         const f = procFigures(pid);
@@ -117,9 +133,7 @@ export async function runSoak(
             mib(f.rssBytes)
           } MiB, ${f.fds} fds`,
         );
-      } catch {
-        crashes = 1;
-      }
+      } catch { /* gone: counted from the exit status below */ }
     }, 10_000);
 
     const sender = async (n: number) => {
@@ -182,8 +196,10 @@ export async function runSoak(
     };
     await Promise.all(Array.from({ length: senders }, (_, n) => sender(n)));
     clearInterval(sampler);
-    const end = procFigures(pid);
+    const trend = rss.stop();
+    const end = stack.connector.ended() ? { rssBytes: NaN, fds: NaN } : procFigures(pid);
     const stats = await stack.broker.stats();
+    const { crashes, exit } = await stopCountingCrashes(stack.connector);
 
     // Nothing lost: check S3 itself.
     let missingOrWrong = 0;
@@ -216,7 +232,7 @@ export async function runSoak(
       errors,
       errorRate: latencies.length ? errors / latencies.length : 0,
       lost,
-      duplicated: stats.responsesDropped,
+      duplicated: stats.responsesDuplicate,
       wrongReads,
       missingOrWrong,
       unexpectedlyPresent,
@@ -225,10 +241,12 @@ export async function runSoak(
       p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
       rssStartMiB: mib(start.rssBytes),
       rssEndMiB: mib(end.rssBytes),
-      rssMaxMiB: mib(Math.max(rssMax, end.rssBytes)),
+      rssMaxMiB: Math.max(mib(rssMax), trend.peakMiB),
+      rss: trend,
       fdsStart: start.fds,
       fdsEnd: end.fds,
       crashes,
+      connectorExit: exit,
       firstErrors,
     };
   } finally {
@@ -262,5 +280,12 @@ if (import.meta.main) {
   console.log(JSON.stringify(figures, null, 2));
   const bad = figures.lost + figures.duplicated + figures.wrongReads + figures.missingOrWrong +
     figures.unexpectedlyPresent + figures.crashes;
-  Deno.exit(bad === 0 ? 0 : 1);
+  const leak = figures.rss.secondHalfGrowthPct > MAX_SECOND_HALF_GROWTH_PCT;
+  if (leak) {
+    // deno-lint-ignore no-console
+    console.error(
+      `RSS grew ${figures.rss.secondHalfGrowthPct} % over the second half (bound ${MAX_SECOND_HALF_GROWTH_PCT} %)`,
+    );
+  }
+  Deno.exit(bad === 0 && !leak ? 0 : 1);
 }

@@ -15,7 +15,7 @@ import { encodeRequest } from "../../lib/wire.ts";
 import { createKubemqClient } from "../support/kubemq_client.ts";
 import { withTestBucket } from "../support/s3.ts";
 import { startStack, type TestStack } from "../support/stack.ts";
-import { crashesOf, recordArea, sha256, waitUntil } from "./_support.ts";
+import { recordArea, sha256, stopCountingCrashes, waitUntil } from "./_support.ts";
 
 const GRACEFUL = Number(Deno.env.get("GRACEFUL_RESTARTS") ?? "50");
 const ABRUPT = Number(Deno.env.get("ABRUPT_RESTARTS") ?? "20");
@@ -130,6 +130,8 @@ for (const mode of ["graceful", "abrupt"] as const) {
       const traffic = startTraffic(stack, bucket);
       const windows: Window[] = [];
       const t0 = performance.now();
+      // A failure in the loop (a crash above all) is rethrown after the figures are recorded.
+      let failure: unknown = null;
       try {
         await waitUntil("traffic answered", () => traffic.answeredSince(0) >= 2, 15_000, 20);
         for (let i = 1; i <= restarts; i++) {
@@ -160,13 +162,15 @@ for (const mode of ["graceful", "abrupt"] as const) {
             setTimeout(r, Math.max(0, recoveredAt + UP_MS - performance.now()))
           );
         }
+      } catch (err) {
+        failure = err;
       } finally {
         await traffic.stop();
       }
       const seconds = (performance.now() - t0) / 1000;
-      const crashes = crashesOf(stack.connector);
-      const exit = ended(stack);
       const stats = await stack.broker.stats();
+      // From the exit status: died by itself, or anything but exit 0 on SIGTERM.
+      const { crashes, exit } = await stopCountingCrashes(stack.connector);
 
       const byClass = {
         inFlightAtStop: [] as Sent[],
@@ -215,6 +219,7 @@ for (const mode of ["graceful", "abrupt"] as const) {
         crashes,
         details: figures,
       });
+      if (failure) throw failure;
       assert.equal(
         crashes,
         0,
