@@ -194,6 +194,7 @@ for (const mode of ["graceful", "abrupt"] as const) {
       }
       const figures = {
         restarts,
+        completed: windows.length,
         seconds: Math.round(seconds),
         sent: traffic.sent.length,
         answered: ok.length,
