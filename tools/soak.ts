@@ -3,7 +3,8 @@
  * production flags, radosgw) for a fixed time, then a check that nothing was lost: every object
  * reported uploaded is in S3 with the same SHA-256, none reported failed or deleted exists.
  *
- * `deno task soak` runs the long profile (30 minutes; `--minutes N`, `--senders N`) and writes
+ * `deno task soak` runs the long profile (30 minutes after a 60 s warm-up; `--minutes N`,
+ * `--warmup-seconds N`, `--senders N`) and writes
  * tests/reliability/results/soak_long.json; it exits 1 if anything was lost, duplicated or read
  * back wrong, the connector crashed (its exit status), or RSS grew more than 10 % over the
  * second half of the run. The CI profile (tests/reliability/soak_test.ts)
@@ -29,7 +30,9 @@ import {
 
 /** What a soak run reports. */
 export interface SoakFigures {
+  /** Measured seconds, after `warmupSeconds` of the same traffic. */
   seconds: number;
+  warmupSeconds: number;
   senders: number;
   requestsServed: number;
   byMethod: Record<string, number>;
@@ -66,9 +69,18 @@ const mib = (b: number) => Math.round(b / 1024 / 102.4) / 10;
 /** Live objects per sender; beyond it the sender deletes its oldest (32 x 64 x 64 KiB max). */
 const MAX_LIVE_PER_SENDER = 64;
 
-/** Runs the soak for `seconds` with `senders` concurrent senders. */
+/**
+ * Runs the soak for `warmupSeconds` (default 30) and then `seconds` with `senders` concurrent
+ * senders. The RSS trend (and its leak bound) covers the `seconds` after the warm-up only: V8
+ * grows its heap for the first half minute or more of traffic (longer on a loaded machine).
+ */
 export async function runSoak(
-  options: { seconds: number; senders?: number; progress?: (line: string) => void },
+  options: {
+    seconds: number;
+    warmupSeconds?: number;
+    senders?: number;
+    progress?: (line: string) => void;
+  },
 ): Promise<SoakFigures> {
   const senders = options.senders ?? 32;
   const s3 = testS3Client();
@@ -119,9 +131,13 @@ export async function runSoak(
     await send({ method: "list_bucket_items", bucket_name: bucket }, null);
     const start = procFigures(pid);
     let rssMax = start.rssBytes;
-    const deadline = performance.now() + options.seconds * 1000;
-    // About 100 samples whatever the length, at least one a second.
-    const rss = sampleRss(pid, Math.min(1000, options.seconds * 10));
+    const warmupMs = (options.warmupSeconds ?? 30) * 1000;
+    const deadline = performance.now() + warmupMs + options.seconds * 1000;
+    // After the warm-up, about 100 samples whatever the length, at least one a second.
+    let rss: ReturnType<typeof sampleRss> | null = null;
+    const warmedUp = setTimeout(() => {
+      rss = sampleRss(pid, Math.min(1000, options.seconds * 10));
+    }, warmupMs);
     const sampler = setInterval(() => {
       try {
         const f = procFigures(pid);
@@ -196,7 +212,9 @@ export async function runSoak(
     };
     await Promise.all(Array.from({ length: senders }, (_, n) => sender(n)));
     clearInterval(sampler);
-    const trend = rss.stop();
+    clearTimeout(warmedUp);
+    const trend = (rss as ReturnType<typeof sampleRss> | null)?.stop() ??
+      sampleRss(pid, 1000).stop();
     const end = stack.connector.ended() ? { rssBytes: NaN, fds: NaN } : procFigures(pid);
     const stats = await stack.broker.stats();
     const { crashes, exit } = await stopCountingCrashes(stack.connector);
@@ -226,6 +244,7 @@ export async function runSoak(
 
     return {
       seconds: options.seconds,
+      warmupSeconds: warmupMs / 1000,
       senders,
       requestsServed: latencies.length,
       byMethod,
@@ -260,12 +279,14 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       minutes: { type: "string", default: "30" },
+      "warmup-seconds": { type: "string", default: "60" },
       senders: { type: "string", default: "32" },
     },
   });
   const minutes = Number(values.minutes);
   const figures = await runSoak({
     seconds: minutes * 60,
+    warmupSeconds: Number(values["warmup-seconds"]),
     senders: Number(values.senders),
     // deno-lint-ignore no-console
     progress: (line) => console.error(line),
