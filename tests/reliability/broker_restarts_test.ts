@@ -184,12 +184,14 @@ for (const mode of ["graceful", "abrupt"] as const) {
       const ok = traffic.sent.filter((q) => q.outcome === "ok");
       const missing: string[] = [];
       for (const q of ok) if ((await s3Sha(s3, bucket, q.key)) !== q.sha) missing.push(q.key);
-      // Why the unanswered ones went unanswered, by the sender's error text.
+      // Why the unanswered ones went unanswered, by the sender's error text: the broker's timeout
+      // (Error 301), the broker unavailable, the sender's deadline, or its connection cut by an
+      // abrupt stop (an RST_STREAM after a write failed with EPIPE).
       const reasons: Record<string, number> = {};
       for (const q of traffic.sent.filter((q) => q.outcome === "no-answer")) {
-        const reason =
-          /Error 301|DEADLINE_EXCEEDED|UNAVAILABLE|CANCELLED/.exec(q.detail ?? "")?.[0] ??
-            `other: ${q.detail}`;
+        const reason = /Error 301|DEADLINE_EXCEEDED|UNAVAILABLE|CANCELLED|RST_STREAM/.exec(
+          q.detail ?? "",
+        )?.[0] ?? `other: ${q.detail}`;
         reasons[reason] = (reasons[reason] ?? 0) + 1;
       }
       const figures = {
@@ -235,7 +237,7 @@ for (const mode of ["graceful", "abrupt"] as const) {
       assert.deepEqual(
         Object.keys(reasons).filter((r) => r.startsWith("other")),
         [],
-        "a query goes unanswered only by a timeout or the broker being unavailable",
+        "a query goes unanswered only by a timeout, the broker being unavailable or its connection cut",
       );
       assert.deepEqual(errors.map((q) => `${q.key}: ${q.detail}`), [], "no error answers");
       assert.deepEqual(missing, [], "every upload answered ok is in S3 byte for byte");

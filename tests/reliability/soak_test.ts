@@ -15,7 +15,7 @@ Deno.test(`soak: ${WARMUP_SECONDS} + ${SECONDS} s of mixed methods from 32 sende
   const f = await runSoak({ seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, senders: 32 });
   // deno-lint-ignore no-console
   console.log(
-    `soak RSS: ${f.rss.startMiB} MiB at start, ${f.rss.midMiB} at mid-run, ${f.rss.endMiB} at ` +
+    `soak RSS: ${f.rss.startMiB} MiB after the warm-up, ${f.rss.midMiB} at mid-run, ${f.rss.endMiB} at ` +
       `the end (peak ${f.rss.peakMiB}): ${f.rss.secondHalfGrowthPct} % over the second half`,
   );
   await recordArea("soak_ci", {
