@@ -3,8 +3,11 @@
  * production flags, radosgw) for a fixed time, then a check that nothing was lost: every object
  * reported uploaded is in S3 with the same SHA-256, none reported failed or deleted exists.
  *
- * `deno task soak` runs the long profile (30 minutes; `--minutes N`, `--senders N`) and writes
- * tests/reliability/results/soak_long.json. The CI profile (tests/reliability/soak_test.ts)
+ * `deno task soak` runs the long profile (30 minutes after a 60 s warm-up; `--minutes N`,
+ * `--warmup-seconds N`, `--senders N`) and writes
+ * tests/reliability/results/soak_long.json; it exits 1 if anything was lost, duplicated or read
+ * back wrong, the connector crashed (its exit status), or RSS grew more than 10 % over the
+ * second half of the run. The CI profile (tests/reliability/soak_test.ts)
  * calls {@link runSoak} for about a minute.
  *
  * @module
@@ -14,11 +17,22 @@ import { parseArgs } from "node:util";
 import { encodeRequest } from "../lib/wire.ts";
 import { createTestBucket, deleteTestBucketFully, testS3Client } from "../tests/support/s3.ts";
 import { startStack } from "../tests/support/stack.ts";
-import { connectorPid, percentile, procFigures, sha256 } from "../tests/reliability/_support.ts";
+import {
+  connectorPid,
+  MAX_SECOND_HALF_GROWTH_PCT,
+  percentile,
+  procFigures,
+  type RssTrend,
+  sampleRss,
+  sha256,
+  stopCountingCrashes,
+} from "../tests/reliability/_support.ts";
 
 /** What a soak run reports. */
 export interface SoakFigures {
+  /** Measured seconds, after `warmupSeconds` of the same traffic. */
   seconds: number;
+  warmupSeconds: number;
   senders: number;
   requestsServed: number;
   byMethod: Record<string, number>;
@@ -26,7 +40,7 @@ export interface SoakFigures {
   errorRate: number;
   /** Queries whose sender got no answer (broker timeout or transport error). */
   lost: number;
-  /** Responses the broker dropped because the query was already answered. */
+  /** Responses the broker received for a query it had already answered (the broker counts). */
   duplicated: number;
   /** get_item answers whose bytes differ from what was stored. */
   wrongReads: number;
@@ -40,9 +54,13 @@ export interface SoakFigures {
   rssStartMiB: number;
   rssEndMiB: number;
   rssMaxMiB: number;
+  /** RSS sampled through the run; the leak bound is its growth over the second half. */
+  rss: RssTrend;
   fdsStart: number;
   fdsEnd: number;
+  /** From the connector's exit status: it died by itself, or did not exit 0 on SIGTERM. */
   crashes: number;
+  connectorExit: string;
   firstErrors: string[];
 }
 
@@ -51,9 +69,18 @@ const mib = (b: number) => Math.round(b / 1024 / 102.4) / 10;
 /** Live objects per sender; beyond it the sender deletes its oldest (32 x 64 x 64 KiB max). */
 const MAX_LIVE_PER_SENDER = 64;
 
-/** Runs the soak for `seconds` with `senders` concurrent senders. */
+/**
+ * Runs the soak for `warmupSeconds` (default 30) and then `seconds` with `senders` concurrent
+ * senders. The RSS trend (and its leak bound) covers the `seconds` after the warm-up only: V8
+ * grows its heap for the first half minute or more of traffic (longer on a loaded machine).
+ */
 export async function runSoak(
-  options: { seconds: number; senders?: number; progress?: (line: string) => void },
+  options: {
+    seconds: number;
+    warmupSeconds?: number;
+    senders?: number;
+    progress?: (line: string) => void;
+  },
 ): Promise<SoakFigures> {
   const senders = options.senders ?? 32;
   const s3 = testS3Client();
@@ -69,7 +96,6 @@ export async function runSoak(
     let errors = 0;
     let lost = 0;
     let wrongReads = 0;
-    let crashes = 0;
 
     const send = async (metadata: Record<string, string>, data: Uint8Array | null) => {
       const t0 = performance.now();
@@ -105,7 +131,13 @@ export async function runSoak(
     await send({ method: "list_bucket_items", bucket_name: bucket }, null);
     const start = procFigures(pid);
     let rssMax = start.rssBytes;
-    const deadline = performance.now() + options.seconds * 1000;
+    const warmupMs = (options.warmupSeconds ?? 30) * 1000;
+    const deadline = performance.now() + warmupMs + options.seconds * 1000;
+    // After the warm-up, about 100 samples whatever the length, at least one a second.
+    let rss: ReturnType<typeof sampleRss> | null = null;
+    const warmedUp = setTimeout(() => {
+      rss = sampleRss(pid, Math.min(1000, options.seconds * 10));
+    }, warmupMs);
     const sampler = setInterval(() => {
       try {
         const f = procFigures(pid);
@@ -117,9 +149,7 @@ export async function runSoak(
             mib(f.rssBytes)
           } MiB, ${f.fds} fds`,
         );
-      } catch {
-        crashes = 1;
-      }
+      } catch { /* gone: counted from the exit status below */ }
     }, 10_000);
 
     const sender = async (n: number) => {
@@ -182,8 +212,12 @@ export async function runSoak(
     };
     await Promise.all(Array.from({ length: senders }, (_, n) => sender(n)));
     clearInterval(sampler);
-    const end = procFigures(pid);
+    clearTimeout(warmedUp);
+    const trend = (rss as ReturnType<typeof sampleRss> | null)?.stop() ??
+      sampleRss(pid, 1000).stop();
+    const end = stack.connector.ended() ? { rssBytes: NaN, fds: NaN } : procFigures(pid);
     const stats = await stack.broker.stats();
+    const { crashes, exit } = await stopCountingCrashes(stack.connector);
 
     // Nothing lost: check S3 itself.
     let missingOrWrong = 0;
@@ -210,13 +244,14 @@ export async function runSoak(
 
     return {
       seconds: options.seconds,
+      warmupSeconds: warmupMs / 1000,
       senders,
       requestsServed: latencies.length,
       byMethod,
       errors,
       errorRate: latencies.length ? errors / latencies.length : 0,
       lost,
-      duplicated: stats.responsesDropped,
+      duplicated: stats.responsesDuplicate,
       wrongReads,
       missingOrWrong,
       unexpectedlyPresent,
@@ -225,10 +260,12 @@ export async function runSoak(
       p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
       rssStartMiB: mib(start.rssBytes),
       rssEndMiB: mib(end.rssBytes),
-      rssMaxMiB: mib(Math.max(rssMax, end.rssBytes)),
+      rssMaxMiB: Math.max(mib(rssMax), trend.peakMiB),
+      rss: trend,
       fdsStart: start.fds,
       fdsEnd: end.fds,
       crashes,
+      connectorExit: exit,
       firstErrors,
     };
   } finally {
@@ -242,12 +279,14 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       minutes: { type: "string", default: "30" },
+      "warmup-seconds": { type: "string", default: "60" },
       senders: { type: "string", default: "32" },
     },
   });
   const minutes = Number(values.minutes);
   const figures = await runSoak({
     seconds: minutes * 60,
+    warmupSeconds: Number(values["warmup-seconds"]),
     senders: Number(values.senders),
     // deno-lint-ignore no-console
     progress: (line) => console.error(line),
@@ -262,5 +301,12 @@ if (import.meta.main) {
   console.log(JSON.stringify(figures, null, 2));
   const bad = figures.lost + figures.duplicated + figures.wrongReads + figures.missingOrWrong +
     figures.unexpectedlyPresent + figures.crashes;
-  Deno.exit(bad === 0 ? 0 : 1);
+  const leak = figures.rss.secondHalfGrowthPct > MAX_SECOND_HALF_GROWTH_PCT;
+  if (leak) {
+    // deno-lint-ignore no-console
+    console.error(
+      `RSS grew ${figures.rss.secondHalfGrowthPct} % over the second half (bound ${MAX_SECOND_HALF_GROWTH_PCT} %)`,
+    );
+  }
+  Deno.exit(bad === 0 && !leak ? 0 : 1);
 }

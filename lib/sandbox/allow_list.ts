@@ -118,8 +118,9 @@ export async function deriveAllowList(
       const { host, port } = splitHostPort(src.address);
       net.add(hostPort(host, port));
       if (!isIp(host)) {
-        // The lookup itself is checked against the bare name.
-        net.add(host);
+        // grpc-js resolves the name and connects to the address, which Deno checks as an IP.
+        // The lookup itself passes with host:port: the source's client gives it the port
+        // (lib/sources/kubemq_query/dns_port.ts), so the bare name (every port) is not listed.
         for (const ip of await options.resolve(host)) net.add(hostPort(ip, port));
       }
     }

@@ -146,6 +146,14 @@ export async function launch(options: LaunchOptions): Promise<number> {
     facts: { permissions: a, envVarsUsed: l.envVarsUsed },
     selfTest,
   });
+  // Signals from the start on: one that arrives while the worker starts is a drain request
+  // once it has started (without a listener SIGTERM would end the process at once).
+  let stopping = false;
+  let earlySignal: string | null = null;
+  let onSignal = (signal: string) => void (earlySignal ??= signal);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => onSignal(signal));
+  }
   let handle = new WorkerHandle(allow, startMsg(loaded, allow));
   const first = await handle.started;
   if ("error" in first) {
@@ -154,9 +162,9 @@ export async function launch(options: LaunchOptions): Promise<number> {
     return 2;
   }
 
-  let stopping = false;
   let restarting: Promise<void> = Promise.resolve();
-  const watcher = loaded.origin === "CONFIG" ? null : watch(loaded.origin, async () => {
+  /** Applies an edited config file; a failure is logged and the running config stays. */
+  const applyChange = async () => {
     if (stopping) return;
     let next: LoadedConfig;
     try {
@@ -169,8 +177,9 @@ export async function launch(options: LaunchOptions): Promise<number> {
     if (next.sourceText === loaded.sourceText) return;
     const nextAllow = await allowListFor(next);
     if (JSON.stringify(nextAllow) === JSON.stringify(allow)) {
-      loaded = next;
-      await handle.reload(next.sourceText, envRecord(next));
+      // The worker logs why it rejects a change; only an accepted one becomes the running one.
+      const errors = await handle.reload(next.sourceText, envRecord(next));
+      if (errors.length === 0) loaded = next;
       return;
     }
     // New endpoints need new permissions, which a running worker cannot get: drain it and
@@ -178,8 +187,6 @@ export async function launch(options: LaunchOptions): Promise<number> {
     log.info("Config change needs other permissions; restarting the connector worker", {
       permissions: nextAllow,
     });
-    loaded = next;
-    allow = nextAllow;
     // A signal arriving meanwhile waits for this, then drains the new worker.
     let restarted!: () => void;
     restarting = new Promise((r) => (restarted = r));
@@ -188,24 +195,48 @@ export async function launch(options: LaunchOptions): Promise<number> {
       old.post({ type: "shutdown", reason: "config change" });
       await old.exited;
       old.worker.terminate();
-      handle = new WorkerHandle(allow, startMsg(loaded, allow));
-      const s = await handle.started;
-      if ("error" in s) log.error("The new config failed to start: {error}", { error: s.error });
-      else log.info("Connector worker restarted with the new config");
+      try {
+        handle = new WorkerHandle(nextAllow, startMsg(next, nextAllow));
+        const s = await handle.started;
+        if ("error" in s) throw new Error(s.error);
+        loaded = next;
+        allow = nextAllow;
+        log.info("Connector worker restarted with the new config");
+      } catch (err) {
+        // The old worker is gone: start it again on the config that was running.
+        log.error(
+          "The new config failed to start, the running config stays: {error}; restarting the " +
+            "connector worker with it",
+          { error: (err as Error).message },
+        );
+        handle.worker.terminate();
+        handle = new WorkerHandle(allow, startMsg(loaded, allow));
+        const again = await handle.started;
+        if ("error" in again) {
+          log.error("The running config failed to start again: {error}", { error: again.error });
+        } else log.info("Connector worker restarted with the running config");
+      }
     } finally {
       restarted();
     }
+  };
+  const watcher = loaded.origin === "CONFIG" ? null : watch(loaded.origin, async () => {
+    try {
+      await applyChange();
+    } catch (err) {
+      log.error("Config reload failed, the running config stays: {error}", {
+        error: (err as Error).message,
+      });
+    }
   });
 
-  const onSignal = (signal: string) => {
+  onSignal = (signal: string) => {
     if (stopping) return;
     stopping = true;
     watcher?.close();
     void restarting.then(() => handle.post({ type: "shutdown", reason: signal }));
   };
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    Deno.addSignalListener(signal, () => onSignal(signal));
-  }
+  if (earlySignal) onSignal(earlySignal);
   // A worker that exits on its own (every binding gave up) ends the process with its code,
   // unless it is being replaced by a config restart.
   for (;;) {
@@ -253,7 +284,12 @@ function watch(path: string, onChange: () => Promise<void>): Deno.FsWatcher | nu
         // Editors write in several steps (and Kubernetes swaps a symlink): act once quiet.
         clearTimeout(timer);
         timer = setTimeout(() => {
-          chain = chain.then(onChange).catch(() => {});
+          // onChange logs its own failures; this keeps the chain going if one slips through.
+          chain = chain.then(onChange).catch((err) => {
+            logger("launcher").error("Config reload failed, the running config stays: {error}", {
+              error: String(err),
+            });
+          });
         }, 300);
       }
     } catch { /* closed */ }

@@ -59,12 +59,19 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       if (msg.selfTest) void selfTest(msg.selfTest);
       post({ type: "exit", code: await app.done });
       break;
-    case "reload":
-      post({
-        type: "reloaded",
-        errors: app ? await app.reload(msg.configText, envFrom(msg.env)) : [],
-      });
+    case "reload": {
+      // A reload that throws is reported as failed (the launcher keeps the running config),
+      // never left unanswered.
+      let errors: string[] = [];
+      try {
+        errors = app ? await app.reload(msg.configText, envFrom(msg.env)) : [];
+      } catch (err) {
+        errors = [`Config reload failed: ${(err as Error).message}`];
+        logger("worker").error("Config reload failed: {error}", { error: (err as Error).message });
+      }
+      post({ type: "reloaded", errors });
       break;
+    }
     case "shutdown":
       if (app) await app.shutdown(msg.reason);
       else post({ type: "exit", code: 0 });

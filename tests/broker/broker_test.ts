@@ -2,6 +2,7 @@
 // as the client. Run: deno test -A tests/broker/
 
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import kubemqJs from "kubemq-js";
 import { startTestBroker, type TestBroker, type TestBrokerOptions } from "../support/broker.ts";
 import {
@@ -11,6 +12,7 @@ import {
   type SendRequestOptions,
   SubscribeType,
 } from "../support/kubemq_client.ts";
+import { guardSession } from "../../lib/sources/kubemq_query/goaway_guard.ts";
 
 const TIMEOUT_301 = "Error 301: timeout for request message";
 const INTERNAL = 13;
@@ -568,6 +570,41 @@ Deno.test("stop ends streams with UNAVAILABLE and restart serves on the same por
     assert.equal(dec(res.body), "back");
     await again.close();
   }));
+
+for (const goaway of ["single", "double"] as const) {
+  Deno.test(`graceful stop (${goaway} GOAWAY): streams end OK, connections get GOAWAY, open calls end after the grace period, restart serves`, () =>
+    withBroker(async (broker, client) => {
+      const sub = client.subscribeQueries("gs", "", () => undefined);
+      await broker.waitForSubscribers("gs", 1);
+      // A plain HTTP/2 connection, to see the GOAWAY frames themselves.
+      const raw = http2.connect(`http://${broker.address}`);
+      guardSession(raw);
+      raw.on("error", () => {});
+      const goaways: { code: number; lastStreamID: number }[] = [];
+      raw.on("goaway", (code, lastStreamID) => goaways.push({ code, lastStreamID }));
+      await new Promise((r) => raw.once("remoteSettings", r));
+      const pending = grpcError(
+        client.sendQuery({ channel: "gs", body: enc("q"), timeoutMs: 5000 }),
+      );
+      await sleep(50);
+      const t0 = performance.now();
+      await broker.stop({ graceful: true, graceMs: 400, goaway });
+      const stopMs = performance.now() - t0;
+      assert.equal((await sub.status).code, 0, "the stream ended with status OK");
+      // The sender waiting for an answer was cut when the grace period ended.
+      assert.deepEqual(await pending, { code: UNAVAILABLE, details: "broker shut down" });
+      assert.ok(stopMs >= 400, `stop took ${stopMs} ms, less than the grace period`);
+      assert.ok(goaways.length >= 1, "GOAWAY received");
+      assert.equal(goaways[0]!.code, http2.constants.NGHTTP2_NO_ERROR);
+      if (goaway === "double") assert.equal(goaways[0]!.lastStreamID, 2 ** 31 - 1);
+      raw.destroy();
+      assert.equal((await grpcError(client.ping())).code, UNAVAILABLE, "no longer listening");
+
+      await broker.restart();
+      await eventually(() => client.ping(), 5000);
+      assert.equal((await broker.stats()).subscriptions, 0);
+    }));
+}
 
 Deno.test("endStreams ends every subscription stream with status OK", () =>
   withBroker(async (broker, client) => {

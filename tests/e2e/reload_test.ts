@@ -123,3 +123,46 @@ Deno.test("e2e reload: add a binding, reject an invalid edit, restart the worker
     client.close();
   }
 });
+
+Deno.test("e2e reload: an edit whose new worker fails to start is logged, and the running config is started again and serves", async () => {
+  await using broker = await startTestBroker();
+  const binding: TestBinding = {
+    name: "kept",
+    source: { address: broker.address, channel: `e2e.reload.kept.${Date.now().toString(36)}` },
+  };
+  const configPath = await writeConfig([binding]);
+  await using connector = await startConnectorWithConfig(configPath);
+  using client = createKubemqClient({ address: broker.address });
+  const listBuckets = async () => {
+    const res = await client.sendQuery({
+      channel: binding.source.channel!,
+      body: encodeRequest({ metadata: { method: "list_buckets" }, data: null }),
+      timeoutMs: 10_000,
+    });
+    assert.ok(res.executed, res.error);
+    assert.equal(decodeResponse(res.body).isError, false);
+  };
+  await listBuckets();
+  // Another API port needs other permissions (a worker restart); this one is taken, so the new
+  // worker cannot listen.
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  await writeConfig([binding], { apiPort: taken.addr.port }, configPath);
+  const failed = await connector.waitForLog((r) =>
+    message(r).startsWith("The new config failed to start, the running config stays")
+  );
+  assert.equal(failed.level, "ERROR");
+  assert.match(String(failed.error), /in use|EADDRINUSE|AddrInUse/i);
+  await connector.waitForLog((r) =>
+    message(r) === "Connector worker restarted with the running config"
+  );
+  await broker.waitForSubscribers(binding.source.channel!, 1, 15_000);
+  await listBuckets();
+  assert.equal(connector.ended(), null, "the process keeps running");
+  // The running config is still the old one: the API listens on a port of its own (0 = any).
+  const apiPorts = connector.records().filter((r) => message(r).startsWith("HTTP API listening"))
+    .map((r) => Number(r.port));
+  assert.equal(apiPorts.length, 2);
+  assert.notEqual(apiPorts[1], taken.addr.port);
+  const ready = await fetch(`http://127.0.0.1:${apiPorts[1]}/ready`);
+  assert.equal(ready.status, 200, await ready.text());
+});

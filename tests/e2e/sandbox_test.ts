@@ -69,6 +69,53 @@ Deno.test("e2e sandbox: an unlisted connection, DNS lookup, file read and write,
   assert.equal(permissions?.net.includes(probeAddress), false);
 });
 
+Deno.test("e2e sandbox: a broker named by host name is reached, and another port of that host is refused", async () => {
+  await using broker = await startTestBroker();
+  // Another port of the same host, with a real listener behind it.
+  using other = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = other.accept().then(() => "accepted", () => "closed");
+  const otherAddress = `localhost:${other.addr.port}`;
+  const channel = `e2e.sandbox.named.${Date.now().toString(36)}`;
+  await using connector = await startConnector({
+    bindings: [{ source: { address: `localhost:${broker.port}`, channel } }],
+    env: { KUBEMQ_S3_SANDBOX_SELFTEST: otherAddress },
+  });
+  // Resolving "localhost" passed with localhost:<port> alone: the connector subscribed.
+  await broker.waitForSubscribers(channel, 1, 10_000);
+  const started = connector.records().find((r) =>
+    String(r.message).startsWith("Starting with configuration")
+  );
+  const net = (started?.permissions as { net: string[] }).net;
+  assert.ok(net.includes(`localhost:${broker.port}`), net.join(", "));
+  assert.ok(!net.includes("localhost"), `the bare name is listed: ${net.join(", ")}`);
+  assert.deepEqual(net.filter((n) => n.startsWith("localhost")), [`localhost:${broker.port}`]);
+
+  const isProbe = (r: Record<string, unknown>) => r.logger === "kubemq-s3.sandbox";
+  await connector.waitForLog((r) => isProbe(r) && r.probe === "env (node:process)");
+  const probes = connector.records().filter((r) => isProbe(r) && r.target === otherAddress)
+    .map(({ probe, denied, error, detail }) => ({ probe, denied, error, detail }));
+  assert.deepEqual(probes[0], {
+    probe: "net.connect (Deno)",
+    denied: true,
+    error: "NotCapable",
+    detail: denied("net", `"${otherAddress}"`, "net"),
+  });
+  // node:net resolves the name first, with the port: the permission check refuses that lookup
+  // (Deno reports it as getaddrinfo EPERM).
+  assert.equal(probes[1]?.probe, "net.connect (node:net)");
+  assert.match(String(probes[1]?.detail), /^getaddrinfo EPERM localhost$/);
+  assert.equal(probes.length, 2);
+  using client = createKubemqClient({ address: broker.address });
+  const res = await client.sendQuery({
+    channel,
+    body: encodeRequest({ metadata: { method: "list_buckets" }, data: null }),
+    timeoutMs: 10_000,
+  });
+  assert.equal(decodeResponse(res.body).isError, false);
+  other.close();
+  assert.equal(await accepted, "closed", "nothing reached the other port");
+});
+
 Deno.test("e2e sandbox: without KUBEMQ_S3_SANDBOX_SELFTEST no probe runs", async () => {
   await using stack = await startStack();
   const res = await stack.ask({ method: "list_buckets" });

@@ -8,9 +8,30 @@ import { startTestBroker } from "../support/broker.ts";
 import { startConnector, testTargetProperties } from "../support/connector.ts";
 import { createKubemqClient, type KubemqClientOptions } from "../support/kubemq_client.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
-import { probeApi, recordArea, waitUntil } from "./_support.ts";
+import { probeApi, recordArea, stopCountingCrashes, waitUntil } from "./_support.ts";
+import type { TestConnector } from "../support/connector.ts";
 
-const figures = { casesTried: 0, faultsInjected: 0, requestsServed: 0, lost: 0, duplicated: 0 };
+const figures = {
+  casesTried: 0,
+  faultsInjected: 0,
+  requestsServed: 0,
+  lost: 0,
+  duplicated: 0,
+  crashes: 0,
+};
+const exits: string[] = [];
+
+/** Stops a connector with SIGTERM and counts a crash from its exit status (not exit 0). */
+async function stopChecked(connector: TestConnector): Promise<void> {
+  const { crashes, exit } = await stopCountingCrashes(connector);
+  figures.crashes += crashes;
+  if (crashes) exits.push(exit);
+  assert.equal(
+    crashes,
+    0,
+    `the connector crashed: ${exit}\n${connector.lines().slice(-15).join("\n")}`,
+  );
+}
 const dec = new TextDecoder();
 let channelCounter = 0;
 
@@ -24,6 +45,10 @@ async function query(
     channel,
     body: encodeRequest({ metadata, data: null }),
     timeoutMs: 10_000,
+  }).catch((err) => {
+    // The sender's record: a query with no answer is lost.
+    figures.lost++;
+    throw err;
   });
   figures.requestsServed++;
   return decodeResponse(res.body);
@@ -54,7 +79,7 @@ Deno.test("auth_token: the right token is accepted by the broker, a wrong one fa
     });
     assert.equal(res.isError, false, res.error);
     assert.equal((await broker.stats()).authTokens.SubscribeToRequests, token);
-    await connector.stop();
+    await stopChecked(connector);
   }
   const wrong = "wrong-token-77aa";
   await using connector = await startConnector({
@@ -69,6 +94,7 @@ Deno.test("auth_token: the right token is accepted by the broker, a wrong one fa
     connector.records().some((r) => /invalid auth token/.test(String(r.message))),
     "the log names the cause",
   );
+  await stopChecked(connector);
   figures.casesTried += 2;
 });
 
@@ -147,7 +173,7 @@ Deno.test("TLS: a private CA with client certificates works, a missing client ce
         { method: "list_buckets" },
       );
       assert.equal(res.isError, false, res.error);
-      await connector.stop();
+      await stopChecked(connector);
     }
     for (
       const [name, extra] of [
@@ -171,6 +197,7 @@ Deno.test("TLS: a private CA with client certificates works, a missing client ce
         `${name}: ${text}`,
       );
       assert.equal((await broker.stats()).subscriptions, 0, `${name}: no subscription`);
+      await stopChecked(connector);
       figures.casesTried++;
     }
     figures.casesTried++;
@@ -204,9 +231,12 @@ Deno.test("wrong S3 credentials: errors name SignatureDoesNotMatch or AccessDeni
   const bindings = await (await fetch(`${connector.apiUrl}/bindings`)).text();
   assert.ok(!bindings.includes(secret), "/bindings does not show the secret");
   assert.ok(!connector.lines().some((l) => l.includes(secret)), "the secret is never logged");
+  figures.duplicated += (await broker.stats()).responsesDuplicate;
+  await stopChecked(connector);
   figures.casesTried++;
 });
 
 Deno.test("security: figures recorded", async () => {
-  await recordArea("security", { ...figures, crashes: 0 });
+  await recordArea("security", { ...figures, details: { crashedExits: exits } });
+  assert.equal(figures.crashes, 0, exits.join("; "));
 });

@@ -87,8 +87,7 @@ Deno.test("allow-list of several bindings lists each source, each S3 endpoint an
       "127.0.0.1:50000",
       "127.0.0.1:7480",
       "[fd00::5]:50001",
-      // The lookup is checked against the bare name.
-      "kubemq.example",
+      // The lookup passes with host:port (it carries the port): never the bare name.
       "kubemq.example:50001",
       "minio.example:443",
       "s3.local:80",
@@ -162,7 +161,7 @@ Deno.test("allow-list keeps IPv6 literals in brackets for sources, endpoints and
   assert.deepEqual(lookedUp, []);
 });
 
-Deno.test("allow-list of an unresolvable source name keeps the name, so the failure shows as a connection error", async () => {
+Deno.test("allow-list of an unresolvable source name keeps host:port (not the bare name), so the failure shows as a connection error", async () => {
   const { allow, lookedUp } = await derive([
     {
       source: { address: "kubemq-cluster-grpc.kubemq:50000" },
@@ -172,7 +171,6 @@ Deno.test("allow-list of an unresolvable source name keeps the name, so the fail
   assert.deepEqual(allow.net, [
     "127.0.0.1:7480",
     "127.0.0.1:8080",
-    "kubemq-cluster-grpc.kubemq",
     "kubemq-cluster-grpc.kubemq:50000",
   ]);
   assert.deepEqual(lookedUp, ["kubemq-cluster-grpc.kubemq"]);

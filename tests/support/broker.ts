@@ -31,6 +31,8 @@ export interface BrokerStats {
   responses: number;
   responsesDelivered: number;
   responsesDropped: number;
+  /** Of those, responses to a request that had already been answered. */
+  responsesDuplicate: number;
   timeouts: number;
   subscriptions: number;
   /** Open events and events-store subscriptions. */
@@ -65,6 +67,20 @@ export interface QueueState {
   stored: number;
 }
 
+/**
+ * How the broker stops. `graceful`: like a gRPC server draining on SIGTERM (KubeMQ's
+ * shutdown): subscription streams end with status OK, every connection gets GOAWAY, the
+ * listener closes, and connections still open after `graceMs` (default 1000) are closed.
+ * `goaway`: "single" (default) sends one GOAWAY naming the last stream processed (Node, Envoy,
+ * nginx); "double" sends grpc-go's GracefulStop pair (largest stream id and a PING, then the
+ * final GOAWAY).
+ */
+export interface BrokerStopOptions {
+  graceful?: boolean;
+  graceMs?: number;
+  goaway?: "single" | "double";
+}
+
 /** A running broker process. Dispose it (or call close) to kill it and wait for its exit. */
 export interface TestBroker {
   /** "127.0.0.1:port" */
@@ -74,12 +90,12 @@ export interface TestBroker {
   /** Resolves with the count once >= n subscriptions match `channel`; rejects on timeout. */
   waitForSubscribers(channel: string, n: number, timeoutMs?: number): Promise<number>;
   /**
-   * Crash-like stop: streams end with UNAVAILABLE and connections drop without GOAWAY; the
-   * process stays up. `graceful` sends GOAWAY first (can crash Deno 2.9: denoland/deno#36788).
+   * Stops serving; the process stays up. By default crash-like: streams end with UNAVAILABLE
+   * and connections drop without GOAWAY. `graceful` drains like a Go server on SIGTERM.
    */
-  stop(opts?: { graceful?: boolean }): Promise<void>;
-  /** Listen again on the same port. */
-  restart(): Promise<void>;
+  stop(opts?: BrokerStopOptions): Promise<void>;
+  /** Stops (as `stop(opts)`, default crash-like) and listens again on the same port. */
+  restart(opts?: BrokerStopOptions): Promise<void>;
   /** End every subscription stream with status OK; returns how many. */
   endStreams(): Promise<number>;
   stats(): Promise<BrokerStats>;
@@ -93,6 +109,14 @@ interface ListeningLine {
   event: "listening";
   port: number;
   controlPort: number;
+}
+
+function stopQuery(opts: BrokerStopOptions): string {
+  if (!opts.graceful) return "";
+  const q = new URLSearchParams({ graceful: "true" });
+  if (opts.graceMs !== undefined) q.set("grace_ms", String(opts.graceMs));
+  if (opts.goaway !== undefined) q.set("goaway", opts.goaway);
+  return `?${q}`;
 }
 
 /** Spawn `node tools/broker/main.mjs --port 0 --control-port 0` and wait until it listens. */
@@ -193,10 +217,10 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       return body.count;
     },
     async stop(opts = {}) {
-      await post(opts.graceful ? "/stop?graceful=true" : "/stop");
+      await post(`/stop${stopQuery(opts)}`);
     },
-    async restart() {
-      await post("/restart");
+    async restart(opts = {}) {
+      await post(`/restart${stopQuery(opts)}`);
     },
     async endStreams() {
       return ((await post("/end-streams")) as { ended: number }).ended;

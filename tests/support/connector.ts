@@ -67,6 +67,10 @@ export interface TestConnector {
   stop(signal?: Deno.Signal): Promise<number>;
   /** Resolves with the exit code when the process ends by itself. */
   exited: Promise<number>;
+  /** Resolves when the process ends: its exit code and the signal that ended it, if any. */
+  exitStatus: Promise<{ code: number; signal: Deno.Signal | null }>;
+  /** The exit status once the process has ended, else null (a crash check for tests). */
+  ended(): { code: number; signal: Deno.Signal | null } | null;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -145,12 +149,17 @@ export async function startConnectorWithConfig(
     for (const w of waiters) w();
   };
   const pumps = Promise.all([pump(child.stderr), pump(child.stdout)]);
-  const exited = child.status.then(async (s) => {
+  const exitStatus = child.status.then(async (s) => {
     await pumps;
-    return s.code;
+    return { code: s.code, signal: s.signal };
   });
+  const exited = exitStatus.then((s) => s.code);
   let done = false;
-  exited.then(() => (done = true));
+  let endedWith: { code: number; signal: Deno.Signal | null } | null = null;
+  exitStatus.then((s) => {
+    endedWith = s;
+    done = true;
+  });
 
   const waitForLog = (match: (r: Record<string, unknown>) => boolean, timeoutMs = 15_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -206,6 +215,8 @@ export async function startConnectorWithConfig(
     waitForLog,
     stop,
     exited,
+    exitStatus,
+    ended: () => endedWith,
     async [Symbol.asyncDispose]() {
       await stop("SIGKILL");
     },

@@ -23,6 +23,7 @@ import type {
   PbSubscribe,
   PbTagsMap,
 } from "../../lib/sources/kubemq_query/pb_types.ts";
+import { installGoawayGuard } from "../../lib/sources/kubemq_query/goaway_guard.ts";
 
 /** Client-side message size limit: the server's 100 MiB plus 1 MiB for the envelope fields. */
 export const MAX_MESSAGE_BYTES = 104857600 + 1024 * 1024;
@@ -42,7 +43,12 @@ interface RequestStream {
 }
 interface PbClient {
   ping(req: unknown, md: grpc.Metadata, cb: Callback<PbPingResult>): void;
-  sendRequest(req: PbRequest, md: grpc.Metadata, cb: Callback<PbResponse>): void;
+  sendRequest(
+    req: PbRequest,
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: Callback<PbResponse>,
+  ): void;
   sendResponse(res: PbResponse, md: grpc.Metadata, cb: Callback<unknown>): void;
   subscribeToRequests(sub: PbSubscribe, md: grpc.Metadata): RequestStream;
   close(): void;
@@ -74,6 +80,13 @@ export interface KubemqClientOptions {
   authToken?: string;
   /** Use TLS, trusting `ca`; `cert` + `key` add a client certificate. */
   tls?: { ca: Pem; cert?: Pem; key?: Pem; serverName?: string };
+  /**
+   * SendRequest waits for a connection (gRPC waitForReady, until the request's timeout plus
+   * 5 s) instead of failing at once while the channel reconnects after a broker restart.
+   */
+  waitForReady?: boolean;
+  /** Reconnect backoff of the gRPC channel (grpc-js starts at 1 s and grows to 120 s). */
+  reconnectBackoffMs?: number;
 }
 
 /** A request to send. Fields left out get sensible defaults; "" is sent as given. */
@@ -213,6 +226,8 @@ function credentialsFor(tls: KubemqClientOptions["tls"]): grpc.ChannelCredential
  * metadata on every call.
  */
 export function createKubemqClient(options: KubemqClientOptions): KubemqTestClient {
+  // The test process survives a broker's GOAWAY as the connector does (denoland/deno#36788).
+  installGoawayGuard();
   const channelOptions: grpc.ChannelOptions = {
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
@@ -224,6 +239,10 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
       `TLS to an IP address ("${options.address}") needs tls.serverName under Deno ` +
         `(e.g. "localhost"), or connect by host name`,
     );
+  }
+  if (options.reconnectBackoffMs !== undefined) {
+    channelOptions["grpc.initial_reconnect_backoff_ms"] = options.reconnectBackoffMs;
+    channelOptions["grpc.max_reconnect_backoff_ms"] = options.reconnectBackoffMs;
   }
   if (options.tls?.serverName) {
     channelOptions["grpc.ssl_target_name_override"] = options.tls.serverName;
@@ -251,8 +270,14 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
     req.setReplychannel(opts.replyChannel ?? "");
     req.setTimeout(opts.timeoutMs);
     for (const [k, v] of Object.entries(opts.tags ?? {})) req.getTagsMap().set(k, v);
+    const md = metadata();
+    let callOptions: grpc.CallOptions = {};
+    if (options.waitForReady) {
+      md.setOptions({ waitForReady: true });
+      callOptions = { deadline: new Date(Date.now() + opts.timeoutMs + 5000) };
+    }
     return new Promise<QueryResult>((resolve, reject) => {
-      client.sendRequest(req, metadata(), (err, res) => {
+      client.sendRequest(req, md, callOptions, (err, res) => {
         if (err || !res) return reject(err ?? new Error("SendRequest returned no response"));
         resolve({
           requestId: res.getRequestid(),

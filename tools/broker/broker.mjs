@@ -8,6 +8,7 @@
 
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import http2 from "node:http2";
 import os from "node:os";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
@@ -69,6 +70,8 @@ const ERR = {
  * @property {number} responses SendResponse calls that passed validation
  * @property {number} responsesDelivered responses that reached a waiting sender
  * @property {number} responsesDropped late or duplicate responses (silently dropped)
+ * @property {number} responsesDuplicate of those, responses to a request that had already been
+ *   answered (a responder answering twice)
  * @property {number} timeouts requests that ended with Error 301
  * @property {number} subscriptions currently open subscription streams (queries and commands)
  * @property {number} eventSubscriptions currently open events and events-store subscriptions
@@ -87,9 +90,11 @@ const ERR = {
  *   events-store), plus queue streams waiting for a message on it
  * @property {(channel: string, n: number, timeoutMs?: number) => Promise<number>}
  *   waitForSubscribers resolves with the count once it is >= n; rejects after timeoutMs
- * @property {() => Promise<void>} stop kill the server like a crash: streams and pending
- *   requests end with UNAVAILABLE, connections are dropped
- * @property {() => Promise<void>} restart start again on the same port (after stop)
+ * @property {(opts?: StopOptions) => Promise<void>} stop stop serving; by default like a crash
+ *   (streams and pending requests end with UNAVAILABLE, connections are dropped), with
+ *   `graceful` like a draining Go server (see {@link StopOptions})
+ * @property {(opts?: StopOptions) => Promise<void>} restart stop (as `stop(opts)`) and start
+ *   again on the same port
  * @property {() => number} endStreams end every subscription stream with status OK; returns
  *   how many were ended
  * @property {() => BrokerStats} stats
@@ -98,6 +103,23 @@ const ERR = {
  * @property {(channel: string) => number} storedEvents events in a channel's events store
  * @property {() => Promise<void>} close stop for good
  */
+
+/**
+ * @typedef {object} StopOptions
+ * @property {boolean} [graceful] drain like a gRPC server on SIGTERM (KubeMQ's shutdown):
+ *   subscription streams end with status OK, every connection gets GOAWAY, the listener
+ *   closes, and connections still open after `graceMs` are closed
+ * @property {number} [graceMs] how long a graceful stop lets open calls finish (default 1000)
+ * @property {"single" | "double"} [goaway] "single" (default): one GOAWAY naming the last
+ *   stream processed, as Node, Envoy and nginx send; "double": grpc-go's GracefulStop, a
+ *   GOAWAY with the largest stream id and a PING first, then the final one
+ */
+
+/** Default grace period of a graceful stop. */
+export const DEFAULT_GRACE_MS = 1000;
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** @param {string | Uint8Array} value */
 function pem(value) {
@@ -189,8 +211,11 @@ export async function startBroker(options = {}) {
     responses: 0,
     responsesDelivered: 0,
     responsesDropped: 0,
+    responsesDuplicate: 0,
     timeouts: 0,
   };
+  /** Reply channels answered lately (the last 100,000), to tell duplicates from late answers. */
+  const answered = new Set();
   /** @type {Partial<Record<RpcKind, string | null>>} */
   const authTokens = {};
 
@@ -198,6 +223,8 @@ export async function startBroker(options = {}) {
   let server = null;
   /** @type {Set<import("node:net").Socket>} */
   const sockets = new Set();
+  /** @type {Set<import("node:http2").ServerHttp2Session>} */
+  const sessions = new Set();
   let port = options.port ?? 0;
   let closed = false;
 
@@ -353,8 +380,14 @@ export async function startBroker(options = {}) {
       counters.responses++;
       const waiting = pending.get(replyChannel);
       // First response wins; a late or duplicate response still succeeds for the responder.
-      if (waiting) waiting.resolve(res);
-      else counters.responsesDropped++;
+      if (waiting) {
+        waiting.resolve(res);
+        answered.add(replyChannel);
+        if (answered.size > 100_000) answered.delete(answered.values().next().value);
+      } else {
+        counters.responsesDropped++;
+        if (answered.has(replyChannel)) counters.responsesDuplicate++;
+      }
       callback(null, new pb.Empty());
     },
   };
@@ -406,6 +439,11 @@ export async function startBroker(options = {}) {
         sockets.add(sock);
         sock.once("close", () => sockets.delete(sock));
       });
+      // And the HTTP/2 sessions, so that a graceful stop can send them GOAWAY.
+      h2.on("session", (/** @type {import("node:http2").ServerHttp2Session} */ session) => {
+        sessions.add(session);
+        session.once("close", () => sessions.delete(session));
+      });
     }
     log(`listening on ${host}:${port}${options.tls ? " (tls)" : ""}`);
   }
@@ -422,26 +460,78 @@ export async function startBroker(options = {}) {
     notifySubscribers();
   }
 
+  /** Ends every subscription stream (queries, commands, events) with status OK; returns how many. */
+  function endAllStreams() {
+    const subs = [...subscriptions];
+    subscriptions.clear();
+    for (const sub of subs) sub.call.end();
+    const ended = subs.length + events.endStreams();
+    notifySubscribers();
+    return ended;
+  }
+
   /**
    * Stops serving. By default like a crash or a network loss: open streams fail with
-   * UNAVAILABLE and the TCP connections are dropped without GOAWAY. With `graceful`, every
-   * session gets GOAWAY first, as a server shutting down cleanly sends. (Deno 2.9's HTTP/2
-   * client can crash on a GOAWAY, denoland/deno#36788, so tests use the default.)
-   * @param {{graceful?: boolean}} [opts]
+   * UNAVAILABLE and the TCP connections are dropped without GOAWAY. With `graceful`, like a Go
+   * server draining on SIGTERM (see {@link StopOptions}).
+   * @param {StopOptions} [opts]
    */
   async function stop(opts = {}) {
     if (!server) return;
     const s = server;
     server = null;
+    if (opts.graceful) {
+      return await drain(s, opts.graceMs ?? DEFAULT_GRACE_MS, opts.goaway ?? "single");
+    }
     failEverything({ code: grpc.status.UNAVAILABLE, details: "broker stopped" });
     // Let the statuses reach the clients before the connections are cut.
-    await new Promise((r) => setTimeout(r, 50));
-    if (!opts.graceful) {
-      for (const sock of sockets) sock.destroy();
-      sockets.clear();
-    }
+    await sleep(50);
+    for (const sock of sockets) sock.destroy();
+    sockets.clear();
     s.forceShutdown();
-    log(opts.graceful ? "stopped (graceful)" : "stopped (connections dropped)");
+    log("stopped (connections dropped)");
+  }
+
+  /**
+   * The graceful stop, in the order of a gRPC server shutting down on SIGTERM: KubeMQ ends its
+   * subscriptions (status OK), the server sends GOAWAY and stops accepting, and the process
+   * closes what is left when its grace period ends.
+   * @param {grpc.Server} s
+   * @param {number} graceMs
+   * @param {"single" | "double"} goaway
+   */
+  async function drain(s, graceMs, goaway) {
+    const ended = endAllStreams();
+    // The streams' OK statuses reach the clients first (KubeMQ closes its subscribers before
+    // the gRPC server stops), so GOAWAY finds the sessions idle.
+    await sleep(20);
+    if (goaway === "double") {
+      // grpc-go's first GOAWAY: "stop opening streams", with the largest stream id so that
+      // nothing in flight is refused, then a PING; the final GOAWAY follows its ack.
+      await Promise.all([...sessions].map((session) => {
+        if (session.closed || session.destroyed) return;
+        session.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
+        const acked = new Promise((r) => {
+          if (!session.ping(() => r(undefined))) r(undefined);
+        });
+        return Promise.race([acked, sleep(200)]);
+      }));
+    }
+    // tryShutdown stops listening and closes each session: Node sends the final GOAWAY (last
+    // stream id processed) and ends the session once its open calls finish.
+    const drained = new Promise((r) => s.tryShutdown(() => r(true)));
+    const inTime = await Promise.race([drained, sleep(graceMs).then(() => false)]);
+    // Grace over: calls still open (senders waiting for a response) fail, connections close.
+    failEverything({ code: grpc.status.UNAVAILABLE, details: "broker shut down" });
+    await sleep(inTime ? 0 : 50);
+    s.forceShutdown();
+    for (const sock of sockets) sock.destroy();
+    sockets.clear();
+    sessions.clear();
+    log(
+      `stopped (graceful: ${ended} stream(s) ended, GOAWAY sent, ` +
+        `${inTime ? "every connection closed in time" : `grace of ${graceMs} ms over`})`,
+    );
   }
 
   /** @param {string} channel */
@@ -489,17 +579,13 @@ export async function startBroker(options = {}) {
       });
     },
     stop,
-    async restart() {
+    async restart(opts = {}) {
       if (closed) throw new Error("Broker is closed");
-      await stop();
+      await stop(opts);
       await listen();
     },
     endStreams() {
-      const subs = [...subscriptions];
-      subscriptions.clear();
-      for (const sub of subs) sub.call.end();
-      const ended = subs.length + events.endStreams();
-      notifySubscribers();
+      const ended = endAllStreams();
       log(`ended ${ended} stream(s)`);
       return ended;
     },

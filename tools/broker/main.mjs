@@ -9,8 +9,10 @@
 // Control API (only with --control-port; 0 picks a free port):
 //   GET  /subscribers?channel=X&n=N&timeout_ms=T  200 {"count"} once >= N, else 408 {"error"}
 //   POST /stop          crash-like stop (streams end with UNAVAILABLE, TCP dropped without
-//                       GOAWAY; ?graceful=true sends GOAWAY), control stays up
-//   POST /restart       listen again on the same port
+//                       GOAWAY); ?graceful=true drains like a Go server instead (streams end
+//                       OK, GOAWAY, connections closed after ?grace_ms=N, default 1000;
+//                       ?goaway=double sends grpc-go's two GOAWAYs); control stays up
+//   POST /restart       stop (same parameters as /stop) and listen again on the same port
 //   POST /end-streams   end every subscription stream with status OK; 200 {"ended"}
 //   GET  /stats         200 BrokerStats JSON
 //   GET  /queue?channel=X  200 {ready, delayed, inFlight, receivers, stored}: queue X's messages
@@ -96,6 +98,29 @@ function reply(res, status, body) {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * ?graceful=true&grace_ms=N&goaway=single|double of /stop and /restart.
+ * @param {URL} url
+ * @returns {import("./broker.mjs").StopOptions}
+ */
+function stopOptions(url) {
+  /** @type {import("./broker.mjs").StopOptions} */
+  const opts = { graceful: url.searchParams.get("graceful") === "true" };
+  const grace = url.searchParams.get("grace_ms");
+  if (grace !== null) {
+    opts.graceMs = Number(grace);
+    if (!Number.isInteger(opts.graceMs) || opts.graceMs < 0) {
+      throw new Error(`Invalid grace_ms: expected a whole number of milliseconds, got "${grace}"`);
+    }
+  }
+  const goaway = url.searchParams.get("goaway");
+  if (goaway === "single" || goaway === "double") opts.goaway = goaway;
+  else if (goaway !== null) {
+    throw new Error(`Invalid goaway: expected single or double, got "${goaway}"`);
+  }
+  return opts;
+}
+
 /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
 async function handleControl(req, res) {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -117,10 +142,10 @@ async function handleControl(req, res) {
       }
     }
     case "POST /stop":
-      await broker.stop({ graceful: url.searchParams.get("graceful") === "true" });
+      await broker.stop(stopOptions(url));
       return reply(res, 200, { ok: true });
     case "POST /restart":
-      await broker.restart();
+      await broker.restart(stopOptions(url));
       return reply(res, 200, { ok: true, port: broker.port });
     case "POST /end-streams":
       return reply(res, 200, { ended: broker.endStreams() });

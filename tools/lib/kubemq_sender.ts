@@ -15,6 +15,7 @@ import { Buffer } from "node:buffer";
 import process from "node:process";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type { PbRequest, PbResponse } from "../../lib/sources/kubemq_query/pb_types.ts";
+import { installGoawayGuard } from "../../lib/sources/kubemq_query/goaway_guard.ts";
 
 /**
  * True when the environment variable may be read without a prompt or a permission error.
@@ -193,6 +194,8 @@ export function createSender(options: SenderOptions): Sender {
     credentials = grpc.credentials.createSsl(Buffer.from(options.caCert));
   }
   if (options.serverName) channelOptions["grpc.ssl_target_name_override"] = options.serverName;
+  // A broker's GOAWAY must not crash the CLI (denoland/deno#36788).
+  installGoawayGuard();
   const client = new kubemq.kubemqClient(options.address, credentials, channelOptions);
 
   const sendQuery = (opts: QueryOptions): Promise<QueryResponse> => {

@@ -1,7 +1,9 @@
 /**
  * The KubeMQ port of the `kubemq.query` source, built on kubemq-js 1.2.3's generated gRPC client
  * and messages. It and lib/sources/kubemq/ (the other source kinds, which build on
- * createGrpcClient) are the only files in lib/ that import kubemq-js or @grpc/grpc-js.
+ * createGrpcClient) are the only files in lib/ that import kubemq-js or @grpc/grpc-js. Every
+ * transport the connector creates installs the GOAWAY guard first (goaway_guard.ts: a Deno 2.9.6
+ * crash, denoland/deno#36788; remove once Deno fixes it).
  *
  * kubemq-js's own client classes are not used (see docs in kubemq-protocol.md): they keep the
  * 4 MiB receive limit, ignore a private CA, send no auth on ping, never resubscribe, mangle tags
@@ -13,6 +15,8 @@ import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
 import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
+import { installGoawayGuard } from "./goaway_guard.ts";
+import { lookupWithPort } from "./dns_port.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -200,6 +204,15 @@ export function createGrpcClient(config: KubemqClientConfig): grpc.Client {
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const backoff = Math.max(100, config.reconnectBackoffMs);
   const { credentials, options: tlsOptions } = credentialsFor(config.address, config.tls);
+  // Before the first connection: a broker's GOAWAY must not crash the process. Remove it once
+  // Deno fixes denoland/deno#36788 (see goaway_guard.ts).
+  installGoawayGuard();
+  // The sandbox allows the broker's host:port only, not every port of the host: its name
+  // lookups must carry the port to pass (see dns_port.ts).
+  const host = hostOf(config.address);
+  if (isIP(host) === 0) {
+    lookupWithPort(host, Number(config.address.slice(config.address.lastIndexOf(":") + 1)));
+  }
   return new kubemq.kubemqClient(config.address, credentials, {
     ...tlsOptions,
     "grpc.max_receive_message_length": limit,

@@ -6,6 +6,7 @@
  * of a sent body. client.ts stays available (and is what other source kinds build on).
  */
 import type { KubemqClientConfig, KubemqQueryClient } from "./client.ts";
+import { installGoawayGuard } from "./goaway_guard.ts";
 import { GrpcError, GrpcH2Channel } from "./grpc_h2.ts";
 import { decodePingResult, decodeRequest, encodeResponse, encodeSubscribe } from "./pb_codec.ts";
 
@@ -26,6 +27,9 @@ function describe(err: unknown, token: string | undefined): string {
 
 /** Creates the lean client. Connects lazily, on the first call. */
 export function createKubemqQueryH2Client(config: KubemqClientConfig): KubemqQueryClient {
+  // The lean transport never closes a session inside its 'goaway' dispatch itself; the guard
+  // covers anything else on these sessions (denoland/deno#36788, see goaway_guard.ts).
+  installGoawayGuard();
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const token = config.authToken;
   const channel = new GrpcH2Channel({

@@ -21,10 +21,10 @@ async function waitReady(
     const res = await fetch(`${connector.apiUrl}/ready`).catch(async (err) => {
       const code = await Promise.race([connector.exited, delay(3000)]);
       if (code === null) throw err;
-      // Deno 2.9.6 sometimes dies inside nghttp2 when the broker's GOAWAY arrives
-      // (denoland/deno#36788, open): no JavaScript runs, so nothing in the connector can catch it.
+      // 134/139: Deno's nghttp2 abort on a broker's GOAWAY (denoland/deno#36788), which the
+      // connector's GOAWAY guard exists to prevent; a crash fails the test like any other exit.
       const known = code === 139 || code === 134
-        ? " (a crash in Deno's nghttp2 on the broker's GOAWAY: denoland/deno#36788)"
+        ? " (Deno's nghttp2 crash on GOAWAY, denoland/deno#36788: the GOAWAY guard did not hold)"
         : "";
       throw new Error(`the connector exited with ${code}${known}`);
     });
