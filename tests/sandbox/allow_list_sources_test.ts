@@ -54,7 +54,7 @@ for (const kind of kinds) {
       "10.0.0.5:50000",
       "10.0.0.9:9000",
       "127.0.0.1:8080",
-      "kubemq.example",
+      // Exactly the broker's host:port: no bare host name that would open every port of it.
       "kubemq.example:50000",
     ]);
     assert.deepEqual(allow.read, ["/etc/tls/ca.pem"]);

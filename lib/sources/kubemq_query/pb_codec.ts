@@ -10,7 +10,9 @@
  */
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM: a string field's leading U+FEFF is data (google-protobuf keeps it); the default
+// decoder would drop it.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 const VARINT = 0;
 const FIXED64 = 1;
