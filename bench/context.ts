@@ -1,8 +1,8 @@
 /** What every scenario gets: the profile, the S3 server, the broker, the connector and a sender. */
 import { Agent } from "node:http";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { S3TestEnv } from "../tests/support/s3.ts";
-import type { KubemqTestClient } from "../tests/support/kubemq_client.ts";
+import type { S3TestEnv } from "../testing/s3.ts";
+import type { KubemqTestClient } from "../testing/kubemq_client.ts";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.ts";
 import type { Profile } from "./profile.ts";
 import type { BenchConnector } from "./stack.ts";

@@ -5,7 +5,7 @@
  * `{"reply_bytes":N}` is answered with N bytes, and a body over 1 MiB with 2 bytes, so each
  * direction of a large transfer can be timed alone. Usage: echo_responder.ts <address> <channel>
  */
-import { createKubemqClient } from "../tests/support/kubemq_client.ts";
+import { createKubemqClient } from "../testing/kubemq_client.ts";
 
 const [address, channel] = Deno.args;
 if (!address || !channel) {

@@ -7,8 +7,8 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createKubemqClient } from "../tests/support/kubemq_client.ts";
-import { createTestBucket, deleteTestBucketFully } from "../tests/support/s3.ts";
+import { createKubemqClient } from "../testing/kubemq_client.ts";
+import { createTestBucket, deleteTestBucketFully } from "../testing/s3.ts";
 import { ask, baselineS3Client, type BenchContext } from "./context.ts";
 import { memory } from "./proc.ts";
 import { profileFor } from "./profile.ts";

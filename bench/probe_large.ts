@@ -11,8 +11,8 @@
  * Usage: `deno run -A bench/probe_large.ts [--size 64] [--repeats 3] [--small 0]` with S3_* set.
  */
 import { parseArgs } from "node:util";
-import { createKubemqClient } from "../tests/support/kubemq_client.ts";
-import { createTestBucket, deleteTestBucketFully } from "../tests/support/s3.ts";
+import { createKubemqClient } from "../testing/kubemq_client.ts";
+import { createTestBucket, deleteTestBucketFully } from "../testing/s3.ts";
 import { decodeResponse, encodeRequest } from "../lib/wire.ts";
 import { baselineS3Client, payload } from "./context.ts";
 import { cpuTimeMs, memory, resetPeak, sampleRss } from "./proc.ts";

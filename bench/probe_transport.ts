@@ -7,7 +7,7 @@
  * sampling). Usage: `deno run -A bench/probe_transport.ts [--size 64] [--repeats 3]`.
  */
 import { parseArgs } from "node:util";
-import { createKubemqClient } from "../tests/support/kubemq_client.ts";
+import { createKubemqClient } from "../testing/kubemq_client.ts";
 import { encodeRequest } from "../lib/wire.ts";
 import { payload } from "./context.ts";
 import { memory, resetPeak, sampleRss } from "./proc.ts";

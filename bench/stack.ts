@@ -2,10 +2,10 @@
  * The benchmark's stack: S3 (from the environment or the local radosgw), a test broker, and the
  * connector started as `deno task start` starts it, with its process id for /proc readings.
  */
-import { forEachLine } from "../tools/lib/lines.ts";
-import { startTestBroker, type TestBroker } from "../tests/support/broker.ts";
-import { permissionFlags, type TestBinding, writeConfig } from "../tests/support/connector.ts";
-import { type S3TestEnv, s3TestEnv } from "../tests/support/s3.ts";
+import { forEachLine } from "../testing/lines.ts";
+import { startTestBroker, type TestBroker } from "../testing/broker.ts";
+import { permissionFlags, type TestBinding, writeConfig } from "../testing/connector.ts";
+import { type S3TestEnv, s3TestEnv } from "../testing/s3.ts";
 
 const root = decodeURIComponent(new URL("../", import.meta.url).pathname);
 

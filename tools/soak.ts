@@ -15,8 +15,8 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { parseArgs } from "node:util";
 import { encodeRequest } from "../lib/wire.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../tests/support/s3.ts";
-import { startStack } from "../tests/support/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../testing/s3.ts";
+import { startStack } from "../testing/stack.ts";
 import {
   connectorPid,
   MAX_SECOND_HALF_GROWTH_PCT,

@@ -4,14 +4,14 @@
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import kubemqJs from "kubemq-js";
-import { startTestBroker, type TestBroker, type TestBrokerOptions } from "../support/broker.ts";
+import { startTestBroker, type TestBroker, type TestBrokerOptions } from "../../testing/broker.ts";
 import {
   createKubemqClient,
   type KubemqTestClient,
   RequestType,
   type SendRequestOptions,
   SubscribeType,
-} from "../support/kubemq_client.ts";
+} from "../../testing/kubemq_client.ts";
 import { guardSession } from "../../lib/sources/kubemq_query/goaway_guard.ts";
 
 const TIMEOUT_301 = "Error 301: timeout for request message";

@@ -2,8 +2,8 @@
 // checked through kubemq-js's generated gRPC client. Run: deno test -A tests/broker/
 
 import assert from "node:assert/strict";
-import { startTestBroker, type TestBroker } from "../support/broker.ts";
-import { createQueuesClient, type QueuesClient } from "../support/kubemq_queues.ts";
+import { startTestBroker, type TestBroker } from "../../testing/broker.ts";
+import { createQueuesClient, type QueuesClient } from "../../testing/kubemq_queues.ts";
 import { StreamRequestType } from "../../lib/sources/kubemq/pb_types.ts";
 
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -5,10 +5,10 @@
  * points the target at the test radosgw (the original can only talk to AWS).
  */
 import assert from "node:assert/strict";
-import { startTestBroker } from "../support/broker.ts";
-import { startConnectorWithConfig } from "../support/connector.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
-import { s3TestEnv } from "../support/s3.ts";
+import { startTestBroker } from "../../testing/broker.ts";
+import { startConnectorWithConfig } from "../../testing/connector.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
+import { s3TestEnv } from "../../testing/s3.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 
 Deno.test("compat: an original config.yaml with its booleans and ranges starts and serves", async () => {

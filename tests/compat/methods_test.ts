@@ -6,8 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../support/stack.ts";
-import { deleteTestBucketFully, s3TestEnv, testS3Client, uniqueBucketName } from "../support/s3.ts";
+import { dataJson, startStack } from "../../testing/stack.ts";
+import {
+  deleteTestBucketFully,
+  s3TestEnv,
+  testS3Client,
+  uniqueBucketName,
+} from "../../testing/s3.ts";
 import type { TargetResponse } from "../../lib/wire.ts";
 import { readGolden, shapeErrors } from "./_golden.ts";
 

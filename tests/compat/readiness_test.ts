@@ -7,11 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
-import { startTestBroker } from "../support/broker.ts";
-import { startConnector, testTargetProperties } from "../support/connector.ts";
-import { createRadosgwUser, findRadosgwConf } from "../support/radosgw_users.ts";
-import { createTestBucket, deleteTestBucketFully, s3TestEnv, testS3Client } from "../support/s3.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
+import { startTestBroker } from "../../testing/broker.ts";
+import { startConnector, testTargetProperties } from "../../testing/connector.ts";
+import { createRadosgwUser, findRadosgwConf } from "../../testing/radosgw_users.ts";
+import {
+  createTestBucket,
+  deleteTestBucketFully,
+  s3TestEnv,
+  testS3Client,
+} from "../../testing/s3.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,8 @@
 // The sender CLI (tools/send.ts, as `deno task send` runs it) against the real stack: test
 // broker, the connector with its production permissions, radosgw.
 import assert from "node:assert/strict";
-import { startStack } from "../support/stack.ts";
-import { deleteTestBucketFully, uniqueBucketName } from "../support/s3.ts";
+import { startStack } from "../../testing/stack.ts";
+import { deleteTestBucketFully, uniqueBucketName } from "../../testing/s3.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const MiB = 1024 * 1024;

@@ -7,16 +7,16 @@ import assert from "node:assert/strict";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wire.ts";
 import { methodNames } from "../../lib/targets/aws_s3/registry.ts";
-import { startTestBroker } from "../support/broker.ts";
-import { startConnector, testTargetProperties } from "../support/connector.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
-import { startStack, type TestStack } from "../support/stack.ts";
+import { startTestBroker } from "../../testing/broker.ts";
+import { startConnector, testTargetProperties } from "../../testing/connector.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
+import { startStack, type TestStack } from "../../testing/stack.ts";
 import {
   createTestBucket,
   deleteTestBucketFully,
   testS3Client,
   uniqueBucketName,
-} from "../support/s3.ts";
+} from "../../testing/s3.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 

@@ -9,8 +9,8 @@ import {
   setupLogging,
   withLogContext,
 } from "../../lib/log.ts";
-import { startStack } from "../support/stack.ts";
-import { deleteTestBucketFully, s3TestEnv, uniqueBucketName } from "../support/s3.ts";
+import { startStack } from "../../testing/stack.ts";
+import { deleteTestBucketFully, s3TestEnv, uniqueBucketName } from "../../testing/s3.ts";
 
 const MiB = 1024 * 1024;
 

@@ -3,14 +3,14 @@
 // edit that needs other permissions restarts the sandboxed worker.
 import assert from "node:assert/strict";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
-import { startTestBroker } from "../support/broker.ts";
+import { startTestBroker } from "../../testing/broker.ts";
 import {
   startConnectorWithConfig,
   type TestBinding,
   testTargetProperties,
   writeConfig,
-} from "../support/connector.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
+} from "../../testing/connector.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
 
 const message = (r: Record<string, unknown>) => String(r.message);
 

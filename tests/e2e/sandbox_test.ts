@@ -9,11 +9,11 @@
  */
 import assert from "node:assert/strict";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
-import { startTestBroker } from "../support/broker.ts";
-import { startConnector, testTargetProperties } from "../support/connector.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
-import { deleteTestBucketFully, s3TestEnv, uniqueBucketName } from "../support/s3.ts";
-import { startStack } from "../support/stack.ts";
+import { startTestBroker } from "../../testing/broker.ts";
+import { startConnector, testTargetProperties } from "../../testing/connector.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
+import { deleteTestBucketFully, s3TestEnv, uniqueBucketName } from "../../testing/s3.ts";
+import { startStack } from "../../testing/stack.ts";
 
 const denied = (what: string, target: string, flag: string) =>
   `Requires ${what} access to ${target}, run again with the --allow-${flag} flag`;

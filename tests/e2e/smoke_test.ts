@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startStack } from "../support/stack.ts";
-import { deleteTestBucketFully, uniqueBucketName } from "../support/s3.ts";
+import { startStack } from "../../testing/stack.ts";
+import { deleteTestBucketFully, uniqueBucketName } from "../../testing/s3.ts";
 
 Deno.test("e2e: upload_item then get_item returns the same bytes through broker, connector and radosgw", async () => {
   await using stack = await startStack();

@@ -6,16 +6,21 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
-import { startTestBroker } from "../support/broker.ts";
+import { startTestBroker } from "../../testing/broker.ts";
 import {
   connectorCommand,
   startConnector,
   testTargetProperties,
   writeConfig,
-} from "../support/connector.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
-import { startStack } from "../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, s3TestEnv, testS3Client } from "../support/s3.ts";
+} from "../../testing/connector.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
+import { startStack } from "../../testing/stack.ts";
+import {
+  createTestBucket,
+  deleteTestBucketFully,
+  s3TestEnv,
+  testS3Client,
+} from "../../testing/s3.ts";
 
 const MiB = 1024 * 1024;
 const BIG = 20 * MiB;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TestConnector } from "../support/connector.ts";
+import type { TestConnector } from "../../testing/connector.ts";
 
 const RESULTS = new URL("./results/", import.meta.url).pathname;
 

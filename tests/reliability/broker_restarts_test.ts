@@ -12,9 +12,9 @@
 import assert from "node:assert/strict";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { encodeRequest } from "../../lib/wire.ts";
-import { createKubemqClient } from "../support/kubemq_client.ts";
-import { withTestBucket } from "../support/s3.ts";
-import { startStack, type TestStack } from "../support/stack.ts";
+import { createKubemqClient } from "../../testing/kubemq_client.ts";
+import { withTestBucket } from "../../testing/s3.ts";
+import { startStack, type TestStack } from "../../testing/stack.ts";
 import { recordArea, sha256, stopCountingCrashes, waitUntil } from "./_support.ts";
 
 const GRACEFUL = Number(Deno.env.get("GRACEFUL_RESTARTS") ?? "50");

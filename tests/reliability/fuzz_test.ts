@@ -7,8 +7,8 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { startStack } from "../support/stack.ts";
-import { uniqueBucketName, withTestBucket } from "../support/s3.ts";
+import { startStack } from "../../testing/stack.ts";
+import { uniqueBucketName, withTestBucket } from "../../testing/s3.ts";
 import {
   alive,
   answersPerRequest,

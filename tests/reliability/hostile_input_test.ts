@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { startStack } from "../support/stack.ts";
-import { withTestBucket } from "../support/s3.ts";
+import { startStack } from "../../testing/stack.ts";
+import { withTestBucket } from "../../testing/s3.ts";
 import { buildBody, loadCorpus } from "./corpus/build.ts";
 import {
   alive,

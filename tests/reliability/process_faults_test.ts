@@ -9,9 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { startConnectorWithConfig } from "../support/connector.ts";
-import { withTestBucket } from "../support/s3.ts";
-import { startStack, type TestStack } from "../support/stack.ts";
+import { startConnectorWithConfig } from "../../testing/connector.ts";
+import { withTestBucket } from "../../testing/s3.ts";
+import { startStack, type TestStack } from "../../testing/stack.ts";
 import { encodeRequest } from "../../lib/wire.ts";
 import {
   answersPerRequest,

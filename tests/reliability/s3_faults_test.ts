@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { HeadObjectCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
-import { startFaultProxy } from "../../tools/lib/s3_proxy.ts";
-import { testTargetProperties } from "../support/connector.ts";
-import { s3TestEnv, withTestBucket } from "../support/s3.ts";
-import { startStack, type TestStack } from "../support/stack.ts";
+import { startFaultProxy } from "../../testing/s3_proxy.ts";
+import { testTargetProperties } from "../../testing/connector.ts";
+import { s3TestEnv, withTestBucket } from "../../testing/s3.ts";
+import { startStack, type TestStack } from "../../testing/stack.ts";
 import {
   alive,
   connectorPid,

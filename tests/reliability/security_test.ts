@@ -4,12 +4,12 @@
  * secret ever being echoed.
  */
 import assert from "node:assert/strict";
-import { startTestBroker } from "../support/broker.ts";
-import { startConnector, testTargetProperties } from "../support/connector.ts";
-import { createKubemqClient, type KubemqClientOptions } from "../support/kubemq_client.ts";
+import { startTestBroker } from "../../testing/broker.ts";
+import { startConnector, testTargetProperties } from "../../testing/connector.ts";
+import { createKubemqClient, type KubemqClientOptions } from "../../testing/kubemq_client.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 import { probeApi, recordArea, stopCountingCrashes, waitUntil } from "./_support.ts";
-import type { TestConnector } from "../support/connector.ts";
+import type { TestConnector } from "../../testing/connector.ts";
 
 const figures = {
   casesTried: 0,

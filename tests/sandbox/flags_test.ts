@@ -3,7 +3,7 @@
  * from permissions.flags, which grants the launcher only what it needs and denies the rest.
  */
 import assert from "node:assert/strict";
-import { permissionFlags } from "../support/connector.ts";
+import { permissionFlags } from "../../testing/connector.ts";
 
 const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const tasks = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {

@@ -72,7 +72,7 @@ Deno.test("release workflow runs the end-to-end suite against the compiled Linux
   assert.ok(test?.run?.includes("tests/e2e"), String(test?.run));
   assert.match(test?.env?.KUBEMQ_S3_BINARY ?? "", /dist\/kubemq-s3-linux-x64$/);
   // The harness honours KUBEMQ_S3_BINARY: every connector the e2e tests start is that binary.
-  const support = Deno.readTextFileSync(`${root}tests/support/connector.ts`);
+  const support = Deno.readTextFileSync(`${root}testing/connector.ts`);
   assert.match(support, /Deno\.env\.get\("KUBEMQ_S3_BINARY"\)/);
 });
 

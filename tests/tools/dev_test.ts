@@ -2,7 +2,7 @@
 // run started (broker, connector) is stopped again, so a second run or checkout finds its ports
 // free. The S3 server is the test one, which dev reuses and must leave running.
 import assert from "node:assert/strict";
-import { s3TestEnv } from "../support/s3.ts";
+import { s3TestEnv } from "../../testing/s3.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 

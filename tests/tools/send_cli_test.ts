@@ -2,8 +2,8 @@
 // responder that speaks the connector's wire format. Run: deno test -A tests/tools/send_cli_test.ts
 
 import assert from "node:assert/strict";
-import { startTestBroker } from "../support/broker.ts";
-import { createKubemqClient, type Reply } from "../support/kubemq_client.ts";
+import { startTestBroker } from "../../testing/broker.ts";
+import { createKubemqClient, type Reply } from "../../testing/kubemq_client.ts";
 import { encodeResponse, errorResponse, okResponse, parseRequest } from "../../lib/wire.ts";
 import { MAX_PRINT_CHARS, renderData } from "../../tools/send.ts";
 

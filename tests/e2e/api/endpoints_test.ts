@@ -1,8 +1,8 @@
 // The HTTP API of a running connector (started with the production permission flags): every
 // endpoint's status and body, and that no secret from the config reaches any of them or the log.
 import assert from "node:assert/strict";
-import { startTestBroker } from "../../support/broker.ts";
-import { startConnector, testTargetProperties } from "../../support/connector.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { startConnector, testTargetProperties } from "../../../testing/connector.ts";
 
 const AUTH_TOKEN = "tok-e2e-Secret-7f3a9c";
 const SESSION_TOKEN = "sess-e2e-Secret-41d0be";

@@ -1,8 +1,8 @@
 // /metrics after known traffic through broker, connector and radosgw, read by parsing the
 // Prometheus exposition text (not by matching substrings).
 import assert from "node:assert/strict";
-import { startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully } from "../../support/s3.ts";
+import { startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully } from "../../../testing/s3.ts";
 
 /** One sample: metric name, labels and value. */
 interface Sample {

@@ -1,8 +1,8 @@
 // /ready follows the broker: 503 naming the binding and the reason while the broker is down,
 // 200 "ready" again once it is back and the source has resubscribed.
 import assert from "node:assert/strict";
-import type { TestConnector } from "../../support/connector.ts";
-import { startStack } from "../../support/stack.ts";
+import type { TestConnector } from "../../../testing/connector.ts";
+import { startStack } from "../../../testing/stack.ts";
 
 const AUTH_TOKEN = "tok-ready-Secret-92e1";
 const delay = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null), ms));

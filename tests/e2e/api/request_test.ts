@@ -2,8 +2,8 @@
 // middleware (metadata merge, counters, metrics, request log) and target, without KubeMQ.
 import assert from "node:assert/strict";
 import { decodeResponse } from "../../../lib/wire.ts";
-import { startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully } from "../../support/s3.ts";
+import { startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully } from "../../../testing/s3.ts";
 
 Deno.test("e2e POST /bindings/request: runs through the binding's middleware and target; 400 and 404 for bad calls", async () => {
   const bucket = await createTestBucket(undefined, "reqapi");

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import type { TargetResponse } from "../../../lib/wire.ts";
-import { findRadosgwConf } from "../../support/radosgw_users.ts";
-import { s3TestEnv } from "../../support/s3.ts";
+import { findRadosgwConf } from "../../../testing/radosgw_users.ts";
+import { s3TestEnv } from "../../../testing/s3.ts";
 
 /** Asserts the request succeeded, showing the error when it did not. */
 export function assertOk(res: TargetResponse, what = ""): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startConnector } from "../../support/connector.ts";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { deleteTestBucketFully, s3TestEnv, uniqueBucketName } from "../../support/s3.ts";
+import { startConnector } from "../../../testing/connector.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { deleteTestBucketFully, s3TestEnv, uniqueBucketName } from "../../../testing/s3.ts";
 
 interface StartRecord {
   permissions?: { net?: string[]; env?: string[] };

@@ -4,8 +4,8 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { deleteTestBucketFully, testS3Client, uniqueBucketName } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { deleteTestBucketFully, testS3Client, uniqueBucketName } from "../../../testing/s3.ts";
 import { assertFails, assertOk, dataText, onLocalRadosgw } from "./_helpers.ts";
 
 interface Page {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { GetBucketLocationCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
 import {
   deleteTestBucketFully,
   s3TestEnv,
   testS3Client,
   uniqueBucketName,
-} from "../../support/s3.ts";
+} from "../../../testing/s3.ts";
 import { assertFails, assertOk, dataText } from "./_helpers.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

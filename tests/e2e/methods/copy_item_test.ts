@@ -6,8 +6,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 async function read(s3: S3Client, bucket: string, key: string) {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

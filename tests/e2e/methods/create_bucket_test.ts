@@ -1,8 +1,8 @@
 /** create_bucket end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { deleteTestBucketFully, testS3Client, uniqueBucketName } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { deleteTestBucketFully, testS3Client, uniqueBucketName } from "../../../testing/s3.ts";
 
 Deno.test("e2e create_bucket", async (t) => {
   await using stack = await startStack();

@@ -1,8 +1,8 @@
 /** delete_all_items_from_bucket end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 /** Puts `keys` with the SDK directly, 16 at a time. */
 async function putAll(s3: S3Client, bucket: string, keys: string[]): Promise<void> {

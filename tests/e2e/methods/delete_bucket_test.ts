@@ -1,8 +1,8 @@
 /** delete_bucket end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 Deno.test("e2e delete_bucket", async (t) => {
   await using stack = await startStack();

@@ -1,8 +1,8 @@
 /** delete_item_from_bucket end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
   try {

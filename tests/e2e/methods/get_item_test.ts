@@ -1,8 +1,8 @@
 /** get_item end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 const MiB = 1024 * 1024;
 

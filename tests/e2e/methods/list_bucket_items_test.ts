@@ -1,8 +1,8 @@
 /** list_bucket_items end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 interface ObjectPageJson {
   Name: string;

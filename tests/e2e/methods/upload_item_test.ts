@@ -1,8 +1,8 @@
 /** upload_item end to end: kubemq-js client → test broker → connector → radosgw. */
 import assert from "node:assert/strict";
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { dataJson, startStack } from "../../support/stack.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { dataJson, startStack } from "../../../testing/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 
 const MiB = 1024 * 1024;
 

@@ -3,7 +3,7 @@
  * message on stderr, and nothing started (no HTTP API, no subscription).
  */
 import assert from "node:assert/strict";
-import { connectorCommand } from "../../support/connector.ts";
+import { connectorCommand } from "../../../testing/connector.ts";
 
 const root = decodeURIComponent(new URL("../../../", import.meta.url).pathname);
 

@@ -1,8 +1,8 @@
 /** The largest everyday payloads through the real process: 60 MiB up and down as one query each. */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
-import { startStack } from "../../support/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
+import { startStack } from "../../../testing/stack.ts";
 
 const MiB = 1024 * 1024;
 

@@ -5,16 +5,16 @@
 import assert from "node:assert/strict";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../../lib/wire.ts";
-import { startTestBroker } from "../../support/broker.ts";
-import { startConnector, type TestBinding } from "../../support/connector.ts";
-import { createKubemqClient } from "../../support/kubemq_client.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { startConnector, type TestBinding } from "../../../testing/connector.ts";
+import { createKubemqClient } from "../../../testing/kubemq_client.ts";
 import {
   createTestBucket,
   deleteTestBucketFully,
   testS3Client,
   uniqueBucketName,
-} from "../../support/s3.ts";
-import { testTargetProperties } from "../../support/connector.ts";
+} from "../../../testing/s3.ts";
+import { testTargetProperties } from "../../../testing/connector.ts";
 
 /** A port nothing listens on: bound, then released. */
 function closedPort(): number {

@@ -5,7 +5,7 @@
  * tests/reliability/broker_restarts_test.ts.
  */
 import assert from "node:assert/strict";
-import { dataJson, startStack, type TestStack } from "../../support/stack.ts";
+import { dataJson, startStack, type TestStack } from "../../../testing/stack.ts";
 import { delay, logsMatching, poll } from "./_support.ts";
 
 const listBuckets = { method: "list_buckets" };

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest } from "../../../lib/wire.ts";
-import { startTestBroker } from "../../support/broker.ts";
-import { startConnector } from "../../support/connector.ts";
-import { createKubemqClient } from "../../support/kubemq_client.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { startConnector } from "../../../testing/connector.ts";
+import { createKubemqClient } from "../../../testing/kubemq_client.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
 import { bindings } from "./_support.ts";
 
 /** Sends `n` upload_item queries at once; returns the decoded responses. */

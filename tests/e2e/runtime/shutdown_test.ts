@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../support/s3.ts";
-import { startStack } from "../../support/stack.ts";
+import { createTestBucket, deleteTestBucketFully, testS3Client } from "../../../testing/s3.ts";
+import { startStack } from "../../../testing/stack.ts";
 import { bindings, logsMatching, poll } from "./_support.ts";
 
 Deno.test("SIGTERM with 50 queries in flight: all 50 are answered and stored, exit code 0", async () => {

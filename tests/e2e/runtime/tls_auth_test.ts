@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { decodeResponse, encodeRequest } from "../../../lib/wire.ts";
-import { startTestBroker } from "../../support/broker.ts";
-import { startConnector } from "../../support/connector.ts";
-import { createKubemqClient } from "../../support/kubemq_client.ts";
-import { startStack } from "../../support/stack.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { startConnector } from "../../../testing/connector.ts";
+import { createKubemqClient } from "../../../testing/kubemq_client.ts";
+import { startStack } from "../../../testing/stack.ts";
 import { poll, ready } from "./_support.ts";
 
 const dec = new TextDecoder();

@@ -7,11 +7,11 @@
 import assert from "node:assert/strict";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest } from "../../../lib/wire.ts";
-import { startTestBroker } from "../../support/broker.ts";
-import { startConnectorWithConfig, testTargetProperties } from "../../support/connector.ts";
-import { createKubemqClient } from "../../support/kubemq_client.ts";
-import { createQueuesClient } from "../../support/kubemq_queues.ts";
-import { withTestBucket } from "../../support/s3.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { startConnectorWithConfig, testTargetProperties } from "../../../testing/connector.ts";
+import { createKubemqClient } from "../../../testing/kubemq_client.ts";
+import { createQueuesClient } from "../../../testing/kubemq_queues.ts";
+import { withTestBucket } from "../../../testing/s3.ts";
 import { EventsStoreType } from "../../../lib/sources/kubemq/pb_types.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

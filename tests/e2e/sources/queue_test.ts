@@ -7,20 +7,20 @@
 import assert from "node:assert/strict";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../../lib/wire.ts";
-import { startFaultProxy } from "../../../tools/lib/s3_proxy.ts";
-import { startTestBroker, type TestBroker } from "../../support/broker.ts";
+import { startFaultProxy } from "../../../testing/s3_proxy.ts";
+import { startTestBroker, type TestBroker } from "../../../testing/broker.ts";
 import {
   startConnector,
   type TestBinding,
   type TestConnector,
   testTargetProperties,
-} from "../../support/connector.ts";
+} from "../../../testing/connector.ts";
 import {
   createQueuesClient,
   type QueueMsg,
   type QueuesClient,
-} from "../../support/kubemq_queues.ts";
-import { s3TestEnv, withTestBucket } from "../../support/s3.ts";
+} from "../../../testing/kubemq_queues.ts";
+import { s3TestEnv, withTestBucket } from "../../../testing/s3.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 let n = 0;

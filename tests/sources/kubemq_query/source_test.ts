@@ -1,6 +1,6 @@
 /**
  * The kubemq.query source against the test broker (tools/broker, under Node), with a
- * kubemq-js-based sender from tests/support.
+ * kubemq-js-based sender from testing/.
  */
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
@@ -12,8 +12,8 @@ import {
   type KubemqQuerySourceTuning,
 } from "../../../lib/sources/kubemq_query/source.ts";
 import { decodeResponse } from "../../../lib/wire.ts";
-import { startTestBroker } from "../../support/broker.ts";
-import { createKubemqClient, type KubemqClientOptions } from "../../support/kubemq_client.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { createKubemqClient, type KubemqClientOptions } from "../../../testing/kubemq_client.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

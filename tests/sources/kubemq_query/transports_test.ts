@@ -13,8 +13,8 @@ import {
 } from "../../../lib/sources/kubemq_query/client.ts";
 import { createKubemqQueryH2Client } from "../../../lib/sources/kubemq_query/h2_client.ts";
 import { MessageFramer, Status } from "../../../lib/sources/kubemq_query/grpc_h2.ts";
-import { startTestBroker } from "../../support/broker.ts";
-import { createKubemqClient } from "../../support/kubemq_client.ts";
+import { startTestBroker } from "../../../testing/broker.ts";
+import { createKubemqClient } from "../../../testing/kubemq_client.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { goPointer, goTime } from "../../../lib/targets/aws_s3/go_json.ts";
 import { escapeKeyPath, objectUrl } from "../../../lib/targets/aws_s3/object_url.ts";
-import { testOptions } from "../../support/fake_s3.ts";
+import { testOptions } from "../../../testing/fake_s3.ts";
 
 Deno.test("goTime writes times as Go's encoding/json does (RFC 3339, trailing zeros dropped)", () => {
   assert.equal(goTime(new Date("2026-11-24T10:00:00.000Z")), "2026-11-24T10:00:00Z");

@@ -10,7 +10,7 @@ import {
   methodsByName,
 } from "../../../lib/targets/aws_s3/registry.ts";
 import { createS3Target } from "../../../lib/targets/aws_s3/target.ts";
-import { FakeS3, runS3, runS3Error, testOptions } from "../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error, testOptions } from "../../../testing/fake_s3.ts";
 
 const VALID =
   "valid methods: copy_item, create_bucket, delete_all_items_from_bucket, delete_bucket, " +

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const method = "copy_item";

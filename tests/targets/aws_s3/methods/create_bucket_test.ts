@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeS3, runS3, runS3Error, testOptions } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error, testOptions } from "../../../../testing/fake_s3.ts";
 
 Deno.test("create_bucket creates the bucket and answers its location", async () => {
   const s3 = new FakeS3();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DeleteKey } from "../../../../lib/targets/aws_s3/port.ts";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 const method = "delete_all_items_from_bucket";
 const key = (i: number) => `item-${String(i).padStart(5, "0")}`;

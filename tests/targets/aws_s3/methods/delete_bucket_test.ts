@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DeleteKey } from "../../../../lib/targets/aws_s3/port.ts";
-import { FakeS3, runS3, runS3Error, testOptions } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error, testOptions } from "../../../../testing/fake_s3.ts";
 
 Deno.test("delete_bucket deletes an empty bucket", async () => {
   const s3 = new FakeS3().seed("b").seed("other");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("delete_item_from_bucket deletes only that item", async () => {
   const s3 = new FakeS3().seed("b", { a: "1", b: "2", "a/b": "3" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseKeyList } from "../../../../lib/targets/aws_s3/methods/delete_items.ts";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 const json = (v: unknown) => JSON.stringify(v);
 

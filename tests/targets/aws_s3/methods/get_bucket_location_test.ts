@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { regionOfLocation } from "../../../../lib/targets/aws_s3/methods/get_bucket_location.ts";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("get_bucket_location answers AWS's empty constraint as region us-east-1", async () => {
   const s3 = new FakeS3().seed("b");

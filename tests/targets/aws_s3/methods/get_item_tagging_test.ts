@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("get_item_tagging answers the tags upload_item stored as a JSON object", async () => {
   const s3 = new FakeS3().seed("b");

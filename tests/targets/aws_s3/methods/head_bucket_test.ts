@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConnectorError } from "../../../../lib/errors.ts";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("head_bucket answers ok and the region S3 reports for an existing bucket", async () => {
   const s3 = new FakeS3().seed("b");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("head_item answers the item's headers and user metadata without the body", async () => {
   const s3 = new FakeS3().seed("b", { "r.csv": "1,2,3" }, {

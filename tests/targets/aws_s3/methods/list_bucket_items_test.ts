@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LIST_ALL_LIMIT } from "../../../../lib/targets/aws_s3/methods/list_bucket_items.ts";
 import type { ListInput, ObjectPage } from "../../../../lib/targets/aws_s3/port.ts";
-import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FAKE_NOW, FakeS3, md5Etag, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 interface Page {
   Name: string;

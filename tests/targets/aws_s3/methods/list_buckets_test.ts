@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConnectorError } from "../../../../lib/errors.ts";
-import { FAKE_NOW, FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FAKE_NOW, FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("list_buckets lists every bucket sorted, with creation date and owner", async () => {
   const s3 = new FakeS3().seed("zeta").seed("alpha").seed("mid-bucket");

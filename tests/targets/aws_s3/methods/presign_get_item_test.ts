@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("presign_get_item answers the signed URL as data, valid 900 s by default", async () => {
   const s3 = new FakeS3();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("presign_put_item answers the signed PUT URL as data", async () => {
   const s3 = new FakeS3();

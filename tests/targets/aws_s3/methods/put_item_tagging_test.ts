@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FakeS3, runS3, runS3Error } from "../../../support/fake_s3.ts";
+import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("put_item_tagging replaces the item's tags with metadata tags", async () => {
   const s3 = new FakeS3().seed("b", { k: "v" });

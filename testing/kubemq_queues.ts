@@ -32,7 +32,7 @@ import {
   type PbStreamQueueMessagesRequest,
   type PbStreamQueueMessagesResponse,
   StreamRequestType,
-} from "../../lib/sources/kubemq/pb_types.ts";
+} from "../lib/sources/kubemq/pb_types.ts";
 import { MAX_MESSAGE_BYTES } from "./kubemq_client.ts";
 
 type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;

@@ -2,7 +2,7 @@
  * The whole real path for end-to-end tests: a test broker, the connector started with its
  * production permissions, and a kubemq-js client sending wire-format queries.
  */
-import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wire.ts";
+import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.ts";
 import { startTestBroker, type TestBroker } from "./broker.ts";
 import {
   type ConnectorOptions,

@@ -44,7 +44,7 @@ export async function findRadosgwConf(endpoint: string): Promise<string | null> 
   const candidates: string[] = [];
   const dir = Deno.env.get("RADOSGW_DIR");
   if (dir) candidates.push(`${dir}/ceph.conf`);
-  candidates.push(new URL("../../.stack/radosgw/ceph.conf", import.meta.url).pathname);
+  candidates.push(new URL("../.stack/radosgw/ceph.conf", import.meta.url).pathname);
   // Whichever radosgw is running: its command line names its conf (`radosgw -c <conf> ...`).
   try {
     for await (const entry of Deno.readDir("/proc")) {

@@ -22,8 +22,8 @@ import type {
   PbResponse,
   PbSubscribe,
   PbTagsMap,
-} from "../../lib/sources/kubemq_query/pb_types.ts";
-import { installGoawayGuard } from "../../lib/sources/kubemq_query/goaway_guard.ts";
+} from "../lib/sources/kubemq_query/pb_types.ts";
+import { installGoawayGuard } from "../lib/sources/kubemq_query/goaway_guard.ts";
 
 /** Client-side message size limit: the server's 100 MiB plus 1 MiB for the envelope fields. */
 export const MAX_MESSAGE_BYTES = 104857600 + 1024 * 1024;

@@ -35,7 +35,7 @@ const DEFAULT_REGION = "us-east-1";
 function radosgwEnvFile(): string {
   const dir = Deno.env.get("RADOSGW_DIR");
   if (dir) return `${dir}/s3.env`;
-  return new URL("../../.stack/radosgw/s3.env", import.meta.url).pathname;
+  return new URL("../.stack/radosgw/s3.env", import.meta.url).pathname;
 }
 
 function parseEnvFile(text: string): Map<string, string> {

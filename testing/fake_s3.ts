@@ -14,9 +14,9 @@
  */
 import { createHash } from "node:crypto";
 import { getLogger } from "@logtape/logtape";
-import { ConnectorError } from "../../lib/errors.ts";
-import { parseFields } from "../../lib/schema.ts";
-import { type S3TargetOptions, s3TargetProperties } from "../../lib/targets/aws_s3/options.ts";
+import { ConnectorError } from "../lib/errors.ts";
+import { parseFields } from "../lib/schema.ts";
+import { type S3TargetOptions, s3TargetProperties } from "../lib/targets/aws_s3/options.ts";
 import type {
   BucketList,
   CopyInput,
@@ -31,9 +31,9 @@ import type {
   PutOutput,
   S3Port,
   VersionPage,
-} from "../../lib/targets/aws_s3/port.ts";
-import { createS3Target } from "../../lib/targets/aws_s3/target.ts";
-import type { MethodResult } from "../../lib/targets/aws_s3/method.ts";
+} from "../lib/targets/aws_s3/port.ts";
+import { createS3Target } from "../lib/targets/aws_s3/target.ts";
+import type { MethodResult } from "../lib/targets/aws_s3/method.ts";
 
 /** The S3Port operations, as recorded in the call log. */
 export type FakeOp = Exclude<keyof S3Port, "close"> | "close";

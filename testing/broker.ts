@@ -11,7 +11,7 @@
  * @module
  */
 
-const MAIN = new URL("../../tools/broker/main.mjs", import.meta.url);
+const MAIN = new URL("../tools/broker/main.mjs", import.meta.url);
 const STARTUP_TIMEOUT_MS = 10_000;
 
 /** Options for {@link startTestBroker}. TLS files are paths to PEM files. */

@@ -2,10 +2,10 @@
  * Starts the connector as `deno task start` does (same permission flags, read from
  * permissions.flags), with a config written to a temp file, and captures its JSON log lines.
  */
-import { forEachLine } from "../../tools/lib/lines.ts";
+import { forEachLine } from "./lines.ts";
 import { s3TestEnv } from "./s3.ts";
 
-const root = new URL("../../", import.meta.url);
+const root = new URL("../", import.meta.url);
 const rootPath = decodeURIComponent(root.pathname);
 
 /** The production permission flags: the single source of truth both tasks read. */
