@@ -15,7 +15,9 @@ import { encodeRequest } from "../../lib/wire.ts";
 import { createKubemqClient } from "../../testing/kubemq_client.ts";
 import { withTestBucket } from "../../testing/s3.ts";
 import { startStack, type TestStack } from "../../testing/stack.ts";
-import { recordArea, sha256, stopCountingCrashes, waitUntil } from "./_support.ts";
+import { stopCountingCrashes } from "../../testing/crashes.ts";
+import { sha256 } from "../../testing/sha256.ts";
+import { recordArea, waitUntil } from "./_support.ts";
 
 const GRACEFUL = Number(Deno.env.get("GRACEFUL_RESTARTS") ?? "50");
 const ABRUPT = Number(Deno.env.get("ABRUPT_RESTARTS") ?? "20");

@@ -9,17 +9,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { startStack } from "../../testing/stack.ts";
 import { uniqueBucketName, withTestBucket } from "../../testing/s3.ts";
-import {
-  alive,
-  answersPerRequest,
-  connectorPid,
-  MAX_SECOND_HALF_GROWTH_PCT,
-  probeApi,
-  procFigures,
-  recordArea,
-  sampleRss,
-  stopCountingCrashes,
-} from "./_support.ts";
+import { stopCountingCrashes } from "../../testing/crashes.ts";
+import { alive, connectorPid, procFigures } from "../../testing/proc.ts";
+import { MAX_SECOND_HALF_GROWTH_PCT, sampleRss } from "../../testing/rss_trend.ts";
+import { answersPerRequest, probeApi, recordArea } from "./_support.ts";
 
 /**
  * How long the fuzzer runs: WARMUP_SECONDS, then SECONDS (FUZZ_SECONDS) over which the RSS trend

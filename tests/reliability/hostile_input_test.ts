@@ -7,14 +7,9 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { startStack } from "../../testing/stack.ts";
 import { withTestBucket } from "../../testing/s3.ts";
 import { buildBody, loadCorpus } from "./corpus/build.ts";
-import {
-  alive,
-  connectorPid,
-  probeApi,
-  procFigures,
-  recordArea,
-  stopCountingCrashes,
-} from "./_support.ts";
+import { stopCountingCrashes } from "../../testing/crashes.ts";
+import { alive, connectorPid, procFigures } from "../../testing/proc.ts";
+import { probeApi, recordArea } from "./_support.ts";
 
 Deno.test("hostile input: every corpus case gets an is_error response naming its cause, and the next query still works", async () => {
   const corpus = await loadCorpus();

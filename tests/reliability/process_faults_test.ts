@@ -13,14 +13,9 @@ import { startConnectorWithConfig } from "../../testing/connector.ts";
 import { withTestBucket } from "../../testing/s3.ts";
 import { startStack, type TestStack } from "../../testing/stack.ts";
 import { encodeRequest } from "../../lib/wire.ts";
-import {
-  answersPerRequest,
-  crashesOf,
-  recordArea,
-  sha256,
-  stopCountingCrashes,
-  waitUntil,
-} from "./_support.ts";
+import { crashesOf, stopCountingCrashes } from "../../testing/crashes.ts";
+import { sha256 } from "../../testing/sha256.ts";
+import { answersPerRequest, recordArea, waitUntil } from "./_support.ts";
 
 const figures = {
   casesTried: 0,

@@ -9,15 +9,10 @@ import { startFaultProxy } from "../../testing/s3_proxy.ts";
 import { testTargetProperties } from "../../testing/connector.ts";
 import { s3TestEnv, withTestBucket } from "../../testing/s3.ts";
 import { startStack, type TestStack } from "../../testing/stack.ts";
-import {
-  alive,
-  connectorPid,
-  probeApi,
-  recordArea,
-  sha256,
-  stopCountingCrashes,
-  waitUntil,
-} from "./_support.ts";
+import { stopCountingCrashes } from "../../testing/crashes.ts";
+import { alive, connectorPid } from "../../testing/proc.ts";
+import { sha256 } from "../../testing/sha256.ts";
+import { probeApi, recordArea, waitUntil } from "./_support.ts";
 
 const upstream = () => new URL(s3TestEnv().endpoint).host;
 const figures = {

@@ -8,7 +8,8 @@ import { startTestBroker } from "../../testing/broker.ts";
 import { startConnector, testTargetProperties } from "../../testing/connector.ts";
 import { createKubemqClient, type KubemqClientOptions } from "../../testing/kubemq_client.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
-import { probeApi, recordArea, stopCountingCrashes, waitUntil } from "./_support.ts";
+import { stopCountingCrashes } from "../../testing/crashes.ts";
+import { probeApi, recordArea, waitUntil } from "./_support.ts";
 import type { TestConnector } from "../../testing/connector.ts";
 
 const figures = {

@@ -1,11 +1,12 @@
 /**
- * The CI profile of the soak (tools/soak.ts): mixed methods from 32 concurrent senders for 30 s of
+ * The CI profile of the soak (testing/soak.ts): mixed methods from 32 concurrent senders for 30 s of
  * warm-up and then a minute (SOAK_SECONDS changes it), then S3 is checked object by object. The
  * long profile is `deno task soak`.
  */
 import assert from "node:assert/strict";
-import { runSoak } from "../../tools/soak.ts";
-import { MAX_SECOND_HALF_GROWTH_PCT, recordArea } from "./_support.ts";
+import { runSoak } from "../../testing/soak.ts";
+import { MAX_SECOND_HALF_GROWTH_PCT } from "../../testing/rss_trend.ts";
+import { recordArea } from "./_support.ts";
 
 const SECONDS = Number(Deno.env.get("SOAK_SECONDS") ?? "60");
 /** RSS still climbs for the first half minute or more (to about 300 MiB under the full suite). */
