@@ -15,57 +15,15 @@
 
 import { Buffer } from "node:buffer";
 import grpc from "@grpc/grpc-js";
-import pb from "kubemq-js/lib/protos/index.js";
-import type {
-  PbPingResult,
-  PbRequest,
-  PbResponse,
-  PbSubscribe,
-  PbTagsMap,
-} from "../lib/sources/kubemq_query/pb_types.ts";
+import type { PbTagsMap } from "../lib/sources/kubemq_query/pb_types.ts";
 import { installGoawayGuard } from "../lib/sources/kubemq_query/goaway_guard.ts";
-
-/** Client-side message size limit: the server's 100 MiB plus 1 MiB for the envelope fields. */
-export const MAX_MESSAGE_BYTES = 104857600 + 1024 * 1024;
+import { isIpAddress, messageLimits } from "./kubemq_channel.ts";
+import { kubemqPb } from "./kubemq_pb.ts";
 
 /** Subscribe.SubscribeTypeData values. */
 export const SubscribeType = { Commands: 3, Queries: 4 } as const;
 /** Request.RequestTypeData values. */
 export const RequestType = { Command: 1, Query: 2 } as const;
-
-type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
-interface RequestStream {
-  on(event: "data", listener: (req: PbRequest) => void): RequestStream;
-  on(event: "error", listener: (err: grpc.ServiceError) => void): RequestStream;
-  on(event: "status", listener: (status: grpc.StatusObject) => void): RequestStream;
-  on(event: "end", listener: () => void): RequestStream;
-  cancel(): void;
-}
-interface PbClient {
-  ping(req: unknown, md: grpc.Metadata, cb: Callback<PbPingResult>): void;
-  sendRequest(
-    req: PbRequest,
-    md: grpc.Metadata,
-    opts: grpc.CallOptions,
-    cb: Callback<PbResponse>,
-  ): void;
-  sendResponse(res: PbResponse, md: grpc.Metadata, cb: Callback<unknown>): void;
-  subscribeToRequests(sub: PbSubscribe, md: grpc.Metadata): RequestStream;
-  close(): void;
-}
-interface Pb {
-  kubemqClient: new (
-    address: string,
-    creds: grpc.ChannelCredentials,
-    options: grpc.ChannelOptions,
-  ) => PbClient;
-  Request: new () => PbRequest;
-  Response: new () => PbResponse;
-  Subscribe: new () => PbSubscribe;
-  Empty: new () => unknown;
-}
-// A default import: under Deno the CommonJS module's named exports come out undefined.
-const kubemq = pb as unknown as Pb;
 
 /** PEM text or bytes. */
 export type Pem = string | Uint8Array;
@@ -207,13 +165,6 @@ function tagsOf(map: PbTagsMap): Record<string, string> {
   return Object.fromEntries(map.toArray());
 }
 
-function isIpAddress(address: string): boolean {
-  const host = address.startsWith("[")
-    ? address.slice(1, address.indexOf("]"))
-    : address.replace(/:\d+$/, "");
-  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":");
-}
-
 function credentialsFor(tls: KubemqClientOptions["tls"]): grpc.ChannelCredentials {
   if (!tls) return grpc.credentials.createInsecure();
   const buf = (v: Pem | undefined) =>
@@ -228,10 +179,7 @@ function credentialsFor(tls: KubemqClientOptions["tls"]): grpc.ChannelCredential
 export function createKubemqClient(options: KubemqClientOptions): KubemqTestClient {
   // The test process survives a broker's GOAWAY as the connector does (denoland/deno#36788).
   installGoawayGuard();
-  const channelOptions: grpc.ChannelOptions = {
-    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  };
+  const channelOptions: grpc.ChannelOptions = messageLimits();
   if (options.tls && !options.tls.serverName && isIpAddress(options.address)) {
     // Deno's TLS rejects an IP address as the SNI servername, which grpc-js derives from the
     // address, so the handshake would fail with a confusing UNAVAILABLE.
@@ -247,7 +195,7 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
   if (options.tls?.serverName) {
     channelOptions["grpc.ssl_target_name_override"] = options.tls.serverName;
   }
-  const client = new kubemq.kubemqClient(
+  const client = new kubemqPb.kubemqClient(
     options.address,
     credentialsFor(options.tls),
     channelOptions,
@@ -260,7 +208,7 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
   };
 
   const sendRequest = (opts: SendRequestOptions & { requestType: number }) => {
-    const req = new kubemq.Request();
+    const req = new kubemqPb.Request();
     req.setRequestid(opts.requestId ?? crypto.randomUUID());
     req.setRequesttypedata(opts.requestType);
     req.setClientid(opts.clientId ?? defaultClientId);
@@ -296,7 +244,7 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
   };
 
   const sendResponse = (opts: SendResponseOptions) => {
-    const res = new kubemq.Response();
+    const res = new kubemqPb.Response();
     res.setRequestid(opts.requestId);
     res.setReplychannel(opts.replyChannel);
     res.setClientid(opts.clientId ?? defaultClientId);
@@ -312,7 +260,7 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
   };
 
   const subscribe = (opts: SubscribeOptions, handler: RequestHandler): Subscription => {
-    const sub = new kubemq.Subscribe();
+    const sub = new kubemqPb.Subscribe();
     sub.setSubscribetypedata(opts.type ?? SubscribeType.Queries);
     sub.setClientid(opts.clientId ?? defaultClientId);
     sub.setChannel(opts.channel);
@@ -372,7 +320,7 @@ export function createKubemqClient(options: KubemqClientOptions): KubemqTestClie
   return {
     ping() {
       return new Promise<PingInfo>((resolve, reject) => {
-        client.ping(new kubemq.Empty(), metadata(), (err, res) => {
+        client.ping(new kubemqPb.Empty(), metadata(), (err, res) => {
           if (err || !res) return reject(err ?? new Error("Ping returned no result"));
           resolve({
             host: res.getHost(),

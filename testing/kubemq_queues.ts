@@ -14,84 +14,17 @@
  */
 
 import grpc from "@grpc/grpc-js";
-import pb from "kubemq-js/lib/protos/index.js";
 import {
-  type PbAckAllQueueMessagesRequest,
   type PbAckAllQueueMessagesResponse,
-  type PbEvent,
-  type PbEventReceive,
-  type PbEventsSubscribe,
   type PbQueueMessage,
-  type PbQueueMessagePolicy,
-  type PbQueueMessagesBatchRequest,
   type PbQueueMessagesBatchResponse,
-  type PbReceiveQueueMessagesRequest,
   type PbReceiveQueueMessagesResponse,
   type PbResult,
   type PbSendQueueMessageResult,
-  type PbStreamQueueMessagesRequest,
-  type PbStreamQueueMessagesResponse,
   StreamRequestType,
 } from "../lib/sources/kubemq/pb_types.ts";
-import { MAX_MESSAGE_BYTES } from "./kubemq_client.ts";
-
-type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
-interface Duplex<Req, Res> {
-  write(req: Req): boolean;
-  end(): void;
-  cancel(): void;
-  on(event: "data", listener: (res: Res) => void): Duplex<Req, Res>;
-  on(event: "error", listener: (err: grpc.ServiceError) => void): Duplex<Req, Res>;
-  on(event: "status", listener: (status: grpc.StatusObject) => void): Duplex<Req, Res>;
-}
-interface ReadStream<Res> {
-  on(event: "data", listener: (res: Res) => void): ReadStream<Res>;
-  on(event: "error", listener: (err: grpc.ServiceError) => void): ReadStream<Res>;
-  on(event: "status", listener: (status: grpc.StatusObject) => void): ReadStream<Res>;
-  cancel(): void;
-}
-interface PbClient {
-  sendQueueMessage(
-    m: PbQueueMessage,
-    md: grpc.Metadata,
-    cb: Callback<PbSendQueueMessageResult>,
-  ): void;
-  sendQueueMessagesBatch(
-    b: PbQueueMessagesBatchRequest,
-    md: grpc.Metadata,
-    cb: Callback<PbQueueMessagesBatchResponse>,
-  ): void;
-  receiveQueueMessages(
-    r: PbReceiveQueueMessagesRequest,
-    md: grpc.Metadata,
-    cb: Callback<PbReceiveQueueMessagesResponse>,
-  ): void;
-  ackAllQueueMessages(
-    r: PbAckAllQueueMessagesRequest,
-    md: grpc.Metadata,
-    cb: Callback<PbAckAllQueueMessagesResponse>,
-  ): void;
-  streamQueueMessage(md: grpc.Metadata): Duplex<
-    PbStreamQueueMessagesRequest,
-    PbStreamQueueMessagesResponse
-  >;
-  sendEvent(e: PbEvent, md: grpc.Metadata, cb: Callback<PbResult>): void;
-  sendEventsStream(md: grpc.Metadata): Duplex<PbEvent, PbResult>;
-  subscribeToEvents(s: PbEventsSubscribe, md: grpc.Metadata): ReadStream<PbEventReceive>;
-  close(): void;
-}
-interface Pb {
-  kubemqClient: new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => PbClient;
-  QueueMessage: new () => PbQueueMessage;
-  QueueMessagePolicy: new () => PbQueueMessagePolicy;
-  QueueMessagesBatchRequest: new () => PbQueueMessagesBatchRequest;
-  ReceiveQueueMessagesRequest: new () => PbReceiveQueueMessagesRequest;
-  AckAllQueueMessagesRequest: new () => PbAckAllQueueMessagesRequest;
-  StreamQueueMessagesRequest: new () => PbStreamQueueMessagesRequest;
-  Event: new () => PbEvent;
-  Subscribe: new () => PbEventsSubscribe;
-}
-const kubemq = pb as unknown as Pb;
+import { messageLimits } from "./kubemq_channel.ts";
+import { type Callback, kubemqPb } from "./kubemq_pb.ts";
 
 /** A message to send to a queue. */
 export interface QueueSend {
@@ -265,10 +198,11 @@ function toMsg(m: PbQueueMessage): QueueMsg {
 export function createQueuesClient(
   options: { address: string; clientId?: string; authToken?: string },
 ): QueuesClient {
-  const client = new kubemq.kubemqClient(options.address, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  });
+  const client = new kubemqPb.kubemqClient(
+    options.address,
+    grpc.credentials.createInsecure(),
+    messageLimits(),
+  );
   const clientId = options.clientId ?? "test-queues-client";
   const md = () => {
     const m = new grpc.Metadata();
@@ -281,7 +215,7 @@ export function createQueuesClient(
     );
 
   const buildMessage = (s: QueueSend) => {
-    const m = new kubemq.QueueMessage();
+    const m = new kubemqPb.QueueMessage();
     m.setMessageid(s.id ?? "");
     m.setClientid(s.clientId ?? clientId);
     m.setChannel(s.channel);
@@ -289,7 +223,7 @@ export function createQueuesClient(
     m.setBody(enc(s.body));
     for (const [k, v] of Object.entries(s.tags ?? {})) m.getTagsMap().set(k, v);
     if (s.policy) {
-      const p = new kubemq.QueueMessagePolicy();
+      const p = new kubemqPb.QueueMessagePolicy();
       p.setExpirationseconds(s.policy.expirationSeconds ?? 0);
       p.setDelayseconds(s.policy.delaySeconds ?? 0);
       p.setMaxreceivecount(s.policy.maxReceiveCount ?? 0);
@@ -337,7 +271,7 @@ export function createQueuesClient(
     });
     return {
       send(req) {
-        const r = new kubemq.StreamQueueMessagesRequest();
+        const r = new kubemqPb.StreamQueueMessagesRequest();
         r.setRequestid(crypto.randomUUID());
         r.setClientid(req.clientId ?? clientId);
         r.setStreamrequesttypedata(req.type);
@@ -379,7 +313,7 @@ export function createQueuesClient(
   };
 
   const events = (opts: Parameters<QueuesClient["subscribeEvents"]>[0]): EventsSubscription => {
-    const sub = new kubemq.Subscribe();
+    const sub = new kubemqPb.Subscribe();
     sub.setSubscribetypedata(opts.store ? 2 : 1);
     sub.setClientid(opts.clientId ?? clientId);
     sub.setChannel(opts.channel);
@@ -444,7 +378,7 @@ export function createQueuesClient(
       return toResult(await unary((cb) => client.sendQueueMessage(buildMessage(s), md(), cb)));
     },
     async sendBatch(list) {
-      const b = new kubemq.QueueMessagesBatchRequest();
+      const b = new kubemqPb.QueueMessagesBatchRequest();
       b.setBatchid(crypto.randomUUID());
       b.setMessagesList(list.map(buildMessage));
       const res = await unary<PbQueueMessagesBatchResponse>((cb) =>
@@ -453,7 +387,7 @@ export function createQueuesClient(
       return res.getResultsList().map(toResult);
     },
     async pull(channel, opts = {}) {
-      const r = new kubemq.ReceiveQueueMessagesRequest();
+      const r = new kubemqPb.ReceiveQueueMessagesRequest();
       r.setRequestid(crypto.randomUUID());
       r.setClientid(opts.clientId ?? clientId);
       r.setChannel(channel);
@@ -471,7 +405,7 @@ export function createQueuesClient(
       };
     },
     async ackAll(channel) {
-      const r = new kubemq.AckAllQueueMessagesRequest();
+      const r = new kubemqPb.AckAllQueueMessagesRequest();
       r.setRequestid(crypto.randomUUID());
       r.setClientid(clientId);
       r.setChannel(channel);
@@ -514,7 +448,7 @@ export function createQueuesClient(
       };
     },
     async sendEvent(e) {
-      const ev = new kubemq.Event();
+      const ev = new kubemqPb.Event();
       ev.setEventid(e.id ?? "");
       ev.setClientid(e.clientId ?? clientId);
       ev.setChannel(e.channel);
@@ -537,7 +471,7 @@ export function createQueuesClient(
         );
         call.on("status", (s) => s.code === 0 ? resolve(results) : reject(new Error(s.details)));
         for (const e of list) {
-          const ev = new kubemq.Event();
+          const ev = new kubemqPb.Event();
           ev.setEventid(crypto.randomUUID());
           ev.setClientid(e.clientId ?? clientId);
           ev.setChannel(e.channel);

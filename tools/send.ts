@@ -18,13 +18,8 @@
  */
 
 import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.ts";
-import {
-  canReadEnv,
-  createSender,
-  KUBEMQ_MAX_MESSAGE_BYTES,
-  KubemqCallError,
-  type SendPhase,
-} from "./lib/kubemq_sender.ts";
+import { canReadEnv, createSender, KubemqCallError, type SendPhase } from "./lib/kubemq_sender.ts";
+import { KUBEMQ_MAX_MESSAGE_BYTES } from "../testing/kubemq_channel.ts";
 import { defaultTimeoutSeconds, parseSendArgs, type SendOptions } from "./lib/send_args.ts";
 
 /** Request data above this size gets a progress indicator on stderr. */

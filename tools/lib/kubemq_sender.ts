@@ -14,8 +14,8 @@
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import type * as grpcTypes from "@grpc/grpc-js";
-import type { PbRequest, PbResponse } from "../../lib/sources/kubemq_query/pb_types.ts";
 import { installGoawayGuard } from "../../lib/sources/kubemq_query/goaway_guard.ts";
+import { isIpAddress, messageLimits } from "../../testing/kubemq_channel.ts";
 
 /**
  * True when the environment variable may be read without a prompt or a permission error.
@@ -45,37 +45,10 @@ if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
 }
 // Loaded after the environment shim above, hence dynamic imports.
 const grpc = (await import("@grpc/grpc-js")).default;
-// A default import: under Deno the CommonJS module's named exports come out undefined.
-const pb: unknown = (await import("kubemq-js/lib/protos/index.js")).default;
-
-/** The KubeMQ server's maximum message size (100 MiB), in both directions. */
-export const KUBEMQ_MAX_MESSAGE_BYTES = 104857600;
-
-/** Client-side gRPC limit: the server's 100 MiB plus 1 MiB for the envelope fields. */
-export const MAX_MESSAGE_BYTES = KUBEMQ_MAX_MESSAGE_BYTES + 1024 * 1024;
+const { kubemqPb } = await import("../../testing/kubemq_pb.ts");
 
 /** Request.RequestTypeData for a query. */
 const REQUEST_TYPE_QUERY = 2;
-
-type Callback<T> = (err: grpcTypes.ServiceError | null, value?: T) => void;
-interface PbClient {
-  sendRequest(
-    req: PbRequest,
-    md: grpcTypes.Metadata,
-    options: grpcTypes.CallOptions,
-    cb: Callback<PbResponse>,
-  ): grpcTypes.ClientUnaryCall;
-  close(): void;
-}
-interface Pb {
-  kubemqClient: new (
-    address: string,
-    creds: grpcTypes.ChannelCredentials,
-    options: grpcTypes.ChannelOptions,
-  ) => PbClient;
-  Request: new () => PbRequest;
-}
-const kubemq = pb as Pb;
 
 /** How to reach the broker. */
 export interface SenderOptions {
@@ -133,13 +106,6 @@ export interface Sender {
   [Symbol.dispose](): void;
 }
 
-function isIpAddress(address: string): boolean {
-  const host = address.startsWith("[")
-    ? address.slice(1, address.indexOf("]"))
-    : address.replace(/:\d+$/, "");
-  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":");
-}
-
 /**
  * An interceptor that reports when the request message has been written (sending -> waiting)
  * and when the response headers arrive (waiting -> receiving).
@@ -177,10 +143,7 @@ function phaseInterceptor(onPhase: (phase: SendPhase) => void): grpcTypes.Interc
 
 /** Create a sender with raised message limits, optional TLS and auth metadata. */
 export function createSender(options: SenderOptions): Sender {
-  const channelOptions: grpcTypes.ChannelOptions = {
-    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  };
+  const channelOptions: grpcTypes.ChannelOptions = messageLimits();
   let credentials = grpc.credentials.createInsecure();
   if (options.caCert) {
     if (!options.serverName && isIpAddress(options.address)) {
@@ -196,10 +159,10 @@ export function createSender(options: SenderOptions): Sender {
   if (options.serverName) channelOptions["grpc.ssl_target_name_override"] = options.serverName;
   // A broker's GOAWAY must not crash the CLI (denoland/deno#36788).
   installGoawayGuard();
-  const client = new kubemq.kubemqClient(options.address, credentials, channelOptions);
+  const client = new kubemqPb.kubemqClient(options.address, credentials, channelOptions);
 
   const sendQuery = (opts: QueryOptions): Promise<QueryResponse> => {
-    const req = new kubemq.Request();
+    const req = new kubemqPb.Request();
     req.setRequestid(crypto.randomUUID());
     req.setRequesttypedata(REQUEST_TYPE_QUERY);
     req.setClientid(opts.clientId);

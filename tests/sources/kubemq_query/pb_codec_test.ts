@@ -3,13 +3,7 @@
  * google-protobuf messages, which stay the source of truth for the wire format.
  */
 import assert from "node:assert/strict";
-import pb from "kubemq-js/lib/protos/index.js";
 import fc from "fast-check";
-import type {
-  PbPingResult,
-  PbRequest,
-  PbResponse,
-} from "../../../lib/sources/kubemq_query/pb_types.ts";
 import {
   concat,
   decodePingResult,
@@ -17,38 +11,7 @@ import {
   encodeResponse,
   encodeSubscribe,
 } from "../../../lib/sources/kubemq_query/pb_codec.ts";
-
-interface Generated {
-  Request: { new (): PbRequest; deserializeBinary(b: Uint8Array): PbRequest };
-  Response: { new (): PbResponse; deserializeBinary(b: Uint8Array): PbResponse };
-  Subscribe: {
-    deserializeBinary(b: Uint8Array): {
-      getSubscribetypedata(): number;
-      getClientid(): string;
-      getChannel(): string;
-      getGroup(): string;
-      serializeBinary(): Uint8Array;
-    };
-    new (): {
-      setSubscribetypedata(v: number): void;
-      setClientid(v: string): void;
-      setChannel(v: string): void;
-      setGroup(v: string): void;
-      serializeBinary(): Uint8Array;
-    };
-  };
-  PingResult: {
-    new (): PbPingResult & {
-      setHost(v: string): void;
-      setVersion(v: string): void;
-      setServerstarttime(v: number): void;
-      setServeruptimeseconds(v: number): void;
-      serializeBinary(): Uint8Array;
-    };
-  };
-}
-const gen = pb as unknown as Generated;
-type Serializable = { serializeBinary(): Uint8Array };
+import { kubemqPb as gen } from "../../../testing/kubemq_pb.ts";
 
 const text = fc.string({ unit: "binary", maxLength: 40 });
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
@@ -82,7 +45,7 @@ Deno.test("a Request serialized by kubemq-js decodes field by field, Body as a v
         (m as unknown as { setCachekey(v: string): void }).setCachekey(r.cacheKey);
         (m as unknown as { setCachettl(v: number): void }).setCachettl(r.cacheTtl);
         for (const [k, v] of Object.entries(r.tags)) m.getTagsMap().set(k, v);
-        const bytes = (m as unknown as Serializable).serializeBinary();
+        const bytes = m.serializeBinary();
         const d = decodeRequest(bytes);
         assert.deepEqual({ ...d, body: [...d.body], span: [...d.span] }, {
           ...r,
@@ -153,7 +116,7 @@ Deno.test("a Response's large Body is its own chunk, not copied; the bytes match
   m.setBody(body);
   m.setTimestamp(1_700_000_000);
   m.setExecuted(true);
-  assert.deepEqual(concat(chunks), (m as unknown as Serializable).serializeBinary());
+  assert.deepEqual(concat(chunks), m.serializeBinary());
 });
 
 Deno.test("Subscribe bytes equal kubemq-js's; PingResult decodes", () => {
@@ -183,7 +146,7 @@ Deno.test("truncated or malformed Request bytes throw instead of reading past th
   const m = new gen.Request();
   m.setRequestid("abc");
   m.setBody(new Uint8Array(100).fill(1));
-  const bytes = (m as unknown as Serializable).serializeBinary();
+  const bytes = m.serializeBinary();
   assert.throws(() => decodeRequest(bytes.subarray(0, bytes.length - 1)), /truncated field/);
   assert.throws(() => decodeRequest(new Uint8Array([0x08, 0xff])), /truncated varint/);
   assert.throws(() => decodeRequest(new Uint8Array([0x0b])), /unsupported wire type 3/);
