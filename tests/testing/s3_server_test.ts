@@ -30,7 +30,7 @@ import {
   testS3Client,
   uniqueBucketName,
   withTestBucket,
-} from "../testing/s3.ts";
+} from "../../testing/s3.ts";
 
 function assertBytesEqual(actual: Uint8Array, expected: Uint8Array, what: string): void {
   assertEquals(actual.length, expected.length, `${what} length`);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 
-const root = new URL("../", import.meta.url);
+const root = new URL("../../", import.meta.url);
 
 /** The markdown files whose links are checked, relative to the repository root. */
 function documents(): string[] {

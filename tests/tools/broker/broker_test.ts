@@ -1,18 +1,22 @@
 // The test broker honours the real KubeMQ server's query semantics, checked with kubemq-js 1.2.3
-// as the client. Run: deno test -A tests/broker/
+// as the client. Run: deno test -A tests/tools/broker/
 
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import kubemqJs from "kubemq-js";
-import { startTestBroker, type TestBroker, type TestBrokerOptions } from "../../testing/broker.ts";
+import {
+  startTestBroker,
+  type TestBroker,
+  type TestBrokerOptions,
+} from "../../../testing/broker.ts";
 import {
   createKubemqClient,
   type KubemqTestClient,
   RequestType,
   type SendRequestOptions,
   SubscribeType,
-} from "../../testing/kubemq_client.ts";
-import { guardSession } from "../../lib/sources/kubemq_query/goaway_guard.ts";
+} from "../../../testing/kubemq_client.ts";
+import { guardSession } from "../../../lib/sources/kubemq_query/goaway_guard.ts";
 
 const TIMEOUT_301 = "Error 301: timeout for request message";
 const INTERNAL = 13;

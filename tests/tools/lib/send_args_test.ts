@@ -1,4 +1,4 @@
-// Argument parsing of the sender CLI (tools/send.ts). Run: deno test tests/tools/send_args_test.ts
+// Argument parsing of the sender CLI (tools/send.ts). Run: deno test tests/tools/lib/send_args_test.ts
 
 import assert from "node:assert/strict";
 import {
@@ -9,8 +9,8 @@ import {
   parseSendArgs,
   type SendOptions,
   usage,
-} from "../../tools/lib/send_args.ts";
-import { methods } from "../../lib/targets/aws_s3/registry.ts";
+} from "../../../tools/lib/send_args.ts";
+import { methods } from "../../../lib/targets/aws_s3/registry.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

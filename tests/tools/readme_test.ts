@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { methods } from "../lib/targets/aws_s3/registry.ts";
-import { renderMethodsDoc, renderReadme } from "../tools/readme.ts";
+import { methods } from "../../lib/targets/aws_s3/registry.ts";
+import { renderMethodsDoc, renderReadme } from "../../tools/readme.ts";
 
-const readme = Deno.readTextFileSync(new URL("../README.md", import.meta.url));
-const methodsDoc = Deno.readTextFileSync(new URL("../docs/methods.md", import.meta.url));
+const readme = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));
+const methodsDoc = Deno.readTextFileSync(new URL("../../docs/methods.md", import.meta.url));
 
 Deno.test("README's method index is what the registry generates (run deno task readme)", async () => {
   assert.equal(await renderReadme(readme), readme);

@@ -1,11 +1,11 @@
 // The test broker's events and events-store follow the real KubeMQ server's rules
 // (docs/broker-protocol.md), checked through kubemq-js's generated gRPC client.
-// Run: deno test -A tests/broker/
+// Run: deno test -A tests/tools/broker/
 
 import assert from "node:assert/strict";
-import { startTestBroker, type TestBroker } from "../../testing/broker.ts";
-import { createQueuesClient, type QueuesClient } from "../../testing/kubemq_queues.ts";
-import { EventsStoreType } from "../../lib/sources/kubemq/pb_types.ts";
+import { startTestBroker, type TestBroker } from "../../../testing/broker.ts";
+import { createQueuesClient, type QueuesClient } from "../../../testing/kubemq_queues.ts";
+import { EventsStoreType } from "../../../lib/sources/kubemq/pb_types.ts";
 
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
