@@ -12,6 +12,7 @@
  * @module
  */
 import type { S3TestEnv } from "./s3.ts";
+import { sha256 } from "./sha256.ts";
 
 /** A user made for one test; removed on dispose. */
 export interface RadosgwUser {
@@ -78,11 +79,6 @@ async function admin(conf: string, args: string[]): Promise<string> {
   return await run("timeout", ["60", "radosgw-admin", "-c", conf, ...args]);
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Creates a radosgw user (and removes it on dispose). */
 async function createUser(conf: string, prefix: string, caps?: string): Promise<RadosgwUser> {
   const uid = `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
@@ -138,7 +134,7 @@ export async function createRadosgwUser(
     "--user",
     `${policyAdmin.accessKey}:${policyAdmin.secretKey}`,
     "-H",
-    `x-amz-content-sha256: ${await sha256Hex(body)}`,
+    `x-amz-content-sha256: ${await sha256(new TextEncoder().encode(body))}`,
     "-H",
     "Content-Type: application/x-www-form-urlencoded",
     "-X",

@@ -1,6 +1,7 @@
 /**
  * Shared S3 test configuration: where the test S3 server is, a client for it, and per-test
- * buckets that are removed afterwards, versions and unfinished multipart uploads included.
+ * buckets that are removed afterwards, versions and unfinished multipart uploads included, and
+ * the hash of what a bucket holds.
  *
  * By default the tests use the local radosgw that `tools/s3/radosgw.sh start` runs; set
  * `S3_ENDPOINT`, `S3_ACCESS_KEY`, `S3_SECRET_KEY` (and `S3_REGION`) to run them against MinIO or
@@ -13,12 +14,14 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
   type ObjectIdentifier,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { sha256 } from "./sha256.ts";
 
 /** Where the test S3 server is and how to sign in to it. */
 export interface S3TestEnv {
@@ -252,5 +255,22 @@ export async function withTestBucket<T>(
     }
   } finally {
     client.destroy();
+  }
+}
+
+/**
+ * Hex SHA-256 of the object `key` as S3 holds it, or null when it cannot be read (missing, or
+ * any other error): what tests compare with the hash of the bytes they sent.
+ */
+export async function objectSha256(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<string | null> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await sha256(await out.Body!.transformToByteArray());
+  } catch {
+    return null;
   }
 }

@@ -8,13 +8,12 @@
  *
  * @module
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { encodeRequest } from "../lib/wire.ts";
 import { stopCountingCrashes } from "./crashes.ts";
 import { percentile } from "./percentile.ts";
 import { connectorPid, procFigures } from "./proc.ts";
 import { type RssTrend, sampleRss } from "./rss_trend.ts";
-import { createTestBucket, deleteTestBucketFully, testS3Client } from "./s3.ts";
+import { createTestBucket, deleteTestBucketFully, objectSha256, testS3Client } from "./s3.ts";
 import { sha256 } from "./sha256.ts";
 import { startStack } from "./stack.ts";
 
@@ -142,6 +141,18 @@ export async function runSoak(
       } catch { /* gone: counted from the exit status below */ }
     }, 10_000);
 
+    /** Deletes `key`; once the connector said so, it must be absent from S3. */
+    const remove = async (key: string) => {
+      const res = await send(
+        { method: "delete_item_from_bucket", bucket_name: bucket, item_name: key },
+        null,
+      );
+      if (!res) return false;
+      stored.delete(key);
+      absent.add(key);
+      return true;
+    };
+
     const sender = async (n: number) => {
       const mine: string[] = [];
       for (let i = 0; performance.now() < deadline; i++) {
@@ -149,15 +160,7 @@ export async function runSoak(
         if (mine.length >= MAX_LIVE_PER_SENDER) {
           // Keep the live data bounded (radosgw's memstore is a few GiB): delete the oldest.
           const key = mine.shift()!;
-          const res = await send({
-            method: "delete_item_from_bucket",
-            bucket_name: bucket,
-            item_name: key,
-          }, null);
-          if (res) {
-            stored.delete(key);
-            absent.add(key);
-          } else mine.unshift(key);
+          if (!(await remove(key))) mine.unshift(key);
         } else if (roll < 0.4 || mine.length === 0) {
           const key = `s${n}/o${i}`;
           const data = crypto.getRandomValues(new Uint8Array(Math.floor(Math.random() * 65536)));
@@ -188,15 +191,7 @@ export async function runSoak(
           await send({ method: "head_item", bucket_name: bucket, item_name: key }, null);
         } else {
           const key = mine.splice(Math.floor(Math.random() * mine.length), 1)[0]!;
-          const res = await send({
-            method: "delete_item_from_bucket",
-            bucket_name: bucket,
-            item_name: key,
-          }, null);
-          if (res) {
-            stored.delete(key);
-            absent.add(key);
-          } else mine.push(key);
+          if (!(await remove(key))) mine.push(key);
         }
       }
     };
@@ -212,14 +207,7 @@ export async function runSoak(
     // Nothing lost: check S3 itself.
     let missingOrWrong = 0;
     let unexpectedlyPresent = 0;
-    const read = async (key: string) => {
-      try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return await sha256(await out.Body!.transformToByteArray());
-      } catch {
-        return null;
-      }
-    };
+    const read = (key: string) => objectSha256(s3, bucket, key);
     const keys = [...stored.entries()];
     const absentKeys = [...absent];
     const verify = async () => {

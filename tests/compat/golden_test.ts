@@ -1,21 +1,10 @@
 /** The golden-shape checker itself: it must fail on missing keys and wrong types. */
 import assert from "node:assert/strict";
+import { ORIGINAL_METHODS } from "../../testing/original_methods.ts";
 import { readGolden, shapeErrors } from "./_golden.ts";
 
 Deno.test("golden files exist for the original's nine methods and name their source", () => {
-  for (
-    const method of [
-      "list_buckets",
-      "list_bucket_items",
-      "create_bucket",
-      "upload_item",
-      "get_item",
-      "delete_item_from_bucket",
-      "delete_all_items_from_bucket",
-      "copy_item",
-      "delete_bucket",
-    ]
-  ) {
+  for (const method of ORIGINAL_METHODS) {
     const golden = readGolden(method);
     assert.equal(golden.method, method);
     assert.equal(golden.original.file, "targets/aws/s3/client.go");

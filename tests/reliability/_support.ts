@@ -36,21 +36,6 @@ export async function probeApi(
   return { health: h.status, ready: r.status, readyText: await r.text() };
 }
 
-/** Polls `check` every `everyMs` (100 ms) until it is true; throws after `timeoutMs`. */
-export async function waitUntil(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-  everyMs = 100,
-): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (await check()) return performance.now() - start;
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** The figures one area of the suite contributes to the summary. */
 export interface AreaFigures {
   casesTried: number;
@@ -61,6 +46,18 @@ export interface AreaFigures {
   crashes: number;
   /** Anything else worth reporting (latencies, RSS, ...). */
   details?: Record<string, unknown>;
+}
+
+/** An area's counted figures, all zero: where a test file starts counting. */
+export function zeroFigures(): Omit<AreaFigures, "details"> {
+  return {
+    casesTried: 0,
+    faultsInjected: 0,
+    requestsServed: 0,
+    lost: 0,
+    duplicated: 0,
+    crashes: 0,
+  };
 }
 
 /** The summary file: totals over the areas, and each area's figures. */
@@ -94,14 +91,7 @@ export async function recordArea(area: string, figures: AreaFigures): Promise<Su
       ...(previous?.areas ?? {}),
       [area]: { ...figures, at: new Date().toISOString() },
     };
-    const totals = {
-      casesTried: 0,
-      faultsInjected: 0,
-      requestsServed: 0,
-      lost: 0,
-      duplicated: 0,
-      crashes: 0,
-    };
+    const totals = zeroFigures();
     for (const a of Object.values(areas)) {
       for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += a[k];
     }

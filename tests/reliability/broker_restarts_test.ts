@@ -10,14 +10,14 @@
  * sent while it was down; every query sent once the connector has resubscribed is answered.
  */
 import assert from "node:assert/strict";
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { encodeRequest } from "../../lib/wire.ts";
 import { createKubemqClient } from "../../testing/kubemq_client.ts";
-import { withTestBucket } from "../../testing/s3.ts";
+import { objectSha256, withTestBucket } from "../../testing/s3.ts";
 import { startStack, type TestStack } from "../../testing/stack.ts";
 import { stopCountingCrashes } from "../../testing/crashes.ts";
 import { sha256 } from "../../testing/sha256.ts";
-import { recordArea, waitUntil } from "./_support.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
+import { recordArea } from "./_support.ts";
 
 const GRACEFUL = Number(Deno.env.get("GRACEFUL_RESTARTS") ?? "50");
 const ABRUPT = Number(Deno.env.get("ABRUPT_RESTARTS") ?? "20");
@@ -106,15 +106,6 @@ function startTraffic(stack: TestStack, bucket: string) {
   };
 }
 
-async function s3Sha(s3: S3Client, bucket: string, key: string): Promise<string | null> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return await sha256(await out.Body!.transformToByteArray());
-  } catch {
-    return null;
-  }
-}
-
 /** Sorts each query by the windows: in flight at a stop, sent while down, or sent when up. */
 function classify(q: Sent, windows: Window[]): "inFlightAtStop" | "sentWhileDown" | "sentWhenUp" {
   for (const w of windows) {
@@ -185,7 +176,9 @@ for (const mode of ["graceful", "abrupt"] as const) {
       // S3 is the witness for what was reported stored.
       const ok = traffic.sent.filter((q) => q.outcome === "ok");
       const missing: string[] = [];
-      for (const q of ok) if ((await s3Sha(s3, bucket, q.key)) !== q.sha) missing.push(q.key);
+      for (const q of ok) {
+        if ((await objectSha256(s3, bucket, q.key)) !== q.sha) missing.push(q.key);
+      }
       // Why the unanswered ones went unanswered, by the sender's error text: the broker's timeout
       // (Error 301), the broker unavailable, the sender's deadline, or its connection cut by an
       // abrupt stop (an RST_STREAM after a write failed with EPIPE).

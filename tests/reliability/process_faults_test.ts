@@ -8,23 +8,17 @@
  * broker (a response to a query it had already answered).
  */
 import assert from "node:assert/strict";
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { startConnectorWithConfig } from "../../testing/connector.ts";
-import { withTestBucket } from "../../testing/s3.ts";
+import { objectSha256, withTestBucket } from "../../testing/s3.ts";
 import { startStack, type TestStack } from "../../testing/stack.ts";
 import { encodeRequest } from "../../lib/wire.ts";
 import { crashesOf, stopCountingCrashes } from "../../testing/crashes.ts";
 import { sha256 } from "../../testing/sha256.ts";
-import { answersPerRequest, recordArea, waitUntil } from "./_support.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
+import { answersPerRequest, recordArea, zeroFigures } from "./_support.ts";
 
-const figures = {
-  casesTried: 0,
-  faultsInjected: 0,
-  requestsServed: 0,
-  lost: 0,
-  duplicated: 0,
-  crashes: 0,
-};
+const figures = zeroFigures();
 const details: Record<string, unknown> = {};
 
 type Outcome =
@@ -63,20 +57,11 @@ async function upload(
   }
 }
 
-async function s3Sha(s3: S3Client, bucket: string, key: string): Promise<string | null> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return await sha256(await out.Body!.transformToByteArray());
-  } catch {
-    return null;
-  }
-}
-
 /** Every "ok" is in S3 with the same bytes; returns the keys that are not. */
 async function missingOrWrong(s3: S3Client, bucket: string, outcomes: Outcome[]) {
   const bad: string[] = [];
   for (const o of outcomes) {
-    if (o.kind === "ok" && (await s3Sha(s3, bucket, o.key)) !== o.sha) bad.push(o.key);
+    if (o.kind === "ok" && (await objectSha256(s3, bucket, o.key)) !== o.sha) bad.push(o.key);
   }
   return bad;
 }

@@ -12,17 +12,11 @@ import { startStack, type TestStack } from "../../testing/stack.ts";
 import { stopCountingCrashes } from "../../testing/crashes.ts";
 import { alive, connectorPid } from "../../testing/proc.ts";
 import { sha256 } from "../../testing/sha256.ts";
-import { probeApi, recordArea, waitUntil } from "./_support.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
+import { probeApi, recordArea, zeroFigures } from "./_support.ts";
 
 const upstream = () => new URL(s3TestEnv().endpoint).host;
-const figures = {
-  casesTried: 0,
-  faultsInjected: 0,
-  requestsServed: 0,
-  lost: 0,
-  duplicated: 0,
-  crashes: 0,
-};
+const figures = zeroFigures();
 const details: Record<string, unknown> = {};
 
 /**

@@ -9,17 +9,11 @@ import { startConnector, testTargetProperties } from "../../testing/connector.ts
 import { createKubemqClient, type KubemqClientOptions } from "../../testing/kubemq_client.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 import { stopCountingCrashes } from "../../testing/crashes.ts";
-import { probeApi, recordArea, waitUntil } from "./_support.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
+import { probeApi, recordArea, zeroFigures } from "./_support.ts";
 import type { TestConnector } from "../../testing/connector.ts";
 
-const figures = {
-  casesTried: 0,
-  faultsInjected: 0,
-  requestsServed: 0,
-  lost: 0,
-  duplicated: 0,
-  crashes: 0,
-};
+const figures = zeroFigures();
 const exits: string[] = [];
 
 /** Stops a connector with SIGTERM and counts a crash from its exit status (not exit 0). */

@@ -5,7 +5,7 @@
  * dead-letter queue with their error, and an S3 outage is waited out.
  */
 import assert from "node:assert/strict";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../../lib/wire.ts";
 import { startFaultProxy } from "../../../testing/s3_proxy.ts";
 import { startTestBroker, type TestBroker } from "../../../testing/broker.ts";
@@ -20,7 +20,9 @@ import {
   type QueueMsg,
   type QueuesClient,
 } from "../../../testing/kubemq_queues.ts";
-import { s3TestEnv, withTestBucket } from "../../../testing/s3.ts";
+import { objectSha256, s3TestEnv, withTestBucket } from "../../../testing/s3.ts";
+import { sha256 } from "../../../testing/sha256.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 let n = 0;
@@ -35,11 +37,6 @@ function randomBytes(length: number): Uint8Array {
   return out;
 }
 
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function upload(bucket: string, key: string, data: Uint8Array): Uint8Array {
   return encodeRequest({
     metadata: { method: "upload_item", bucket_name: bucket, item_name: key },
@@ -48,14 +45,8 @@ function upload(bucket: string, key: string, data: Uint8Array): Uint8Array {
 }
 
 /** Polls until `check` is true; fails with `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
+const waitFor = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+  waitUntil(what, check, timeoutMs);
 /** Pulls every message now in `queue` (acknowledging them). */
 async function drain(q: QueuesClient, queue: string): Promise<QueueMsg[]> {
   const all: QueueMsg[] = [];
@@ -64,15 +55,6 @@ async function drain(q: QueuesClient, queue: string): Promise<QueueMsg[]> {
     assert.equal(got.isError, false, got.error);
     all.push(...got.messages);
     if (got.messages.length < 1024) return all;
-  }
-}
-
-async function objectHash(s3: S3Client, bucket: string, key: string): Promise<string | null> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return await sha256(await out.Body!.transformToByteArray());
-  } catch {
-    return null;
   }
 }
 
@@ -145,7 +127,7 @@ Deno.test("queue: uploads are stored; poison and failing messages go to the dead
       return state.ready === 0 && state.inFlight === 0;
     });
     for (const [key, data] of good) {
-      assert.equal(await objectHash(s3, bucket, key), await sha256(data), key);
+      assert.equal(await objectSha256(s3, bucket, key), await sha256(data), key);
     }
     const dead = await drain(q, `${ch}.dead-letter`);
     assert.equal(dead.length, 3);
@@ -218,7 +200,7 @@ Deno.test("queue: 1,000 uploads survive two SIGKILLs: every object stored with i
     assert.equal(await last.stop("SIGTERM"), 0);
 
     assert.equal(await countObjects(s3, bucket), total);
-    for (const [key, hash] of hashes) assert.equal(await objectHash(s3, bucket, key), hash, key);
+    for (const [key, hash] of hashes) assert.equal(await objectSha256(s3, bucket, key), hash, key);
     const stats = (await broker.stats()).queues;
     assert.equal(stats.acked, total, "each message acknowledged once");
     assert.equal((await drain(q, `${ch}.dead-letter`)).length, 0);
@@ -269,7 +251,7 @@ Deno.test("queue: S3 down for 30 s: messages are requeued with growing delays an
       90_000,
     );
     for (const [key, bytes] of data) {
-      assert.equal(await objectHash(s3, bucket, key), await sha256(bytes), key);
+      assert.equal(await objectSha256(s3, bucket, key), await sha256(bytes), key);
     }
     assert.equal((await broker.queue(`${ch}.dead-letter`)).ready, 0);
     const outcomes = (await drain(q, `${ch}.responses`)).map((m) => decodeResponse(m.body));
@@ -311,7 +293,7 @@ Deno.test("queue: a slow upload keeps its message invisible past the visibility 
     assert.equal(stats.delivered, 1, "never handed out twice");
     assert.equal(stats.acked, 1, "drained and acknowledged");
     assert.equal((await broker.queue(ch)).ready, 0);
-    assert.equal(await objectHash(s3, bucket, "slow"), await sha256(data));
+    assert.equal(await objectSha256(s3, bucket, "slow"), await sha256(data));
   }, "queue-slow");
 });
 
@@ -333,7 +315,7 @@ Deno.test("queue: /ready follows the broker; after a broker crash and restart th
     await waitFor("ready again", ready, 15_000);
     await q.send({ channel: ch, body: upload(bucket, "after-restart", enc("back")) });
     await waitFor("the outcome", async () => (await broker.queue(`${ch}.responses`)).ready >= 1);
-    assert.equal(await objectHash(s3, bucket, "after-restart"), await sha256(enc("back")));
+    assert.equal(await objectSha256(s3, bucket, "after-restart"), await sha256(enc("back")));
     assert.equal(await connector.stop("SIGTERM"), 0);
   }, "queue-broker-crash");
 });

@@ -14,6 +14,7 @@ import {
 import { decodeResponse } from "../../../lib/wire.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient, type KubemqClientOptions } from "../../../testing/kubemq_client.ts";
+import { waitUntil } from "../../../testing/wait_until.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -47,14 +48,8 @@ async function started(source: Source, handler: QueryHandler) {
 
 const echo: QueryHandler = (body) => Promise.resolve(body);
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(20);
-  }
-}
-
+const waitFor = (what: string, check: () => boolean, timeoutMs = 10_000) =>
+  waitUntil(what, check, timeoutMs, 20);
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
