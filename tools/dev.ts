@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.ts";
 import { createSender } from "./lib/kubemq_sender.ts";
+import { listening } from "../testing/listening.ts";
 
 const root = decodeURIComponent(new URL("../", import.meta.url).pathname);
 const encoder = new TextEncoder();
@@ -75,16 +76,6 @@ async function s3Env(): Promise<Record<string, string>> {
     startedS3 = true;
   }
   return await readEnvFile(`${root}.stack/radosgw/s3.env`);
-}
-
-async function listening(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function startBroker(): Promise<void> {

@@ -3,18 +3,9 @@
 // free. The S3 server is the test one, which dev reuses and must leave running.
 import assert from "node:assert/strict";
 import { s3TestEnv } from "../../testing/s3.ts";
+import { listening } from "../../testing/listening.ts";
 
 const ROOT = new URL("../../", import.meta.url);
-
-async function listening(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test({
   name: "deno task dev --once: demo passes, broker and connector stop, the reused S3 stays up",
