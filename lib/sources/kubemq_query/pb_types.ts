@@ -1,7 +1,7 @@
 /**
  * Types of the kubemq-js 1.2.3 generated protobuf messages (its kubemq_pb.d.ts is empty). Type
- * declarations only: the connector's client, the test client and the sender CLI each load the
- * generated module themselves and view it through these.
+ * declarations only: the connector's clients load the generated module themselves, and the tests,
+ * tools and bench load it once in testing/kubemq_pb.ts; all view it through these.
  */
 
 /** A protobuf map<string,string> (Tags). */
