@@ -1,4 +1,5 @@
 /** The original's retry middleware, except that errors that can never succeed are not retried. */
+import { delay } from "../delay.ts";
 import { ConnectorError } from "../errors.ts";
 
 /** Retry settings, as the binding's properties give them. */
@@ -42,24 +43,9 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       if (attempt >= policy.attempts || !isRetryable(err) || signal.aborted) throw err;
-      const delay = retryDelay(policy, attempt);
-      onRetry(attempt, err, delay);
-      await sleep(delay, signal);
+      const ms = retryDelay(policy, attempt);
+      onRetry(attempt, err, ms);
+      await delay(ms, { signal });
     }
   }
-}
-
-/** Waits `ms`; rejects with the signal's reason as soon as it is aborted (deadline, shutdown). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -18,6 +18,7 @@
  * paused (gRPC flow control). The server drops events for a consumer that falls too far behind.
  */
 import type { Logger } from "@logtape/logtape";
+import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
 import {
@@ -303,15 +304,8 @@ class KubemqEventsSource implements Source {
   #sleep(ms: number): Promise<void> {
     const signal = this.#abort.signal;
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+    // Stopping ends the wait early; it is not a failure.
+    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {

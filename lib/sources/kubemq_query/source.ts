@@ -16,6 +16,7 @@
  * rather than in memory; the streams resume when a slot frees.
  */
 import type { Logger } from "@logtape/logtape";
+import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
@@ -372,15 +373,8 @@ class KubemqQuerySource implements Source {
   #sleep(ms: number): Promise<void> {
     const signal = this.#abort.signal;
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+    // Stopping ends the wait early; it is not a failure.
+    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {

@@ -22,6 +22,7 @@
  * (back to the queue) rather than dead-lettered, since the shutdown may be its cause.
  */
 import type { Logger } from "@logtape/logtape";
+import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
@@ -322,15 +323,8 @@ class KubemqQueueSource implements Source {
   #sleep(ms: number): Promise<void> {
     const signal = this.#abort.signal;
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+    // Stopping ends the wait early; it is not a failure.
+    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {

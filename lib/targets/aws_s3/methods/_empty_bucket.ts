@@ -1,4 +1,5 @@
 /** Shared by delete_all_items_from_bucket and delete_bucket(force): deletes every listed key. */
+import { delay } from "../../../delay.ts";
 import { ConnectorError } from "../../../errors.ts";
 import type { MethodContext } from "../method.ts";
 import type { DeleteKey } from "../port.ts";
@@ -110,6 +111,6 @@ export async function waitUntilEmpty(
         `Timeout: waited ${seconds}s for bucket ${JSON.stringify(bucket)} to list empty`,
       );
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await delay(500);
   }
 }
