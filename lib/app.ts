@@ -10,7 +10,7 @@ import {
   parseConfigText,
   redactConfig,
 } from "./config/config.ts";
-import { kindRegistry } from "./kind_registry.ts";
+import { kindRegistry } from "./kinds/registry.ts";
 import { logger, setupLogging } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Runtime } from "./runtime.ts";
@@ -92,10 +92,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let stopping = false;
   const metrics = new Metrics();
   const runtime = new Runtime({
-    kinds: {
-      source: (k) => kindRegistry.sources.find((s) => s.kind === k),
-      target: (k) => kindRegistry.targets.find((t) => t.kind === k),
-    },
+    kinds: kindRegistry,
     metrics,
     readFile,
     onAllDead: () => void shutdown("every binding gave up", 1),

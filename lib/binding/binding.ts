@@ -5,7 +5,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
-import type { KindContext, SourceKind, Target, TargetKind } from "../kinds.ts";
+import type { KindContext, SourceKind, Target, TargetKind } from "../kinds/kind.ts";
 import { bindingLogger, requestLogger, withLogContext } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
 import type { HandleOutcome, QueryInfo, Source, SourceState } from "../sources/source.ts";
@@ -104,8 +104,7 @@ export class Binding {
       target_kind: spec.target.kind,
     };
     deps.metrics.addBinding(this.#labels);
-    this.#rawPayload = (spec.source.options as { do_not_parse_payload?: boolean })
-      .do_not_parse_payload === true;
+    this.#rawPayload = kinds.source.payload(spec.source.options as never) === "raw";
   }
 
   #ctx(): KindContext {

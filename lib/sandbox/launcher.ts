@@ -9,9 +9,10 @@
  */
 import { lookup } from "node:dns/promises";
 import { ConfigError, loadConfig, type LoadedConfig } from "../config/config.ts";
-import { kindRegistry } from "../kind_registry.ts";
+import { kindRegistry } from "../kinds/registry.ts";
 import { logger, setupLogging } from "../log.ts";
-import { type AllowList, deriveAllowList, splitHostPort } from "./allow_list.ts";
+import { parseHostPort } from "../host_port.ts";
+import { type AllowList, deriveAllowList } from "./allow_list.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { SELF_TEST_ENV } from "./self_test.ts";
 
@@ -36,16 +37,9 @@ async function resolveHost(host: string): Promise<string[]> {
 
 /** Computes the worker's allow-list for a loaded config. */
 export async function allowListFor(loaded: LoadedConfig): Promise<AllowList> {
-  const env = (n: string) => Deno.env.get(n);
   return await deriveAllowList(loaded.config, {
-    configPath: loaded.origin === "CONFIG" ? null : loaded.origin,
     resolve: resolveHost,
-    home: env("HOME"),
-    credentialFiles: [
-      env("AWS_WEB_IDENTITY_TOKEN_FILE"),
-      env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
-    ]
-      .filter((f): f is string => !!f),
+    env: (name) => Deno.env.get(name),
   });
 }
 
@@ -72,7 +66,7 @@ class WorkerHandle {
           net: allow.net,
           read: allow.read.length > 0 ? allow.read : false,
           env: allow.env,
-          sys: allow.sys as Deno.SysPermissionDescriptor["kind"][],
+          sys: allow.sys,
           write: false,
           run: false,
           ffi: false,
@@ -257,7 +251,7 @@ function selfTestAddress(log: ReturnType<typeof logger>): string | null {
   const value = Deno.env.get(SELF_TEST_ENV)?.trim();
   if (!value) return null;
   try {
-    splitHostPort(value);
+    parseHostPort(value);
     return value;
   } catch {
     log.warn("Ignoring {name}={value}: expected host:port", { name: SELF_TEST_ENV, value });

@@ -6,7 +6,7 @@ import { ConnectorError } from "../../lib/errors.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { ask, fakeSourceKind, fakeSpec, fakeTargetKind } from "./_fakes.ts";
 import type { MiddlewareSettings } from "../../lib/binding/binding.ts";
-import type { Target } from "../../lib/kinds.ts";
+import type { Target } from "../../lib/kinds/kind.ts";
 
 async function withBinding(
   over: Partial<MiddlewareSettings>,

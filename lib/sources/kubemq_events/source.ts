@@ -19,7 +19,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
-import type { KindContext } from "../../kinds.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
 import {
   createEventsClient,
@@ -272,7 +272,6 @@ class KubemqEventsSource implements Source {
         requestId: event.id,
         channel: event.channel,
         clientId: this.#clientId,
-        rawPayload: this.#options.do_not_parse_payload,
       });
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {

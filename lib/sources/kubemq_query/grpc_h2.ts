@@ -17,6 +17,7 @@ import { Buffer } from "node:buffer";
 import http2 from "node:http2";
 import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
+import { formatHostPort, parseHostPort } from "../../host_port.ts";
 
 /** gRPC status codes by name (the subset this client produces or maps). */
 export const Status = {
@@ -83,12 +84,6 @@ export interface ServerStream {
 const IP_SNI_PLACEHOLDER = "kubemq-ip-address.invalid";
 /** Per-stream and session receive windows: large messages arrive without stalls. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
-
-/** The host of "host:port" or "[v6]:port". */
-function hostOf(address: string): string {
-  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
-  return address.slice(0, address.lastIndexOf(":"));
-}
 
 function httpStatusToGrpc(status: number): number {
   switch (status) {
@@ -233,10 +228,9 @@ export class GrpcH2Channel {
 
   constructor(config: GrpcH2Config) {
     this.#config = config;
-    const host = hostOf(config.address);
-    const hostForUrl = host.includes(":") ? `[${host}]` : host;
-    const port = config.address.slice(config.address.lastIndexOf(":") + 1);
-    this.#authority = `${config.tls ? "https" : "http"}://${hostForUrl}:${port}`;
+    const target = parseHostPort(config.address);
+    const host = target.host;
+    this.#authority = `${config.tls ? "https" : "http"}://${formatHostPort(target)}`;
     const options: http2.SecureClientSessionOptions = {
       settings: { initialWindowSize: WINDOW_BYTES },
     };

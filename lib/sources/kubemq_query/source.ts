@@ -17,7 +17,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
-import type { KindContext } from "../../kinds.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
 import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
@@ -295,7 +295,6 @@ class KubemqQuerySource implements Source {
       requestId: query.requestId,
       channel: query.channel,
       clientId: query.clientId,
-      rawPayload: this.#options.do_not_parse_payload,
     });
     void this.#answer(client, reply, answered).finally(() => {
       this.#inFlight--;

@@ -23,7 +23,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
-import type { KindContext } from "../../kinds.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
 import {
@@ -215,7 +215,6 @@ class KubemqQueueSource implements Source {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
-        rawPayload: this.#options.do_not_parse_payload,
         onOutcome: (o) => outcome = o,
       });
     } catch (err) {
