@@ -81,6 +81,7 @@ export function middleware(over: Partial<MiddlewareSettings> = {}): MiddlewareSe
     retry_delay_type: "fixed",
     rate_per_second: 0,
     request_timeout_seconds: 0,
+    metadata: {},
     ...over,
   };
 }

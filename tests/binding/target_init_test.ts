@@ -71,6 +71,7 @@ const spec: BindingSpec = {
     retry_delay_type: "fixed",
     rate_per_second: 0,
     request_timeout_seconds: 0,
+    metadata: {},
   },
   source: { kind: "fake.source", name: "src", options: {} },
   target: { kind: "fake.target", name: "tgt", options: {} },
