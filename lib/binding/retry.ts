@@ -1,13 +1,14 @@
 /** The original's retry middleware, except that errors that can never succeed are not retried. */
 import { delay } from "../delay.ts";
 import { ConnectorError } from "../errors.ts";
+import type { MiddlewareSettings } from "./spec.ts";
 
 /** Retry settings, as the binding's properties give them. */
 export interface RetryPolicy {
   attempts: number;
   delayMs: number;
   maxJitterMs: number;
-  type: "back-off" | "fixed" | "random";
+  type: MiddlewareSettings["retry_delay_type"];
 }
 
 /** The longest delay a timer can wait; longer ones would fire at once. */
