@@ -8,7 +8,7 @@
  * be narrowed at run time, and nothing inside the worker can widen them again.
  */
 import { lookup } from "node:dns/promises";
-import { ConfigError, loadConfig, type LoadedConfig } from "../config/config.ts";
+import { ConfigError, loadConfig, type LoadedConfig, toPortable } from "../config/config.ts";
 import { kindRegistry } from "../kinds/registry.ts";
 import { logger, setupLogging } from "../log.ts";
 import { parseHostPort } from "../host_port.ts";
@@ -41,15 +41,6 @@ export async function allowListFor(loaded: LoadedConfig): Promise<AllowList> {
     resolve: resolveHost,
     env: (name) => Deno.env.get(name),
   });
-}
-
-function envRecord(loaded: LoadedConfig): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of loaded.envVarsUsed) {
-    const v = Deno.env.get(name);
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
 }
 
 class WorkerHandle {
@@ -100,10 +91,10 @@ class WorkerHandle {
     this.worker.postMessage(msg);
   }
 
-  reload(configText: string, env: Record<string, string>): Promise<string[]> {
+  reload(loaded: LoadedConfig): Promise<string[]> {
     return new Promise((resolve) => {
       this.#onReloaded = resolve;
-      this.post({ type: "reload", configText, env });
+      this.post({ type: "reload", config: toPortable(loaded.config) });
     });
   }
 }
@@ -133,9 +124,9 @@ export async function launch(options: LaunchOptions): Promise<number> {
   const selfTest = selfTestAddress(log);
   const startMsg = (l: LoadedConfig, a: AllowList): ToWorker => ({
     type: "start",
-    configText: l.sourceText,
+    config: toPortable(l.config),
+    warnings: l.warnings,
     origin: l.origin,
-    env: envRecord(l),
     logFormat: options.logFormat,
     facts: { permissions: a, envVarsUsed: l.envVarsUsed },
     selfTest,
@@ -171,8 +162,8 @@ export async function launch(options: LaunchOptions): Promise<number> {
     if (next.sourceText === loaded.sourceText) return;
     const nextAllow = await allowListFor(next);
     if (JSON.stringify(nextAllow) === JSON.stringify(allow)) {
-      // The worker logs why it rejects a change; only an accepted one becomes the running one.
-      const errors = await handle.reload(next.sourceText, envRecord(next));
+      // Validated here, once; the worker only reports a failure to apply it.
+      const errors = await handle.reload(next);
       if (errors.length === 0) loaded = next;
       return;
     }
