@@ -7,13 +7,20 @@
  */
 import { parseArgs } from "node:util";
 import { startApp } from "../lib/app.ts";
+import { parseConfigText } from "../lib/config/config.ts";
+import { kindRegistry } from "../lib/kinds/registry.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { config: { type: "string" } } });
 const path = values.config ?? "config.yaml";
-const app = await startApp({
-  configText: await Deno.readTextFile(path),
-  origin: path,
+const parsed = parseConfigText(await Deno.readTextFile(path), {
   env: (name) => Deno.env.get(name),
+  kinds: kindRegistry,
+  origin: path,
+});
+const app = await startApp({
+  config: parsed.config,
+  warnings: parsed.warnings,
+  origin: path,
   logFormat: "json",
 });
 Deno.addSignalListener("SIGTERM", () => void app.shutdown("SIGTERM"));

@@ -3,28 +3,23 @@
  * HTTP API, applies config reloads, and drains on shutdown. It runs inside the sandboxed worker.
  */
 import { serveApi } from "./api/server.ts";
-import {
-  type AppConfig,
-  ConfigError,
-  type Env,
-  parseConfigText,
-  redactConfig,
-} from "./config/config.ts";
-import { kindRegistry } from "./kind_registry.ts";
+import { type AppConfig, redactConfig } from "./config/config.ts";
+import { kindRegistry } from "./kinds/registry.ts";
 import { logger, setupLogging } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Runtime } from "./runtime.ts";
+import type { StartupFacts } from "./sandbox/messages.ts";
 
 /** How the app is started. */
 export interface AppOptions {
-  /** The config text (YAML or JSON) and where it came from, for messages. */
-  configText: string;
+  /** The validated config (the launcher validates it once), its warnings, and its origin. */
+  config: AppConfig;
+  warnings: readonly string[];
   origin: string;
-  env: Env;
   /** Overrides the config's logFormat (dev uses text). */
   logFormat?: "json" | "text" | undefined;
-  /** Extra facts to log at startup (the permission allow-list). */
-  startupFacts?: Record<string, unknown>;
+  /** What the launcher tells about the sandbox, logged at startup; absent when not sandboxed. */
+  startupFacts?: StartupFacts;
 }
 
 /** A running app. */
@@ -34,10 +29,10 @@ export interface App {
   /** Drains and stops; `done` then resolves with 0. */
   shutdown(reason: string): Promise<void>;
   /**
-   * Applies a changed config: changed bindings restart, unchanged ones keep serving. An invalid
-   * config is rejected (its errors are returned and logged) and the running one stays.
+   * Applies a changed, validated config: changed bindings restart, unchanged ones keep serving.
+   * (An invalid config never gets here: the launcher rejects it and keeps the running one.)
    */
-  reload(configText: string, env: Env): Promise<string[]>;
+  reload(config: AppConfig): Promise<void>;
   apiPort: number;
 }
 
@@ -56,31 +51,22 @@ function loggingBindings(config: AppConfig) {
   return config.bindings.map((b) => ({ name: b.name, level: b.middleware.log_level }));
 }
 
-/**
- * Loads the config and starts everything. Throws ConfigError (with every problem) before
- * anything starts when the config is invalid.
- */
+/** Starts everything from a validated config. */
 export async function startApp(options: AppOptions): Promise<App> {
-  const parsed = parseConfigText(options.configText, {
-    env: options.env,
-    kinds: kindRegistry,
-    origin: options.origin,
-  });
-  let config = parsed.config;
-  let configText = options.configText;
+  let config = options.config;
   const format = options.logFormat ?? config.logFormat;
   setupLogging(format, loggingBindings(config));
   const log = logger("app");
-  for (const w of parsed.warnings) log.warn("Config warning: {warning}", { warning: w });
+  for (const w of options.warnings) log.warn("Config warning: {warning}", { warning: w });
   // The message itself names the bindings and network allow-list, so even a reader of the
   // rendered text alone sees what runs and what it may reach; the properties hold it all.
-  const net = (options.startupFacts?.permissions as { net?: unknown } | undefined)?.net;
+  const net = options.startupFacts?.permissions.net;
   log.info(
     "Starting with configuration from {origin}: bindings {bindingNames}; network allowed to {net}",
     {
       origin: options.origin,
       bindingNames: config.bindings.map((b) => b.name).join(", "),
-      net: Array.isArray(net) ? net.join(", ") : "(not sandboxed)",
+      net: net ? net.join(", ") : "(not sandboxed)",
       config: redactConfig(config, kindRegistry),
       ...options.startupFacts,
     },
@@ -92,10 +78,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let stopping = false;
   const metrics = new Metrics();
   const runtime = new Runtime({
-    kinds: {
-      source: (k) => kindRegistry.sources.find((s) => s.kind === k),
-      target: (k) => kindRegistry.targets.find((t) => t.kind === k),
-    },
+    kinds: kindRegistry,
     metrics,
     readFile,
     onAllDead: () => void shutdown("every binding gave up", 1),
@@ -109,26 +92,15 @@ export async function startApp(options: AppOptions): Promise<App> {
   await runtime.start(specs(config));
   accepting = true;
 
-  async function reload(text: string, env: Env): Promise<string[]> {
-    if (text === configText) return [];
-    let next: AppConfig;
-    try {
-      next = parseConfigText(text, { env, kinds: kindRegistry, origin: options.origin }).config;
-    } catch (err) {
-      const errors = err instanceof ConfigError ? [...err.errors] : [(err as Error).message];
-      log.error("Config change rejected, the running config stays: {errors}", { errors });
-      return errors;
-    }
+  async function reload(next: AppConfig): Promise<void> {
     const drainMs = config.drainTimeoutSeconds * 1000;
     config = next;
-    configText = text;
     setupLogging(format, loggingBindings(config));
     const result = await runtime.reload(specs(config), drainMs);
     log.info(
       "Config reloaded: started {started}, stopped {stopped}, unchanged {unchanged}",
       result,
     );
-    return [];
   }
 
   async function shutdown(reason: string, code = 0): Promise<void> {

@@ -5,6 +5,7 @@
  * transfer or of emptying a bucket) carry them too.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { MiddlewareOptions } from "./config/middleware_options.ts";
 import {
   configureSync,
   getJsonLinesFormatter,
@@ -24,7 +25,7 @@ export const ROOT = "kubemq-s3";
 export type LogFormat = "json" | "text";
 
 /** A binding's middleware log level, as in the original ("" = lifecycle and failures only). */
-export type BindingLogLevel = "debug" | "info" | "error" | "";
+export type BindingLogLevel = MiddlewareOptions["log_level"];
 
 function levelOf(level: BindingLogLevel): LogLevel {
   return level === ""

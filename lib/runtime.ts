@@ -3,19 +3,14 @@
  * whose config changed).
  */
 import { Binding, type BindingSpec } from "./binding/binding.ts";
-import type { SourceKind, TargetKind } from "./kinds.ts";
+import type { KindSet } from "./kinds/kind_set.ts";
 import { logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
 
-/** Kinds by name, as the registry provides them. */
-export interface KindLookup {
-  source(kind: string): SourceKind | undefined;
-  target(kind: string): TargetKind | undefined;
-}
-
 /** What the runtime needs from the process. */
 export interface RuntimeDeps {
-  kinds: KindLookup;
+  /** The known kinds (the registry, or test kinds). */
+  kinds: Pick<KindSet, "source" | "target">;
   metrics: Metrics;
   readFile(path: string): Promise<Uint8Array>;
   /** Called when every binding's source has given up. */

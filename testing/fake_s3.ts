@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { getLogger } from "@logtape/logtape";
-import { ConnectorError } from "../lib/errors.ts";
+import { ConnectorError, passThroughCode } from "../lib/errors.ts";
 import { parseFields } from "../lib/schema.ts";
 import { type S3TargetOptions, s3TargetProperties } from "../lib/targets/aws_s3/options.ts";
 import type {
@@ -99,7 +99,7 @@ function s3Error(
     ...(context.key !== undefined ? [`item ${JSON.stringify(context.key)}`] : []),
   ];
   return new ConnectorError(
-    code,
+    passThroughCode(code),
     `S3 error ${code} (HTTP ${status}): ${message}${where.length ? ` (${where.join(", ")})` : ""}`,
     { status, retryable: status >= 500 },
   );

@@ -5,7 +5,7 @@
 import type { Binding } from "../binding/binding.ts";
 import { logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import { parseRequest } from "../wire.ts";
+import { parseRequest, type TargetRequest } from "../wire.ts";
 
 /** What the API serves from. */
 export interface ApiDeps {
@@ -82,14 +82,15 @@ async function runRequest(req: Request, deps: ApiDeps): Promise<Response> {
     });
   }
   const payload = new TextEncoder().encode(JSON.stringify(body.payload ?? null));
+  let request: TargetRequest;
   try {
     // A malformed payload is the caller's mistake: say so with 400 rather than an is_error body.
-    parseRequest(payload);
+    request = parseRequest(payload);
   } catch (err) {
     return json(400, { error: (err as Error).message });
   }
   // The same path as a query from KubeMQ: middleware, counters, metrics and request logs.
-  const out = await binding.handleApiRequest(payload, `api-${crypto.randomUUID()}`);
+  const out = await binding.handleApiRequest(request, `api-${crypto.randomUUID()}`);
   return new Response(out as Uint8Array<ArrayBuffer>, {
     headers: { "content-type": "application/json" },
   });

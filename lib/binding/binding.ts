@@ -1,46 +1,35 @@
 /**
- * A binding joins one source to one target through the middleware of its `properties`:
- * metadata merge, rate limit, retry, per-request deadline and logging. Every failure stops here
- * and becomes an `is_error` response; nothing a request does can take the process down.
+ * A binding joins one source to one target: its lifecycle (target start-up with backoff,
+ * subscription, drain), its status, and the envelope of each request (parse, run through the
+ * middleware in middleware/, encode). Every failure stops here and becomes an `is_error`
+ * response; nothing a request does can take the process down.
  */
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
-import type { KindContext, SourceKind, Target, TargetKind } from "../kinds.ts";
-import { bindingLogger, requestLogger, withLogContext } from "../log.ts";
+import type { KindContext, SourceKind, Target, TargetKind } from "../kinds/kind.ts";
+import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
 import type { HandleOutcome, QueryInfo, Source, SourceState } from "../sources/source.ts";
 import {
   encodeResponse,
-  errorResponse,
-  okResponse,
   parseRequest,
   rawRequest,
   type TargetRequest,
   type TargetResponse,
 } from "../wire.ts";
-import { RateLimiter } from "./rate_limiter.ts";
-import { withRetry } from "./retry.ts";
+import { type Call, compose } from "./middleware/compose.ts";
+import { deadline } from "./middleware/deadline.ts";
+import { envelope, failureResponse } from "./middleware/envelope.ts";
+import { logContext } from "./middleware/log_context.ts";
+import { mergeMetadata } from "./middleware/merge_metadata.ts";
+import { type BindingCounters, countRequests } from "./middleware/metrics.ts";
+import { rateLimit } from "./middleware/rate_limit.ts";
+import { logRequests } from "./middleware/request_log.ts";
+import { retry } from "./middleware/retry.ts";
+import { targetReady } from "./middleware/target_ready.ts";
+import type { BindingSpec } from "./spec.ts";
 
-/** The binding middleware settings (binding `properties`). */
-export interface MiddlewareSettings {
-  log_level: "debug" | "info" | "error" | "";
-  retry_attempts: number;
-  retry_delay_milliseconds: number;
-  retry_max_jitter_milliseconds: number;
-  retry_delay_type: "back-off" | "fixed" | "random";
-  rate_per_second: number;
-  metadata?: Record<string, string> | undefined;
-  request_timeout_seconds: number;
-}
-
-/** What a binding is built from (a validated config entry). */
-export interface BindingSpec {
-  name: string;
-  middleware: MiddlewareSettings;
-  source: { kind: string; name: string; options: unknown };
-  target: { kind: string; name: string; options: unknown };
-}
-
+export type { BindingSpec, MiddlewareSettings } from "./spec.ts";
 /** Live status for /bindings and /ready (never secrets). */
 export interface BindingStatus {
   name: string;
@@ -67,7 +56,8 @@ export class Binding {
   readonly #requests: Logger;
   readonly #labels: BindingLabels;
   readonly #deps: BindingDeps;
-  readonly #limiter: RateLimiter;
+  /** The middleware chain, composed once. */
+  readonly #pipeline: (call: Call) => Promise<TargetResponse>;
   readonly #sourceKind: SourceKind;
   readonly #targetKind: TargetKind;
   readonly #rawPayload: boolean;
@@ -78,9 +68,7 @@ export class Binding {
   #stopping = false;
   /** Aborted when the drain time is over, to cut S3 calls still running. */
   readonly #hardStop = new AbortController();
-  #counters = { requests: 0, errors: 0, inFlight: 0 };
-  /** Whether an error response came from a retryable failure (for HandleOutcome). */
-  readonly #retryable = new WeakMap<TargetResponse, boolean>();
+  readonly #counters: BindingCounters = { requests: 0, errors: 0, inFlight: 0 };
   #lastReconnects = 0;
 
   constructor(
@@ -95,7 +83,6 @@ export class Binding {
     this.#targetKind = kinds.target;
     this.#log = bindingLogger(spec.name);
     this.#requests = requestLogger(spec.name);
-    this.#limiter = new RateLimiter(spec.middleware.rate_per_second);
     this.#labels = {
       binding: spec.name,
       source_name: spec.source.name,
@@ -104,8 +91,24 @@ export class Binding {
       target_kind: spec.target.kind,
     };
     deps.metrics.addBinding(this.#labels);
-    this.#rawPayload = (spec.source.options as { do_not_parse_payload?: boolean })
-      .do_not_parse_payload === true;
+    this.#rawPayload = kinds.source.payload(spec.source.options as never) === "raw";
+    const mw = spec.middleware;
+    // Outside the envelope the middleware sees responses; inside, the target's result or error.
+    const toTarget = compose([
+      deadline(mw.request_timeout_seconds, this.#hardStop.signal),
+      targetReady(
+        () => ({ target: this.#target, why: this.#targetError ?? "starting" }),
+        { binding: spec.name, target: spec.target.name },
+      ),
+      rateLimit(mw.rate_per_second),
+      retry(mw),
+      logContext,
+    ], (call) => call.target!.run(call.request, call.signal));
+    this.#pipeline = compose([
+      mergeMetadata(mw.metadata),
+      countRequests(deps.metrics, this.#labels, this.#counters),
+      logRequests(mw.log_level),
+    ], envelope(toTarget, this.#log, spec.name));
   }
 
   #ctx(): KindContext {
@@ -166,11 +169,11 @@ export class Binding {
   }
 
   /**
-   * Handles one wire-format request body from `POST /bindings/request`: the same parsing,
-   * middleware, counters and logs as a query from the source. Never throws.
+   * Runs a request from `POST /bindings/request` (parsed there, once): the same middleware,
+   * counters and logs as a query from the source. Never throws.
    */
-  handleApiRequest(body: Uint8Array, requestId: string): Promise<Uint8Array> {
-    return this.#handle(body, requestId, false);
+  handleApiRequest(request: TargetRequest, requestId: string): Promise<Uint8Array> {
+    return this.#respond(request, null, requestId, performance.now(), undefined);
   }
 
   /**
@@ -190,7 +193,7 @@ export class Binding {
     try {
       request = raw ? rawRequest(body) : parseRequest(body);
     } catch (err) {
-      failure = this.#failure(err);
+      failure = failureResponse(err, this.#log, this.name).response;
     }
     return this.#respond(request, failure, requestId, started, onOutcome);
   }
@@ -202,14 +205,20 @@ export class Binding {
     started: number,
     onOutcome: ((outcome: HandleOutcome) => void) | undefined,
   ): Promise<Uint8Array> {
-    const metrics = this.#deps.metrics;
-    const response = failure ?? await this.execute(request!, requestId, started);
+    let retryable = false;
+    let response: TargetResponse;
+    if (failure) response = failure;
+    else {
+      const call = this.#call(request!, requestId, started);
+      response = await this.#pipeline(call);
+      retryable = call.retryable;
+    }
     const out = encodeResponse(response);
     if (request === null) {
       // The original never counts a body it cannot parse in its five counters (it fails before
       // its metrics middleware): our own series counts it.
-      metrics.invalidRequests.inc({ binding: this.name });
-      // Counted here because execute(), which counts the others, never saw it.
+      this.#deps.metrics.invalidRequests.inc({ binding: this.name });
+      // Counted here because the middleware, which counts the others, never saw it.
       this.#counters.requests++;
       this.#counters.errors++;
       this.#requests.error("Request {requestId} rejected: {error}", {
@@ -219,13 +228,7 @@ export class Binding {
       });
     }
     onOutcome?.({
-      kind: !response.isError
-        ? "ok"
-        : request === null
-        ? "invalid"
-        : this.#retryable.get(response)
-        ? "retry"
-        : "fail",
+      kind: !response.isError ? "ok" : request === null ? "invalid" : retryable ? "retry" : "fail",
       error: response.error,
       code: response.metadata.error_code ?? "",
     });
@@ -236,157 +239,30 @@ export class Binding {
    * Runs a parsed request through the middleware and the target. Used by the source and by
    * `POST /bindings/request`. Never throws.
    */
-  async execute(
+  execute(
     request: TargetRequest,
     requestId: string,
     started = performance.now(),
   ): Promise<TargetResponse> {
-    const mw = this.spec.middleware;
-    const metadata = mw.metadata ? { ...request.metadata, ...mw.metadata } : request.metadata;
-    const method = metadata.method ?? "";
-    const req = { metadata, data: request.data };
-    const metrics = this.#deps.metrics;
-    // The original's counters: requests and their data bytes (not the encoded body).
-    metrics.requests.inc(this.#labels);
-    metrics.requestsVolume.inc(this.#labels, req.data?.length ?? 0);
-    this.#counters.requests++;
-    this.#counters.inFlight++;
-    metrics.inFlight.inc({ binding: this.name });
-    const fields = { binding: this.name, method, requestId };
-    if (mw.log_level === "debug") {
-      this.#requests.debug("Request {requestId} {method}: {metadata}, {bytes} bytes of data", {
-        ...fields,
-        metadata,
-        bytes: request.data?.length ?? 0,
-      });
-    }
-    let response: TargetResponse;
-    // One deadline for the whole request: rate-limit wait, every attempt and the delays between.
-    const deadline = this.#deadline();
-    try {
-      const target = this.#target;
-      if (!target) {
-        throw new ConnectorError(
-          "TargetUnavailable",
-          `Target ${this.spec.target.name} of binding ${this.name} is not initialised: ${
-            this.#targetError ?? "starting"
-          }`,
-          { retryable: true },
-        );
-      }
-      await this.#limiter.take(deadline.signal);
-      const result = await withRetry(
-        {
-          attempts: mw.retry_attempts,
-          delayMs: mw.retry_delay_milliseconds,
-          maxJitterMs: mw.retry_max_jitter_milliseconds,
-          type: mw.retry_delay_type,
-        },
-        () => withLogContext(fields, () => target.run(req, deadline.signal)),
-        deadline.signal,
-        (attempt, err, delayMs) =>
-          this.#requests.warn(
-            "Request {requestId} {method} failed (attempt {attempt}), retrying in {delayMs} ms: {error}",
-            {
-              ...fields,
-              attempt,
-              delayMs,
-              error: toConnectorError(err).message,
-            },
-          ),
-      );
-      response = okResponse(result.metadata ?? { result: "ok" }, result.data ?? null);
-      if (method === "upload_item" && req.data) {
-        metrics.uploaded.inc({ binding: this.name }, req.data.length);
-      }
-      if (method === "get_item" && response.data) {
-        metrics.downloaded.inc({ binding: this.name }, response.data.length);
-      }
-    } catch (err) {
-      response = this.#failure(err);
-    } finally {
-      deadline.clear();
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const outcome = response.isError ? "error" : "ok";
-    // Method names come from senders: an unknown one gets one shared label value, so random
-    // names cannot grow the histogram's series without bound.
-    const methodLabel = response.metadata.error_code === "UnknownMethod" ? "unknown" : method;
-    metrics.duration.observe({ binding: this.name, method: methodLabel, outcome }, seconds);
-    metrics.inFlight.dec({ binding: this.name });
-    this.#counters.inFlight--;
-    const durationMs = Math.round(seconds * 1e4) / 10;
-    if (!response.isError) {
-      // As the original: responses count successes, their volume the data bytes.
-      metrics.responses.inc(this.#labels);
-      metrics.responsesVolume.inc(this.#labels, response.data?.length ?? 0);
-    }
-    if (response.isError) {
-      this.#counters.errors++;
-      metrics.errors.inc(this.#labels);
-      this.#requests.error("Request {requestId} {method} failed in {durationMs} ms: {error}", {
-        ...fields,
-        durationMs,
-        error: response.error,
-        errorCode: response.metadata.error_code ?? "",
-      });
-    } else if (mw.log_level === "debug") {
-      this.#requests.debug(
-        "Request {requestId} {method} done in {durationMs} ms: {metadata}, {bytes} bytes of data",
-        {
-          ...fields,
-          durationMs,
-          metadata: response.metadata,
-          bytes: response.data?.length ?? 0,
-        },
-      );
-    } else {
-      this.#requests.info("Request {requestId} {method} done in {durationMs} ms", {
-        ...fields,
-        durationMs,
-      });
-    }
-    return response;
+    return this.#pipeline(this.#call(request, requestId, started));
   }
 
-  /**
-   * The signal of one request: aborted at shutdown's hard stop and, with
-   * request_timeout_seconds, when the request's time is up. Its reason is a ConnectorError, so
-   * the response says which of the two it was.
-   */
-  #deadline(): { signal: AbortSignal; clear(): void } {
-    const seconds = this.spec.middleware.request_timeout_seconds;
-    if (seconds <= 0) return { signal: this.#hardStop.signal, clear: () => {} };
-    const timeout = new AbortController();
-    const timer = setTimeout(() =>
-      timeout.abort(
-        new ConnectorError(
-          "Timeout",
-          `Timeout: the request took longer than request_timeout_seconds (${seconds} s)`,
-          { retryable: true },
-        ),
-      ), seconds * 1000);
-    return {
-      signal: AbortSignal.any([this.#hardStop.signal, timeout.signal]),
-      clear: () => clearTimeout(timer),
+  #call(request: TargetRequest, requestId: string, started: number): Call {
+    const binding = this.name;
+    const call: Call = {
+      request,
+      method: request.metadata.method ?? "",
+      requestId,
+      started,
+      signal: this.#hardStop.signal,
+      target: null,
+      retryable: false,
+      uploadedBytes: 0,
+      downloadedBytes: 0,
+      log: this.#requests,
+      fields: () => ({ binding, method: call.method, requestId }),
     };
-  }
-
-  #failure(err: unknown): TargetResponse {
-    const e = toConnectorError(err);
-    if (e.code === "Internal") {
-      this.#log.error("Unexpected failure in binding {binding}: {error}", {
-        binding: this.name,
-        error: e.message,
-        stack: e.cause instanceof Error ? e.cause.stack ?? "" : "",
-      });
-    }
-    const response = errorResponse(e.message, {
-      error_code: e.code,
-      ...(e.status !== undefined ? { http_status: String(e.status) } : {}),
-    });
-    this.#retryable.set(response, e.retryable);
-    return response;
+    return call;
   }
 
   /** Stops taking queries, drains in-flight ones for up to `drainMs`, then closes. */

@@ -1,3 +1,5 @@
+import { delay } from "../delay.ts";
+
 /** Spaces calls evenly at `rate` per second; 0 means unlimited. */
 export class RateLimiter {
   #next = 0;
@@ -15,16 +17,6 @@ export class RateLimiter {
     this.#next = at + this.#interval;
     const wait = at - now;
     if (wait <= 0) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, wait);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    await delay(wait, { signal });
   }
 }

@@ -1,12 +1,14 @@
 /** The original's retry middleware, except that errors that can never succeed are not retried. */
+import { delay } from "../delay.ts";
 import { ConnectorError } from "../errors.ts";
+import type { MiddlewareSettings } from "./spec.ts";
 
 /** Retry settings, as the binding's properties give them. */
 export interface RetryPolicy {
   attempts: number;
   delayMs: number;
   maxJitterMs: number;
-  type: "back-off" | "fixed" | "random";
+  type: MiddlewareSettings["retry_delay_type"];
 }
 
 /** The longest delay a timer can wait; longer ones would fire at once. */
@@ -42,24 +44,9 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       if (attempt >= policy.attempts || !isRetryable(err) || signal.aborted) throw err;
-      const delay = retryDelay(policy, attempt);
-      onRetry(attempt, err, delay);
-      await sleep(delay, signal);
+      const ms = retryDelay(policy, attempt);
+      onRetry(attempt, err, ms);
+      await delay(ms, { signal });
     }
   }
-}
-
-/** Waits `ms`; rejects with the signal's reason as soon as it is aborted (deadline, shutdown). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

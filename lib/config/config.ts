@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { kindRegistry } from "../kind_registry.ts";
+ * import { kindRegistry } from "../kinds/registry.ts";
  * import { ConfigError, parseConfigText } from "./config.ts";
  *
  * let errors: readonly string[] = [];
@@ -35,3 +35,4 @@ export { type Env, expandEnv, lookupEnv } from "./env.ts";
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from "./load.ts";
 export { type ParseConfigOptions, parseConfigText, type ParsedConfig } from "./parse.ts";
 export { redactConfig, REDACTED } from "./redact.ts";
+export { fromPortable, type PortableConfig, toPortable } from "./portable.ts";

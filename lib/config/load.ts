@@ -2,7 +2,7 @@
  * Where the config comes from: an explicit file (`--config`), the `CONFIG` environment variable
  * (YAML, JSON, or base64 of either), or `config.yaml`.
  */
-import type { KindSet } from "../kind_registry.ts";
+import type { KindSet } from "../kinds/kind_set.ts";
 import { ConfigError } from "./config_error.ts";
 import { type Env, lookupEnv } from "./env.ts";
 import { parseConfigText, type ParsedConfig } from "./parse.ts";
@@ -37,7 +37,7 @@ export interface LoadedConfig extends ParsedConfig {
  * @example Load the config from the `CONFIG` variable
  * ```ts
  * import assert from "node:assert/strict";
- * import { kindRegistry } from "../kind_registry.ts";
+ * import { kindRegistry } from "../kinds/registry.ts";
  * import { loadConfig } from "./load.ts";
  *
  * const CONFIG = JSON.stringify({

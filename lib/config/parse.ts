@@ -2,7 +2,7 @@
  * Config text to a validated configuration: YAML, then `${ENV}` expansion, then validation.
  * Every problem is reported at once, each naming its path.
  */
-import type { KindSet } from "../kind_registry.ts";
+import type { KindSet } from "../kinds/kind_set.ts";
 import type { AppConfig } from "./app_config.ts";
 import { ConfigError } from "./config_error.ts";
 import { type Env, expandEnv } from "./env.ts";
@@ -33,7 +33,7 @@ export interface ParsedConfig {
  * @example Parse a config held in a string
  * ```ts
  * import assert from "node:assert/strict";
- * import { kindRegistry } from "../kind_registry.ts";
+ * import { kindRegistry } from "../kinds/registry.ts";
  * import { parseConfigText } from "./parse.ts";
  *
  * const text = `

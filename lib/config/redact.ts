@@ -2,7 +2,7 @@
  * Redaction: a copy of the config safe to log or serve. Values of secret fields, and of keys
  * that look secret (`*secret*`, `*token*`, `*password*`, `*_key`...), become `***`.
  */
-import type { KindSet } from "../kind_registry.ts";
+import type { KindSet } from "../kinds/kind_set.ts";
 import type { Schema } from "../schema.ts";
 import { isPlainObject } from "./_tree.ts";
 import type { AppConfig, EndpointConfig } from "./app_config.ts";
@@ -15,15 +15,13 @@ export const REDACTED = "***";
  * does not authenticate: its first 4 characters are kept.
  */
 export function redactConfig(config: AppConfig, kinds: KindSet): AppConfig {
-  const sources = new Map(kinds.sources.map((k) => [k.kind, k.properties]));
-  const targets = new Map(kinds.targets.map((k) => [k.kind, k.properties]));
   return {
     ...config,
     bindings: config.bindings.map((b) => ({
       ...b,
       middleware: { ...b.middleware, metadata: redactRecord(b.middleware.metadata, undefined) },
-      source: redactEndpoint(b.source, sources.get(b.source.kind)),
-      target: redactEndpoint(b.target, targets.get(b.target.kind)),
+      source: redactEndpoint(b.source, kinds.source(b.source.kind)?.properties),
+      target: redactEndpoint(b.target, kinds.target(b.target.kind)?.properties),
     })),
   };
 }

@@ -4,8 +4,7 @@
  * path (`bindings[0].target.properties.region is required`).
  */
 import { quote } from "../errors.ts";
-import type { KindSet } from "../kind_registry.ts";
-import type { SourceKind, TargetKind } from "../kinds.ts";
+import type { KindSet, Role } from "../kinds/kind_set.ts";
 import { type FieldError, FieldErrors, type Parsed, parseFields, type Schema } from "../schema.ts";
 import { describe, isPlainObject, join } from "./_tree.ts";
 import {
@@ -29,8 +28,6 @@ const MIDDLEWARE_KEYS = new Set([
   ...Object.keys(middlewareAliases),
 ]);
 
-type Role = "source" | "target";
-
 /**
  * Walks the parsed, expanded tree once, collecting every error and warning, and builds the
  * typed configuration with each kind's own schema and cross-field checks.
@@ -41,7 +38,7 @@ export class Validator {
   readonly #failed: Set<string>;
   /** Names of the bindings seen so far, by index, to name them in property errors. */
   readonly #bindingNames = new Map<number, string>();
-  readonly #kinds: Record<Role, Map<string, SourceKind | TargetKind>>;
+  readonly #kinds: KindSet;
 
   /**
    * `errors` and `failed` carry what an earlier step (`${ENV}` expansion) found, so its errors
@@ -55,10 +52,7 @@ export class Validator {
   ) {
     this.errors = [...errors];
     this.#failed = new Set(failed);
-    this.#kinds = {
-      source: new Map(kinds.sources.map((k) => [k.kind, k])),
-      target: new Map(kinds.targets.map((k) => [k.kind, k])),
-    };
+    this.#kinds = kinds;
   }
 
   #failedUnder(path: string): boolean {
@@ -185,11 +179,12 @@ export class Validator {
     const properties = this.#properties(node["properties"], propertiesPath);
     if (kindName === undefined) return undefined;
 
-    const kind = this.#kinds[role].get(kindName);
+    const kind = this.#kinds[role](kindName);
     if (kind === undefined) {
       const other: Role = role === "source" ? "target" : "source";
-      const hint = this.#kinds[other].has(kindName) ? ` (it is a ${other} kind)` : "";
-      const known = [...this.#kinds[role].keys()].sort().map((k) => `"${k}"`).join(", ");
+      const hint = this.#kinds[other](kindName) ? ` (it is a ${other} kind)` : "";
+      const list = role === "source" ? this.#kinds.sources : this.#kinds.targets;
+      const known = list.map((k) => k.kind).sort().map((k) => `"${k}"`).join(", ");
       this.#error(
         join(path, "kind"),
         `${join(path, "kind")}: unknown ${role} kind ${

@@ -1,160 +1,83 @@
 /**
- * The permission allow-list of the connector, derived from its validated config: exactly the
- * KubeMQ and S3 endpoints it names, the HTTP API's listen address, the TLS files it names, and
- * the environment variables its libraries read. Everything else is denied.
+ * The permission allow-list of the connector, derived from its validated config: the union of
+ * what each binding's source and target kind declares for its options (hosts, files, the
+ * environment its libraries read), plus the HTTP API's listen address. Everything else is
+ * denied. No kind is named here: each kind's folder says what it needs (`permissions`).
  */
 import type { AppConfig } from "../config/config.ts";
+import { formatHostPort } from "../host_port.ts";
+import type { PermissionContext, SysPermission } from "../kinds/kind.ts";
+import type { KindSet } from "../kinds/kind_set.ts";
+import { kindRegistry } from "../kinds/registry.ts";
 
 /** Permissions of the sandboxed worker, in Deno's own terms. */
 export interface AllowList {
   net: string[];
   read: string[];
   env: string[];
-  sys: string[];
+  sys: SysPermission[];
 }
 
-/** Hostnames a name resolver must look up before the allow-list is final. */
-export interface NetNeeds {
-  /** host:port entries, as written. */
-  hosts: { host: string; port: number; resolve: boolean }[];
-}
+/** Environment variables the connector's own libraries read: the yaml package's debug switches. */
+const CORE_ENV = ["LOG_TOKENS", "LOG_STREAM"] as const;
 
-/**
- * Environment variables the libraries read when they load or build a client. The AWS SDK reads
- * AWS_* settings and HOME (for ~/.aws); grpc-js reads GRPC_* and proxy settings. Reading one that
- * is not listed would throw, so they are allowed by prefix; none of them is a secret of ours.
- * (Found with DENO_AUDIT_PERMISSIONS over a full test run.)
- */
-export const LIBRARY_ENV = [
-  "AWS_*",
-  "GRPC_*",
-  "_X_AMZN_TRACE_ID",
-  "HOME",
-  "USERPROFILE",
-  "HOMEPATH",
-  "HOMEDRIVE",
-  "grpc_proxy",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  // The yaml package's debug switches, read when it parses.
-  "LOG_TOKENS",
-  "LOG_STREAM",
-] as const;
-
-/** Splits `host:port` or `[v6]:port`. */
-export function splitHostPort(address: string): { host: string; port: number } {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address);
-  if (!m) throw new Error(`Not a host:port address: ${JSON.stringify(address)}`);
-  return { host: m[1]!, port: Number(m[2]) };
-}
-
-/** Formats a host and port as Deno's permission syntax wants them (IPv6 in brackets). */
-export function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-const isIp = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":");
-
-interface SourceOptionsView {
-  address?: string;
-  ca_cert?: string;
-  client_cert?: string;
-  client_key?: string;
-}
-
-interface TargetOptionsView {
-  endpoint?: URL;
-  force_path_style?: boolean;
-  region?: string;
-  aws_key?: string;
-  aws_secret_key?: string;
-}
-
-/** AWS hosts for S3 in a region, path-style and virtual-hosted (one wildcard per bucket). */
-export function awsS3Hosts(region: string): string[] {
-  return [`s3.${region}.amazonaws.com:443`, `*.s3.${region}.amazonaws.com:443`];
+/** The environment the worker may read with `kinds` in use: sorted, each pattern once. */
+function envOf(kinds: Iterable<{ permissions: { env: readonly string[] } }>): string[] {
+  const env = new Set<string>(CORE_ENV);
+  for (const k of kinds) for (const name of k.permissions.env) env.add(name);
+  return [...env].sort();
 }
 
 /**
- * Hosts of the AWS default credential chain: STS (web identity on EKS), and the ECS and EC2
- * metadata endpoints.
+ * Every environment variable pattern the worker may ever read (those of every registered kind):
+ * what an operator must not name a secret of theirs after.
  */
-export function awsCredentialHosts(region: string): string[] {
-  return [
-    `sts.${region}.amazonaws.com:443`,
-    "sts.amazonaws.com:443",
-    "169.254.169.254:80",
-    "169.254.170.2:80",
-    "[fd00:ec2::254]:80",
-  ];
+export const LIBRARY_ENV: readonly string[] = Object.freeze(
+  envOf([...kindRegistry.sources, ...kindRegistry.targets]),
+);
+
+/** Options of {@link deriveAllowList}. */
+export interface DeriveOptions extends PermissionContext {
+  /** The kinds the config names; default the registry. */
+  kinds?: KindSet;
 }
 
-/**
- * Derives the allow-list. `resolve` returns the IP addresses of a hostname: grpc-js resolves
- * names itself and then connects to the address, which Deno checks as an IP.
- */
+/** Derives the allow-list: the union of the permissions of every binding's two endpoints. */
 export async function deriveAllowList(
   config: AppConfig,
-  options: {
-    configPath: string | null;
-    resolve: (host: string) => Promise<string[]>;
-    /** Value of $HOME, for ~/.aws when the default credential chain is used. */
-    home: string | undefined;
-    /** AWS_WEB_IDENTITY_TOKEN_FILE etc., when the default credential chain is used. */
-    credentialFiles: string[];
-  },
+  options: DeriveOptions,
 ): Promise<AllowList> {
+  const kinds = options.kinds ?? kindRegistry;
+  const ctx: PermissionContext = { resolve: options.resolve, env: options.env };
   const net = new Set<string>();
   const read = new Set<string>();
-  let defaultChain = false;
-  const regions = new Set<string>();
+  const used = new Set<
+    { permissions: { env: readonly string[]; sys: readonly SysPermission[] } }
+  >();
   for (const b of config.bindings) {
-    const src = b.source.options as SourceOptionsView;
-    if (src.address) {
-      const { host, port } = splitHostPort(src.address);
-      net.add(hostPort(host, port));
-      if (!isIp(host)) {
-        // grpc-js resolves the name and connects to the address, which Deno checks as an IP.
-        // The lookup itself passes with host:port: the source's client gives it the port
-        // (lib/sources/kubemq_query/dns_port.ts), so the bare name (every port) is not listed.
-        for (const ip of await options.resolve(host)) net.add(hostPort(ip, port));
-      }
-    }
-    for (const f of [src.ca_cert, src.client_cert, src.client_key]) if (f) read.add(f);
-    const tgt = b.target.options as TargetOptionsView;
-    if (tgt.endpoint) {
-      const port = tgt.endpoint.port
-        ? Number(tgt.endpoint.port)
-        : tgt.endpoint.protocol === "https:"
-        ? 443
-        : 80;
-      const host = tgt.endpoint.hostname.replace(/^\[|\]$/g, "");
-      net.add(hostPort(host, port));
-      // Virtual-hosted addressing puts the bucket in the host name: <bucket>.<endpoint host>.
-      if (tgt.force_path_style === false && !isIp(host)) net.add(hostPort(`*.${host}`, port));
-    } else if (tgt.region) {
-      for (const h of awsS3Hosts(tgt.region)) net.add(h);
-    }
-    if (!tgt.aws_key && !tgt.aws_secret_key) {
-      defaultChain = true;
-      if (tgt.region) regions.add(tgt.region);
+    const source = kinds.source(b.source.kind);
+    const target = kinds.target(b.target.kind);
+    // Config validation already checked the kinds; this guards programming errors only.
+    if (!source || !target) throw new Error(`Unknown kind in binding ${b.name}`);
+    for (
+      const [kind, endpointOptions] of [[source, b.source.options], [
+        target,
+        b.target.options,
+      ]] as const
+    ) {
+      used.add(kind);
+      const p = await kind.permissions.endpoint(endpointOptions as never, ctx);
+      for (const h of p.net) net.add(h);
+      for (const f of p.read) read.add(f);
     }
   }
-  if (defaultChain) {
-    for (const r of regions) for (const h of awsCredentialHosts(r)) net.add(h);
-    if (options.home) read.add(`${options.home}/.aws`);
-    for (const f of options.credentialFiles) read.add(f);
-  }
-  net.add(hostPort(config.apiHost, config.apiPort));
+  net.add(formatHostPort({ host: config.apiHost, port: config.apiPort }));
+  const sys = new Set<SysPermission>();
+  for (const k of used) for (const s of k.permissions.sys) sys.add(s);
   return {
     net: [...net].sort(),
     read: [...read].sort(),
-    env: [...LIBRARY_ENV],
-    // The AWS SDK puts the OS release into its User-Agent.
-    sys: ["osRelease"],
+    env: envOf(used),
+    sys: [...sys].sort(),
   };
 }

@@ -8,10 +8,11 @@
  * be narrowed at run time, and nothing inside the worker can widen them again.
  */
 import { lookup } from "node:dns/promises";
-import { ConfigError, loadConfig, type LoadedConfig } from "../config/config.ts";
-import { kindRegistry } from "../kind_registry.ts";
+import { ConfigError, loadConfig, type LoadedConfig, toPortable } from "../config/config.ts";
+import { kindRegistry } from "../kinds/registry.ts";
 import { logger, setupLogging } from "../log.ts";
-import { type AllowList, deriveAllowList, splitHostPort } from "./allow_list.ts";
+import { parseHostPort } from "../host_port.ts";
+import { type AllowList, deriveAllowList } from "./allow_list.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { SELF_TEST_ENV } from "./self_test.ts";
 
@@ -36,26 +37,10 @@ async function resolveHost(host: string): Promise<string[]> {
 
 /** Computes the worker's allow-list for a loaded config. */
 export async function allowListFor(loaded: LoadedConfig): Promise<AllowList> {
-  const env = (n: string) => Deno.env.get(n);
   return await deriveAllowList(loaded.config, {
-    configPath: loaded.origin === "CONFIG" ? null : loaded.origin,
     resolve: resolveHost,
-    home: env("HOME"),
-    credentialFiles: [
-      env("AWS_WEB_IDENTITY_TOKEN_FILE"),
-      env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
-    ]
-      .filter((f): f is string => !!f),
+    env: (name) => Deno.env.get(name),
   });
-}
-
-function envRecord(loaded: LoadedConfig): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of loaded.envVarsUsed) {
-    const v = Deno.env.get(name);
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
 }
 
 class WorkerHandle {
@@ -72,7 +57,7 @@ class WorkerHandle {
           net: allow.net,
           read: allow.read.length > 0 ? allow.read : false,
           env: allow.env,
-          sys: allow.sys as Deno.SysPermissionDescriptor["kind"][],
+          sys: allow.sys,
           write: false,
           run: false,
           ffi: false,
@@ -106,10 +91,10 @@ class WorkerHandle {
     this.worker.postMessage(msg);
   }
 
-  reload(configText: string, env: Record<string, string>): Promise<string[]> {
+  reload(loaded: LoadedConfig): Promise<string[]> {
     return new Promise((resolve) => {
       this.#onReloaded = resolve;
-      this.post({ type: "reload", configText, env });
+      this.post({ type: "reload", config: toPortable(loaded.config) });
     });
   }
 }
@@ -139,9 +124,9 @@ export async function launch(options: LaunchOptions): Promise<number> {
   const selfTest = selfTestAddress(log);
   const startMsg = (l: LoadedConfig, a: AllowList): ToWorker => ({
     type: "start",
-    configText: l.sourceText,
+    config: toPortable(l.config),
+    warnings: l.warnings,
     origin: l.origin,
-    env: envRecord(l),
     logFormat: options.logFormat,
     facts: { permissions: a, envVarsUsed: l.envVarsUsed },
     selfTest,
@@ -177,8 +162,8 @@ export async function launch(options: LaunchOptions): Promise<number> {
     if (next.sourceText === loaded.sourceText) return;
     const nextAllow = await allowListFor(next);
     if (JSON.stringify(nextAllow) === JSON.stringify(allow)) {
-      // The worker logs why it rejects a change; only an accepted one becomes the running one.
-      const errors = await handle.reload(next.sourceText, envRecord(next));
+      // Validated here, once; the worker only reports a failure to apply it.
+      const errors = await handle.reload(next);
       if (errors.length === 0) loaded = next;
       return;
     }
@@ -257,7 +242,7 @@ function selfTestAddress(log: ReturnType<typeof logger>): string | null {
   const value = Deno.env.get(SELF_TEST_ENV)?.trim();
   if (!value) return null;
   try {
-    splitHostPort(value);
+    parseHostPort(value);
     return value;
   } catch {
     log.warn("Ignoring {name}={value}: expected host:port", { name: SELF_TEST_ENV, value });

@@ -1,19 +1,30 @@
 /** Messages between the launcher and the sandboxed worker that runs the connector. */
-import type { Env } from "../config/config.ts";
+import type { PortableConfig } from "../config/config.ts";
+import type { AllowList } from "./allow_list.ts";
+
+/** What the launcher tells the worker about its sandbox, logged at startup. */
+export interface StartupFacts {
+  /** The permissions the worker runs with. */
+  permissions: AllowList;
+  /** Environment variables the config references (their values cross in `env`). */
+  envVarsUsed: string[];
+}
 
 /** Launcher → worker. */
 export type ToWorker =
   | {
     type: "start";
-    configText: string;
+    /** The config the launcher validated (once: the worker does not validate it again). */
+    config: PortableConfig;
+    /** The launcher's validation warnings, logged by the worker with the startup. */
+    warnings: string[];
     origin: string;
-    env: Record<string, string>;
     logFormat: "json" | "text" | undefined;
-    facts: Record<string, unknown>;
+    facts: StartupFacts;
     /** `host:port` for the sandbox self-test (see self_test.ts), or null. */
     selfTest: string | null;
   }
-  | { type: "reload"; configText: string; env: Record<string, string> }
+  | { type: "reload"; config: PortableConfig }
   | { type: "shutdown"; reason: string };
 
 /** Worker → launcher. */
@@ -22,8 +33,3 @@ export type FromWorker =
   | { type: "failed"; message: string }
   | { type: "reloaded"; errors: string[] }
   | { type: "exit"; code: number };
-
-/** An env lookup over a plain record (what crosses the worker boundary). */
-export function envFrom(record: Record<string, string>): Env {
-  return (name) => record[name];
-}

@@ -9,7 +9,7 @@
 import net from "node:net";
 import fs from "node:fs";
 import process from "node:process";
-import { splitHostPort } from "./allow_list.ts";
+import { parseHostPort } from "../host_port.ts";
 
 /** The environment variable that enables the self-test; its value is the address to try. */
 export const SELF_TEST_ENV = "KUBEMQ_S3_SANDBOX_SELFTEST";
@@ -58,7 +58,7 @@ async function attempt(
  * a probe that unexpectedly succeeds is reported with `denied: false`.
  */
 export async function runSandboxSelfTest(connectTo: string): Promise<ProbeOutcome[]> {
-  const { host, port } = splitHostPort(connectTo);
+  const { host, port } = parseHostPort(connectTo);
   return [
     await attempt("net.connect (Deno)", connectTo, async () => {
       const conn = await Deno.connect({ hostname: host, port });

@@ -5,7 +5,9 @@
 /// <reference lib="deno.worker" />
 import { type App, startApp } from "../app.ts";
 import { logger } from "../log.ts";
-import { envFrom, type FromWorker, type ToWorker } from "./messages.ts";
+import { fromPortable } from "../config/config.ts";
+import { kindRegistry } from "../kinds/registry.ts";
+import type { FromWorker, ToWorker } from "./messages.ts";
 import { runSandboxSelfTest } from "./self_test.ts";
 
 const post = (message: FromWorker) => self.postMessage(message);
@@ -45,9 +47,9 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     case "start":
       try {
         app = await startApp({
-          configText: msg.configText,
+          config: fromPortable(msg.config, kindRegistry),
+          warnings: msg.warnings,
           origin: msg.origin,
-          env: envFrom(msg.env),
           logFormat: msg.logFormat,
           startupFacts: msg.facts,
         });
@@ -62,11 +64,11 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     case "reload": {
       // A reload that throws is reported as failed (the launcher keeps the running config),
       // never left unanswered.
-      let errors: string[] = [];
+      const errors: string[] = [];
       try {
-        errors = app ? await app.reload(msg.configText, envFrom(msg.env)) : [];
+        if (app) await app.reload(fromPortable(msg.config, kindRegistry));
       } catch (err) {
-        errors = [`Config reload failed: ${(err as Error).message}`];
+        errors.push(`Config reload failed: ${(err as Error).message}`);
         logger("worker").error("Config reload failed: {error}", { error: (err as Error).message });
       }
       post({ type: "reloaded", errors });

@@ -8,8 +8,6 @@ export interface QueryInfo {
   requestId: string;
   channel: string;
   clientId: string;
-  /** True when the source's `do_not_parse_payload` is set: the body is the data, not JSON. */
-  rawPayload?: boolean;
   /** Told how the handling ended, before the handler resolves (sources that settle messages). */
   onOutcome?: (outcome: HandleOutcome) => void;
 }

@@ -1,5 +1,10 @@
 /** In-memory source and target kinds for unit tests of the binding and the runtime. */
-import type { SourceKind, Target, TargetKind } from "../../lib/kinds.ts";
+import {
+  NO_PERMISSIONS,
+  type SourceKind,
+  type Target,
+  type TargetKind,
+} from "../../lib/kinds/kind.ts";
 import type { BindingSpec, MiddlewareSettings } from "../../lib/binding/binding.ts";
 import type { QueryHandler, Source } from "../../lib/sources/source.ts";
 import type { TargetRequest } from "../../lib/wire.ts";
@@ -12,6 +17,8 @@ export function fakeSourceKind(kind = "fake.source") {
     kind,
     description: "test",
     properties: {},
+    permissions: NO_PERMISSIONS,
+    payload: () => "request",
     create: (options) => {
       const entry = { handler: null as QueryHandler | null, stopped: false, options };
       created.push(entry);
@@ -50,6 +57,7 @@ export function fakeTargetKind(
     kind,
     description: "test",
     properties: {},
+    permissions: NO_PERMISSIONS,
     create: () =>
       Promise.resolve({
         run: (req, signal) => {
@@ -73,6 +81,7 @@ export function middleware(over: Partial<MiddlewareSettings> = {}): MiddlewareSe
     retry_delay_type: "fixed",
     rate_per_second: 0,
     request_timeout_seconds: 0,
+    metadata: {},
     ...over,
   };
 }

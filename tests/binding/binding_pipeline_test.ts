@@ -2,11 +2,11 @@
 // errors only, the per-request deadline, bad bodies, and every failure as an is_error response.
 import assert from "node:assert/strict";
 import { Binding } from "../../lib/binding/binding.ts";
-import { ConnectorError } from "../../lib/errors.ts";
+import { ConnectorError, passThroughCode } from "../../lib/errors.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { ask, fakeSourceKind, fakeSpec, fakeTargetKind } from "./_fakes.ts";
 import type { MiddlewareSettings } from "../../lib/binding/binding.ts";
-import type { Target } from "../../lib/kinds.ts";
+import type { Target } from "../../lib/kinds/kind.ts";
 
 async function withBinding(
   over: Partial<MiddlewareSettings>,
@@ -57,7 +57,10 @@ Deno.test("pipeline: a retryable error is retried up to retry_attempts, then ans
   const failing: Parameters<typeof fakeTargetKind>[0] = (_req, _signal, call) =>
     call < 3
       ? Promise.reject(
-        new ConnectorError("SlowDown", "Slow down", { status: 503, retryable: true }),
+        new ConnectorError(passThroughCode("SlowDown"), "Slow down", {
+          status: 503,
+          retryable: true,
+        }),
       )
       : ok(_req, _signal);
   await withBinding({ retry_attempts: 3 }, failing, async (source, target, binding) => {
@@ -70,7 +73,9 @@ Deno.test("pipeline: a retryable error is retried up to retry_attempts, then ans
 
 Deno.test("pipeline: an error that cannot succeed is answered at once with its code and status", async () => {
   const denied: Target["run"] = () =>
-    Promise.reject(new ConnectorError("AccessDenied", "Access Denied", { status: 403 }));
+    Promise.reject(
+      new ConnectorError(passThroughCode("AccessDenied"), "Access Denied", { status: 403 }),
+    );
   await withBinding({ retry_attempts: 5 }, denied, async (source, target, binding) => {
     const res = await ask(source.created[0]!.handler!, { method: "list_buckets" });
     assert.equal(res.isError, true);

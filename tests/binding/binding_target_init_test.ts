@@ -2,7 +2,12 @@
 // TargetUnavailable error meanwhile, retries with backoff, and serves once the target comes up.
 import assert from "node:assert/strict";
 import { Binding, type BindingSpec } from "../../lib/binding/binding.ts";
-import type { SourceKind, Target, TargetKind } from "../../lib/kinds.ts";
+import {
+  NO_PERMISSIONS,
+  type SourceKind,
+  type Target,
+  type TargetKind,
+} from "../../lib/kinds/kind.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import type { QueryHandler, Source } from "../../lib/sources/source.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
@@ -23,6 +28,8 @@ function fakeSourceKind(): { kind: SourceKind; handler: () => QueryHandler } {
       kind: "fake.source",
       description: "test",
       properties: {},
+      permissions: NO_PERMISSIONS,
+      payload: () => "request",
       create: () => Promise.resolve(source),
     },
     handler: () => handler!,
@@ -41,6 +48,7 @@ function flakyTargetKind(failures: number): { kind: TargetKind; attempts: () => 
       kind: "fake.target",
       description: "test",
       properties: {},
+      permissions: NO_PERMISSIONS,
       create: () => {
         attempts++;
         if (attempts <= failures) {
@@ -63,6 +71,7 @@ const spec: BindingSpec = {
     retry_delay_type: "fixed",
     rate_per_second: 0,
     request_timeout_seconds: 0,
+    metadata: {},
   },
   source: { kind: "fake.source", name: "src", options: {} },
   target: { kind: "fake.target", name: "tgt", options: {} },

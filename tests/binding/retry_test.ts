@@ -1,6 +1,6 @@
 // The retry middleware's policy: which errors are retried, how often, and how long it waits.
 import assert from "node:assert/strict";
-import { ConnectorError } from "../../lib/errors.ts";
+import { ConnectorError, passThroughCode } from "../../lib/errors.ts";
 import { isRetryable, retryDelay, type RetryPolicy, withRetry } from "../../lib/binding/retry.ts";
 
 const policy = (p: Partial<RetryPolicy> = {}): RetryPolicy => ({
@@ -11,8 +11,8 @@ const policy = (p: Partial<RetryPolicy> = {}): RetryPolicy => ({
   ...p,
 });
 const throttled = () =>
-  new ConnectorError("SlowDown", "slow down", { status: 503, retryable: true });
-const denied = () => new ConnectorError("AccessDenied", "denied", { status: 403 });
+  new ConnectorError(passThroughCode("SlowDown"), "slow down", { status: 503, retryable: true });
+const denied = () => new ConnectorError(passThroughCode("AccessDenied"), "denied", { status: 403 });
 
 Deno.test("retryDelay: back-off doubles, fixed stays, random stays within the delay", () => {
   const noJitter = () => 0;

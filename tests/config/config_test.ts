@@ -10,8 +10,8 @@ import {
   parseConfigText,
   redactConfig,
 } from "../../lib/config/config.ts";
-import { defineKindSet, kindRegistry } from "../../lib/kind_registry.ts";
-import { defineSourceKind, defineTargetKind } from "../../lib/kinds.ts";
+import { defineKindSet, kindRegistry } from "../../lib/kinds/registry.ts";
+import { defineSourceKind, defineTargetKind, NO_PERMISSIONS } from "../../lib/kinds/kind.ts";
 import { int, text } from "../../lib/schema.ts";
 import type { S3TargetOptions } from "../../lib/targets/aws_s3/options.ts";
 
@@ -580,6 +580,8 @@ Deno.test("a secret field's value is never shown in an error; keys that look sec
     kind: "fake.source",
     description: "test",
     properties: { pin: int({ description: "A secret number.", secret: true, min: 0, max: 9 }) },
+    permissions: NO_PERMISSIONS,
+    payload: () => "request",
     create: () => {
       throw new Error("not used");
     },
@@ -589,6 +591,7 @@ Deno.test("a secret field's value is never shown in an error; keys that look sec
     description: "test",
     properties: { password: text({ description: "Not marked secret." }) },
     validate: (o) => (o.password === "x" ? ["password must not be x"] : []),
+    permissions: NO_PERMISSIONS,
     create: () => {
       throw new Error("not used");
     },

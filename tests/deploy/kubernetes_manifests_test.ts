@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { parseAllDocuments } from "yaml";
 import { parseConfigText } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kind_registry.ts";
+import { kindRegistry } from "../../lib/kinds/registry.ts";
 import { deriveAllowList, LIBRARY_ENV } from "../../lib/sandbox/allow_list.ts";
 
 const dir = decodeURIComponent(new URL("../../deploy/kubernetes/", import.meta.url).pathname);
@@ -121,13 +121,11 @@ Deno.test("Deployment runs non-root with a read-only root, no privilege escalati
 Deno.test("the example config's allow-list is the KubeMQ service, AWS S3 in eu-west-1 and the API port", async () => {
   const { config } = parseConfigText(configText, { env: secretEnv, kinds: kindRegistry });
   const allow = await deriveAllowList(config, {
-    configPath: "/etc/kubemq-s3/config.yaml",
     resolve: (host) =>
       Promise.resolve(
         host === "kubemq-cluster-grpc.kubemq.svc.cluster.local" ? ["10.96.0.50"] : [],
       ),
-    home: "/home/nonroot",
-    credentialFiles: [],
+    env: (name) => ({ HOME: "/home/nonroot" } as Record<string, string>)[name],
   });
   assert.deepEqual(allow.net, [
     "*.s3.eu-west-1.amazonaws.com:443",

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kind_registry.ts";
+import { kindRegistry } from "../../lib/kinds/registry.ts";
 import { deriveAllowList } from "../../lib/sandbox/allow_list.ts";
 
 const kinds = [
@@ -45,16 +45,15 @@ for (const kind of kinds) {
     });
     const { config } = parseConfigText(text, { env: {}, kinds: kindRegistry });
     const allow = await deriveAllowList(config, {
-      configPath: "/etc/kubemq-s3/config.yaml",
       resolve: (host) => Promise.resolve(host === "kubemq.example" ? ["10.0.0.5"] : []),
-      home: undefined,
-      credentialFiles: [],
+      env: () => undefined,
     });
     assert.deepEqual(allow.net, [
       "10.0.0.5:50000",
       "10.0.0.9:9000",
       "127.0.0.1:8080",
-      // Exactly the broker's host:port: no bare host name that would open every port of it.
+      // Exactly the broker's host:port (lookups carry the port, dns_port.ts): no bare host name
+      // that would open every port of it.
       "kubemq.example:50000",
     ]);
     assert.deepEqual(allow.read, ["/etc/tls/ca.pem"]);

@@ -5,14 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kind_registry.ts";
-import {
-  type AllowList,
-  deriveAllowList,
-  hostPort,
-  LIBRARY_ENV,
-  splitHostPort,
-} from "../../lib/sandbox/allow_list.ts";
+import { kindRegistry } from "../../lib/kinds/registry.ts";
+import { formatHostPort, parseHostPort as splitHostPort } from "../../lib/host_port.ts";
+import { type AllowList, deriveAllowList, LIBRARY_ENV } from "../../lib/sandbox/allow_list.ts";
+
+const hostPort = (host: string, port: number) => formatHostPort({ host, port });
 
 interface Spec {
   source: Record<string, string>;
@@ -47,13 +44,19 @@ async function derive(
 ): Promise<{ allow: AllowList; lookedUp: string[] }> {
   const lookedUp: string[] = [];
   const allow = await deriveAllowList(config(bindings, options.top), {
-    configPath: "/etc/kubemq-s3/config.yaml",
     resolve: (host) => {
       lookedUp.push(host);
       return Promise.resolve(options.dns?.[host] ?? []);
     },
-    home: options.home,
-    credentialFiles: options.credentialFiles ?? [],
+    // The launcher's environment: HOME and the token file variables of the AWS credential chain.
+    env: (name) =>
+      name === "HOME"
+        ? options.home
+        : name === "AWS_WEB_IDENTITY_TOKEN_FILE"
+        ? options.credentialFiles?.[0]
+        : name === "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+        ? options.credentialFiles?.[1]
+        : undefined,
   });
   return { allow, lookedUp };
 }

@@ -4,7 +4,7 @@
  */
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
-import type { KindContext } from "../../kinds.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import {
   createGrpcClient,
   describeGrpcError,

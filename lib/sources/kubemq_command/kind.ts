@@ -1,5 +1,6 @@
 /** The `kubemq.command` source kind: properties, cross-checks and factory. */
-import { defineSourceKind } from "../../kinds.ts";
+import { defineSourceKind } from "../../kinds/kind.ts";
+import { kubemqPayload, kubemqPermissions } from "../kubemq/kind_support.ts";
 import { validateKubemqQueryOptions } from "../kubemq_query/options.ts";
 import { kubemqCommandProperties } from "./options.ts";
 
@@ -10,6 +11,8 @@ export const kubemqCommandSource = defineSourceKind({
     "Subscribes to KubeMQ commands on a channel and answers each with Executed and the error, without a body.",
   properties: kubemqCommandProperties,
   validate: validateKubemqQueryOptions,
+  permissions: kubemqPermissions,
+  payload: kubemqPayload,
   // Imported on first use: the launcher must never load grpc-js or kubemq-js.
   create: async (options, ctx) =>
     (await import("./source.ts")).createKubemqCommandSource(options, ctx),

@@ -4,7 +4,7 @@
  * response carries no body: Executed is true when the target succeeded, otherwise false with
  * the error text in Error, as kubemq-targets answers commands.
  */
-import type { KindContext } from "../../kinds.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { decodeResponse } from "../../wire.ts";
 import { createKubemqQueryClient, type KubemqQueryClient } from "../kubemq_query/client.ts";
 import { createKubemqQuerySource, type KubemqQuerySourceTuning } from "../kubemq_query/source.ts";

@@ -18,7 +18,8 @@
  * paused (gRPC flow control). The server drops events for a consumer that falls too far behind.
  */
 import type { Logger } from "@logtape/logtape";
-import type { KindContext } from "../../kinds.ts";
+import { delay } from "../../delay.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
 import {
   createEventsClient,
@@ -271,7 +272,6 @@ class KubemqEventsSource implements Source {
         requestId: event.id,
         channel: event.channel,
         clientId: this.#clientId,
-        rawPayload: this.#options.do_not_parse_payload,
       });
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {
@@ -303,15 +303,8 @@ class KubemqEventsSource implements Source {
   #sleep(ms: number): Promise<void> {
     const signal = this.#abort.signal;
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+    // Stopping ends the wait early; it is not a failure.
+    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {

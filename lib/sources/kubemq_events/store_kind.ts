@@ -1,5 +1,6 @@
 /** The `kubemq.events-store` source kind: properties, cross-checks and factory. */
-import { defineSourceKind } from "../../kinds.ts";
+import { defineSourceKind } from "../../kinds/kind.ts";
+import { kubemqPayload, kubemqPermissions } from "../kubemq/kind_support.ts";
 import {
   kubemqEventsStoreProperties,
   startPosition,
@@ -13,6 +14,8 @@ export const kubemqEventsStoreSource = defineSourceKind({
     "Subscribes to a KubeMQ events-store channel from a start position and handles each event once, fire-and-forget; outcomes go to response_channel when set.",
   properties: kubemqEventsStoreProperties,
   validate: validateKubemqEventsStoreOptions,
+  permissions: kubemqPermissions,
+  payload: kubemqPayload,
   // Imported on first use: the launcher must never load grpc-js or kubemq-js.
   create: async (options, ctx) =>
     (await import("./source.ts")).createKubemqEventsStoreSource(

@@ -17,6 +17,7 @@ import pb from "kubemq-js/lib/protos/index.js";
 import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
 import { installGoawayGuard } from "./goaway_guard.ts";
 import { lookupWithPort } from "./dns_port.ts";
+import { formatHostPort, type HostPort, parseHostPort } from "../../host_port.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -168,19 +169,12 @@ export function describeGrpcError(err: unknown, authToken?: string): string {
  */
 const IP_SNI_PLACEHOLDER = "kubemq-ip-address.invalid";
 
-/** The host of "host:port" or "[v6]:port". */
-function hostOf(address: string): string {
-  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
-  return address.slice(0, address.lastIndexOf(":"));
-}
-
 function credentialsFor(
-  address: string,
+  { host }: HostPort,
   tls: KubemqClientConfig["tls"],
 ): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
   if (!tls) return { credentials: grpc.credentials.createInsecure(), options: {} };
   const buf = (v: Uint8Array | undefined) => v === undefined ? null : Buffer.from(v);
-  const host = hostOf(address);
   const ip = isIP(host) !== 0;
   // Unlike kubemq-js, the CA is honoured and no client certificate is needed. For an IP
   // address the certificate is still checked against that IP (its SAN), not the placeholder.
@@ -203,17 +197,15 @@ function credentialsFor(
 export function createGrpcClient(config: KubemqClientConfig): grpc.Client {
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const backoff = Math.max(100, config.reconnectBackoffMs);
-  const { credentials, options: tlsOptions } = credentialsFor(config.address, config.tls);
+  const target = parseHostPort(config.address);
+  const { credentials, options: tlsOptions } = credentialsFor(target, config.tls);
   // Before the first connection: a broker's GOAWAY must not crash the process. Remove it once
   // Deno fixes denoland/deno#36788 (see goaway_guard.ts).
   installGoawayGuard();
   // The sandbox allows the broker's host:port only, not every port of the host: its name
   // lookups must carry the port to pass (see dns_port.ts).
-  const host = hostOf(config.address);
-  if (isIP(host) === 0) {
-    lookupWithPort(host, Number(config.address.slice(config.address.lastIndexOf(":") + 1)));
-  }
-  return new kubemq.kubemqClient(config.address, credentials, {
+  if (isIP(target.host) === 0) lookupWithPort(target.host, target.port);
+  return new kubemq.kubemqClient(formatHostPort(target), credentials, {
     ...tlsOptions,
     "grpc.max_receive_message_length": limit,
     "grpc.max_send_message_length": limit,

@@ -13,56 +13,29 @@
  * wraps it (the GOAWAY crash guard) applies here too; a session is never closed or destroyed
  * synchronously inside its own 'goaway' dispatch.
  */
-import { Buffer } from "node:buffer";
 import http2 from "node:http2";
-import { isIP } from "node:net";
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
+import { formatHostPort, parseHostPort } from "../../host_port.ts";
 
-/** gRPC status codes by name (the subset this client produces or maps). */
-export const Status = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
-const STATUS_NAMES = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k]));
+import { MessageFramer, prefix, writeMessage } from "./grpc_framing.ts";
+import {
+  type CallHandlers,
+  pausableStream,
+  type ServerStream,
+  type StartedCall,
+} from "./grpc_server_stream.ts";
+import { sessionOptions, type TlsMaterial, WINDOW_BYTES } from "./grpc_session_options.ts";
+import { GrpcError, httpStatusToGrpc, Status, statusOf } from "./grpc_status.ts";
 
-/** A call's outcome: a gRPC status code and its details. */
-export class GrpcError extends Error {
-  readonly code: number;
-  readonly details: string;
-
-  constructor(code: number, details: string) {
-    const name = STATUS_NAMES[code] ?? String(code);
-    super(details === "" ? name : `${name}: ${details}`);
-    this.code = code;
-    this.details = details;
-  }
-}
+export { MessageFramer } from "./grpc_framing.ts";
+export type { ServerStream } from "./grpc_server_stream.ts";
+export { GrpcError, Status } from "./grpc_status.ts";
 
 /** How to reach the server. */
 export interface GrpcH2Config {
   /** "host:port" or "[v6]:port". */
   address: string;
   /** PEM material; `ca` undefined trusts the system roots. */
-  tls?: {
-    ca?: Uint8Array | undefined;
-    cert?: Uint8Array | undefined;
-    key?: Uint8Array | undefined;
-  };
+  tls?: TlsMaterial;
   /** Extra request headers on every call (e.g. `authorization`). */
   headers: Record<string, string>;
   maxReceiveBytes: number;
@@ -70,154 +43,6 @@ export interface GrpcH2Config {
   /** HTTP/2 PING interval while calls are open, and how long to wait for its ack. */
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
-}
-
-/** A live server-streaming call. */
-export interface ServerStream {
-  pause(): void;
-  resume(): void;
-  cancel(): void;
-}
-
-/** SNI name used instead of an IP address, which Deno's node:tls refuses as servername. */
-const IP_SNI_PLACEHOLDER = "kubemq-ip-address.invalid";
-/** Per-stream and session receive windows: large messages arrive without stalls. */
-const WINDOW_BYTES = 8 * 1024 * 1024;
-
-/** The host of "host:port" or "[v6]:port". */
-function hostOf(address: string): string {
-  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
-  return address.slice(0, address.lastIndexOf(":"));
-}
-
-function httpStatusToGrpc(status: number): number {
-  switch (status) {
-    case 400:
-      return Status.INTERNAL;
-    case 401:
-      return Status.UNAUTHENTICATED;
-    case 403:
-      return Status.PERMISSION_DENIED;
-    case 404:
-      return Status.UNIMPLEMENTED;
-    case 429:
-    case 502:
-    case 503:
-    case 504:
-      return Status.UNAVAILABLE;
-    default:
-      return Status.UNKNOWN;
-  }
-}
-
-function percentDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Splits a stream of bytes into gRPC length-prefixed messages, each copied once. */
-export class MessageFramer {
-  readonly #max: number;
-  readonly #header = new Uint8Array(5);
-  #headerFill = 0;
-  #message: Uint8Array | null = null;
-  #fill = 0;
-
-  constructor(maxBytes: number) {
-    this.#max = maxBytes;
-  }
-
-  /** Feeds a chunk; returns the messages it completed. Throws GrpcError on a bad frame. */
-  push(chunk: Uint8Array): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    let at = 0;
-    while (at < chunk.length) {
-      if (this.#message === null) {
-        const n = Math.min(5 - this.#headerFill, chunk.length - at);
-        this.#header.set(chunk.subarray(at, at + n), this.#headerFill);
-        this.#headerFill += n;
-        at += n;
-        if (this.#headerFill < 5) break;
-        this.#headerFill = 0;
-        if (this.#header[0] !== 0) {
-          throw new GrpcError(Status.INTERNAL, "compressed message received without encoding");
-        }
-        const length = new DataView(this.#header.buffer).getUint32(1);
-        if (length > this.#max) {
-          throw new GrpcError(
-            Status.RESOURCE_EXHAUSTED,
-            `Received message larger than max (${length} vs. ${this.#max})`,
-          );
-        }
-        this.#message = new Uint8Array(length);
-        this.#fill = 0;
-      }
-      const n = Math.min(this.#message.length - this.#fill, chunk.length - at);
-      this.#message.set(chunk.subarray(at, at + n), this.#fill);
-      this.#fill += n;
-      at += n;
-      if (this.#fill === this.#message.length) {
-        out.push(this.#message);
-        this.#message = null;
-      }
-    }
-    return out;
-  }
-
-  /** True between messages (no partial frame held). */
-  get idle(): boolean {
-    return this.#message === null && this.#headerFill === 0;
-  }
-}
-
-/** The 5-byte gRPC message prefix for an uncompressed message of `length` bytes. */
-function prefix(length: number): Uint8Array {
-  const p = new Uint8Array(5);
-  new DataView(p.buffer).setUint32(1, length);
-  return p;
-}
-
-/** Bytes handed to the transport at a time for a large message. */
-const WRITE_SLICE_BYTES = 1024 * 1024;
-
-/**
- * Writes the chunks and ends the stream. Large chunks go in slices, each after the previous
- * one was taken: the transport copies what it is given (into nghttp2, then into the socket),
- * so handing it a whole ~85 MB body at once holds two more copies of it.
- */
-async function writeMessage(stream: http2.ClientHttp2Stream, chunks: Uint8Array[]): Promise<void> {
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  if (total <= WRITE_SLICE_BYTES) {
-    stream.end(chunks.length === 1 ? chunks[0] : concatChunks(chunks, total));
-    return;
-  }
-  for (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += WRITE_SLICE_BYTES) {
-      if (stream.destroyed || stream.closed) return;
-      const slice = chunk.subarray(at, at + WRITE_SLICE_BYTES);
-      const done = new Promise<void>((resolve) => stream.write(slice, () => resolve()));
-      await done;
-    }
-  }
-  if (!stream.destroyed) stream.end();
-}
-
-function concatChunks(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-interface CallHandlers {
-  onMessage(message: Uint8Array): void;
-  onEnd(error: GrpcError | null): void;
 }
 
 /** A gRPC channel: one HTTP/2 session at a time, made on demand. */
@@ -233,34 +58,9 @@ export class GrpcH2Channel {
 
   constructor(config: GrpcH2Config) {
     this.#config = config;
-    const host = hostOf(config.address);
-    const hostForUrl = host.includes(":") ? `[${host}]` : host;
-    const port = config.address.slice(config.address.lastIndexOf(":") + 1);
-    this.#authority = `${config.tls ? "https" : "http"}://${hostForUrl}:${port}`;
-    const options: http2.SecureClientSessionOptions = {
-      settings: { initialWindowSize: WINDOW_BYTES },
-    };
-    if (config.tls) {
-      const buf = (v: Uint8Array | undefined) => v === undefined ? undefined : Buffer.from(v);
-      const ip = isIP(host) !== 0;
-      const ca = buf(config.tls.ca);
-      const cert = buf(config.tls.cert);
-      const key = buf(config.tls.key);
-      Object.assign(options, {
-        ...(ca ? { ca } : {}),
-        ...(cert ? { cert } : {}),
-        ...(key ? { key } : {}),
-        // For an IP address the certificate is still checked against that IP (its SAN).
-        servername: ip ? IP_SNI_PLACEHOLDER : host,
-        ...(ip
-          ? {
-            checkServerIdentity: (_name: string, c: PeerCertificate) =>
-              checkServerIdentity(host, c),
-          }
-          : {}),
-      });
-    }
-    this.#connectOptions = options;
+    const target = parseHostPort(config.address);
+    this.#authority = `${config.tls ? "https" : "http"}://${formatHostPort(target)}`;
+    this.#connectOptions = sessionOptions(config.tls, target.host);
   }
 
   #getSession(): http2.ClientHttp2Session {
@@ -331,7 +131,7 @@ export class GrpcH2Channel {
     message: readonly Uint8Array[],
     timeoutMs: number,
     handlers: CallHandlers,
-  ): { stream: http2.ClientHttp2Stream | null; cancel(): void } {
+  ): StartedCall {
     const length = message.reduce((n, c) => n + c.length, 0);
     let ended = false;
     const end = (error: GrpcError | null) => {
@@ -392,14 +192,8 @@ export class GrpcH2Channel {
     const framer = new MessageFramer(this.#config.maxReceiveBytes);
     let status: GrpcError | null | undefined;
     const readStatus = (headers: http2.IncomingHttpHeaders) => {
-      const raw = headers["grpc-status"];
-      if (raw === undefined) return;
-      const code = Number(raw);
-      const details = headers["grpc-message"];
-      status = code === Status.OK ? null : new GrpcError(
-        Number.isInteger(code) ? code : Status.UNKNOWN,
-        typeof details === "string" ? percentDecode(details) : "",
-      );
+      const read = statusOf(headers);
+      if (read !== undefined) status = read;
     };
     stream.on("response", (headers) => {
       const http = Number(headers[":status"]);
@@ -492,42 +286,7 @@ export class GrpcH2Channel {
     onMessage: (message: Uint8Array) => void,
     onEnd: (error: GrpcError | null) => void,
   ): ServerStream {
-    let paused = false;
-    const waiting: Uint8Array[] = [];
-    let endedWith: { error: GrpcError | null } | null = null;
-    const drain = () => {
-      while (!paused && waiting.length > 0) onMessage(waiting.shift()!);
-      if (!paused && endedWith) {
-        const e = endedWith;
-        endedWith = null;
-        onEnd(e.error);
-      }
-    };
-    const call = this.#call(path, message, 0, {
-      onMessage: (m) => {
-        if (paused || waiting.length > 0) waiting.push(m);
-        else onMessage(m);
-      },
-      onEnd: (error) => {
-        // A cancel ends at once; otherwise queued messages are delivered first.
-        if (error?.code === Status.CANCELLED) waiting.length = 0;
-        endedWith = { error };
-        if (error?.code === Status.CANCELLED) paused = false;
-        drain();
-      },
-    });
-    return {
-      pause: () => {
-        paused = true;
-        call.stream?.pause();
-      },
-      resume: () => {
-        paused = false;
-        call.stream?.resume();
-        drain();
-      },
-      cancel: () => call.cancel(),
-    };
+    return pausableStream((handlers) => this.#call(path, message, 0, handlers), onMessage, onEnd);
   }
 
   /** Ends the session after open calls finish; new calls fail with UNAVAILABLE. */

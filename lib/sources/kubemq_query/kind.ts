@@ -1,5 +1,6 @@
 /** The `kubemq.query` source kind: properties, cross-checks and factory. */
-import { defineSourceKind } from "../../kinds.ts";
+import { defineSourceKind } from "../../kinds/kind.ts";
+import { kubemqPayload, kubemqPermissions } from "../kubemq/kind_support.ts";
 import { kubemqQueryProperties, validateKubemqQueryOptions } from "./options.ts";
 
 /** Kind `kubemq.query`: answers KubeMQ queries on a channel. */
@@ -9,6 +10,8 @@ export const kubemqQuerySource = defineSourceKind({
     "Subscribes to KubeMQ queries on a channel and answers each with the target's response.",
   properties: kubemqQueryProperties,
   validate: validateKubemqQueryOptions,
+  permissions: kubemqPermissions,
+  payload: kubemqPayload,
   // Imported on first use: the launcher validates configs with this kind but must never load
   // grpc-js or kubemq-js, which only the sandboxed worker runs.
   create: async (options, ctx) =>

@@ -2,57 +2,11 @@
  * The `kubemq.query` source's properties: the original's keys plus TLS, a concurrency bound and
  * the message size limit.
  */
+import { parseHostPort } from "../../host_port.ts";
 import { bool, Expected, type Field, int, type Parsed, text } from "../../schema.ts";
 
 /** The KubeMQ server's maximum message size (100 MiB), the default of `max_message_bytes`. */
 export const SERVER_MAX_MESSAGE_BYTES = 104857600;
-
-/** A split `host:port`; `host` keeps IPv6 brackets off. */
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
-const HOST_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
-
-/**
- * Parses `host:port` (`[v6]:port` for IPv6). Throws {@link Expected} when it is not one.
- *
- * @example
- * ```ts
- * parseHostPort("[::1]:50000"); // { host: "::1", port: 50000 }
- * ```
- */
-export function parseHostPort(raw: string): HostPort {
-  const expected = `host:port (e.g. "localhost:50000" or "[::1]:50000")`;
-  const value = raw.trim();
-  let host: string;
-  let portText: string;
-  if (value.startsWith("[")) {
-    const close = value.indexOf("]");
-    if (close < 0 || value[close + 1] !== ":") throw new Expected(expected);
-    host = value.slice(1, close);
-    portText = value.slice(close + 2);
-    // URL's parser is a strict IPv6 checker; a zone id ("%eth0") is not accepted.
-    try {
-      if (host === "" || new URL(`http://[${host}]/`).hostname === "") throw new Error();
-    } catch {
-      throw new Expected(expected);
-    }
-  } else {
-    const colon = value.lastIndexOf(":");
-    if (colon <= 0) throw new Expected(expected);
-    host = value.slice(0, colon);
-    portText = value.slice(colon + 1);
-    // A bare IPv6 address would otherwise split at its last colon into a wrong host.
-    if (host.includes(":") || !HOST_NAME.test(host)) throw new Expected(expected);
-  }
-  if (!/^\d{1,5}$/.test(portText)) throw new Expected(expected);
-  const port = Number(portText);
-  if (port < 1 || port > 65535) throw new Expected(expected);
-  return { host, port };
-}
 
 /** A required `host:port` field; the parsed value is the address as written (trimmed). */
 function address(description: string, example: string): Field<string, true> {
@@ -63,7 +17,11 @@ function address(description: string, example: string): Field<string, true> {
     required: true,
     default: undefined,
     parse: (raw) => {
-      parseHostPort(raw);
+      try {
+        parseHostPort(raw);
+      } catch {
+        throw new Expected(`host:port (e.g. "localhost:50000" or "[::1]:50000")`);
+      }
       return raw.trim();
     },
     secret: false,

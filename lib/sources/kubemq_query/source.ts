@@ -16,7 +16,8 @@
  * rather than in memory; the streams resume when a slot frees.
  */
 import type { Logger } from "@logtape/logtape";
-import type { KindContext } from "../../kinds.ts";
+import { delay } from "../../delay.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
 import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
@@ -294,7 +295,6 @@ class KubemqQuerySource implements Source {
       requestId: query.requestId,
       channel: query.channel,
       clientId: query.clientId,
-      rawPayload: this.#options.do_not_parse_payload,
     });
     void this.#answer(client, reply, answered).finally(() => {
       this.#inFlight--;
@@ -372,15 +372,8 @@ class KubemqQuerySource implements Source {
   #sleep(ms: number): Promise<void> {
     const signal = this.#abort.signal;
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+    // Stopping ends the wait early; it is not a failure.
+    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {

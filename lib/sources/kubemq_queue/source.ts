@@ -22,7 +22,8 @@
  * (back to the queue) rather than dead-lettered, since the shutdown may be its cause.
  */
 import type { Logger } from "@logtape/logtape";
-import type { KindContext } from "../../kinds.ts";
+import { delay } from "../../delay.ts";
+import type { KindContext } from "../../kinds/kind.ts";
 import { encodeResponse, errorResponse } from "../../wire.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
 import {
@@ -214,7 +215,6 @@ class KubemqQueueSource implements Source {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
-        rawPayload: this.#options.do_not_parse_payload,
         onOutcome: (o) => outcome = o,
       });
     } catch (err) {
@@ -322,15 +322,8 @@ class KubemqQueueSource implements Source {
   #sleep(ms: number): Promise<void> {
     const signal = this.#abort.signal;
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
+    // Stopping ends the wait early; it is not a failure.
+    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {

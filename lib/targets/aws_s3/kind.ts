@@ -1,7 +1,8 @@
 /** The `aws.s3` target kind: properties, cross-checks and factory. */
-import { defineTargetKind } from "../../kinds.ts";
+import { defineTargetKind } from "../../kinds/kind.ts";
 import { progressGate } from "../../log.ts";
 import { s3TargetProperties } from "./options.ts";
+import { awsS3Permissions } from "./permissions.ts";
 
 /** Kind `aws.s3`: Amazon S3 and S3-compatible stores (MinIO, Ceph, R2). */
 export const awsS3Target = defineTargetKind({
@@ -17,6 +18,7 @@ export const awsS3Target = defineTargetKind({
     }
     return errors;
   },
+  permissions: awsS3Permissions,
   // The SDK is imported on first use: the launcher validates configs with this kind but must
   // never load the AWS SDK, which only the sandboxed worker runs.
   async create(options, ctx) {

@@ -3,6 +3,7 @@
  * lives in its own file under `methods/` and is listed once in `registry.ts`.
  */
 import type { Logger } from "@logtape/logtape";
+import type { TargetResult } from "../../kinds/kind.ts";
 import type { Parsed, Schema } from "../../schema.ts";
 import type { S3Port } from "./port.ts";
 import type { S3TargetOptions } from "./options.ts";
@@ -16,11 +17,11 @@ export interface MethodContext {
   signal: AbortSignal;
 }
 
-/** What a handler returns; becomes the response's metadata and data. */
-export interface MethodResult {
-  metadata?: Record<string, string>;
-  data?: Uint8Array | null;
-}
+/**
+ * What a handler returns: the response's metadata and data, and the bytes it moved to or from
+ * S3 (for the byte counters).
+ */
+export type MethodResult = TargetResult;
 
 /** Whether a method uses the request's data, for validation and docs. */
 export type DataUse = "none" | "required" | "optional";

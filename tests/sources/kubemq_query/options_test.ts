@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { FieldErrors, parseFields, secretKeys } from "../../../lib/schema.ts";
+import { parseHostPort } from "../../../lib/host_port.ts";
 import {
   kubemqQueryProperties,
-  parseHostPort,
   validateKubemqQueryOptions,
 } from "../../../lib/sources/kubemq_query/options.ts";
 import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";

@@ -7,6 +7,7 @@ import { getLogger } from "@logtape/logtape";
 import { parseFields } from "../../../lib/schema.ts";
 import type { QueryHandler, QueryInfo, Source } from "../../../lib/sources/source.ts";
 import { kubemqQueryProperties } from "../../../lib/sources/kubemq_query/options.ts";
+import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";
 import {
   createKubemqQuerySource,
   type KubemqQuerySourceTuning,
@@ -96,7 +97,6 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
     requestId: "r-1",
     channel: CHANNEL,
     clientId: "test-sender",
-    rawPayload: false,
   }]);
   await settled(source);
   const state = source.state();
@@ -109,14 +109,16 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
   });
 });
 
-Deno.test("kubemq.query passes do_not_parse_payload to the handler as rawPayload", async () => {
+Deno.test("kubemq.query with do_not_parse_payload declares raw payloads and hands the body over as is", async () => {
   await using broker = await startTestBroker();
   const source = createSource(broker.address, { do_not_parse_payload: "true" });
-  let raw: boolean | undefined;
-  await using _ = await started(source, (body, info) => {
-    raw = info.rawPayload;
-    return Promise.resolve(body);
-  });
+  const parse = (raw: Record<string, string>) =>
+    kubemqQuerySource.payload(
+      parseFields(kubemqQueryProperties, { address: "h:1", channel: "c", ...raw }),
+    );
+  const raw = parse({ do_not_parse_payload: "true" }) === "raw";
+  assert.equal(parse({}), "request");
+  await using _ = await started(source, (body) => Promise.resolve(body));
   await broker.waitForSubscribers(CHANNEL, 1);
   using client = sender(broker.address);
   assert.equal(dec.decode((await query(client, enc.encode("not json"))).body), "not json");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
-import { ConnectorError } from "../../../lib/errors.ts";
+import { ConnectorError, passThroughCode } from "../../../lib/errors.ts";
 import { parseFields } from "../../../lib/schema.ts";
 import { getItem } from "../../../lib/targets/aws_s3/methods/get_item.ts";
 import {
@@ -106,10 +106,14 @@ Deno.test("target ignores metadata keys a method does not declare", async () => 
 
 Deno.test("target passes an S3 error through unchanged", async () => {
   const s3 = new FakeS3();
-  const failure = new ConnectorError("SlowDown", "S3 error SlowDown (HTTP 503): slow down", {
-    status: 503,
-    retryable: true,
-  });
+  const failure = new ConnectorError(
+    passThroughCode("SlowDown"),
+    "S3 error SlowDown (HTTP 503): slow down",
+    {
+      status: 503,
+      retryable: true,
+    },
+  );
   s3.failNext.set("getObject", failure);
   const err = await runS3Error(s3, { method: "get_item", bucket_name: "b", item_name: "k" });
   assert.equal(err, failure);
@@ -126,7 +130,10 @@ Deno.test("target probe makes one ListBuckets call", async () => {
 Deno.test("target probe fails when S3 fails or does not know the credentials", async () => {
   for (const code of ["InvalidAccessKeyId", "SignatureDoesNotMatch", "ServiceUnavailable"]) {
     const s3 = new FakeS3();
-    s3.failNext.set("listBuckets", new ConnectorError(code, `S3 error ${code}`, { status: 403 }));
+    s3.failNext.set(
+      "listBuckets",
+      new ConnectorError(passThroughCode(code), `S3 error ${code}`, { status: 403 }),
+    );
     const target = createS3Target(s3, testOptions(), getLogger(["test"]));
     await assert.rejects(target.probe(new AbortController().signal), { code });
   }
@@ -134,7 +141,10 @@ Deno.test("target probe fails when S3 fails or does not know the credentials", a
 
 Deno.test("target probe passes when ListBuckets is denied by policy (least privilege)", async () => {
   const s3 = new FakeS3();
-  s3.failNext.set("listBuckets", new ConnectorError("AccessDenied", "denied", { status: 403 }));
+  s3.failNext.set(
+    "listBuckets",
+    new ConnectorError(passThroughCode("AccessDenied"), "denied", { status: 403 }),
+  );
   const target = createS3Target(s3, testOptions(), getLogger(["test"]));
   await target.probe(new AbortController().signal);
   assert.deepEqual(s3.ops(), ["listBuckets"]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { defineKindSet, kindRegistry } from "../../../lib/kind_registry.ts";
-import { defineSourceKind, defineTargetKind } from "../../../lib/kinds.ts";
+import { defineKindSet, kindRegistry } from "../../../lib/kinds/registry.ts";
+import { defineSourceKind, defineTargetKind, NO_PERMISSIONS } from "../../../lib/kinds/kind.ts";
 import { bool, text } from "../../../lib/schema.ts";
 import {
   NEW_KINDS,
@@ -14,12 +14,15 @@ const queue = defineSourceKind({
   kind: "test.queue",
   description: "A queue for tests.",
   properties: { channel: text({ description: "Queue name.", required: true, example: "q1" }) },
+  permissions: NO_PERMISSIONS,
+  payload: () => "request",
   create: never,
 });
 const store = defineTargetKind({
   kind: "test.store",
   description: "A store for tests.",
   properties: { fast: bool({ description: "Go fast.", default: "false", example: "true" }) },
+  permissions: NO_PERMISSIONS,
   create: never,
 });
 const kinds = defineKindSet([queue], [store]);

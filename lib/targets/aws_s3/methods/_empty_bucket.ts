@@ -1,5 +1,6 @@
 /** Shared by delete_all_items_from_bucket and delete_bucket(force): deletes every listed key. */
-import { ConnectorError } from "../../../errors.ts";
+import { delay } from "../../../delay.ts";
+import { ConnectorError, passThroughCode } from "../../../errors.ts";
 import type { MethodContext } from "../method.ts";
 import type { DeleteKey } from "../port.ts";
 
@@ -82,7 +83,7 @@ export async function emptyBucket(
       `${JSON.stringify(e.Key)} (${e.Code}: ${e.Message})`
     );
     throw new ConnectorError(
-      report.errors[0]?.Code ?? "DeleteFailed",
+      report.errors[0] ? passThroughCode(report.errors[0].Code) : "DeleteFailed",
       `${report.failed} item(s) of bucket ${
         JSON.stringify(bucket)
       } could not be deleted (${report.deleted} deleted): ${first.join(", ")}${
@@ -110,6 +111,6 @@ export async function waitUntilEmpty(
         `Timeout: waited ${seconds}s for bucket ${JSON.stringify(bucket)} to list empty`,
       );
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await delay(500);
   }
 }

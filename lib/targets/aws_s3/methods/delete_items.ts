@@ -1,4 +1,4 @@
-import { ConnectorError } from "../../../errors.ts";
+import { ConnectorError, passThroughCode } from "../../../errors.ts";
 import { bucketName } from "../fields.ts";
 import { defineMethod, jsonData } from "../method.ts";
 import type { DeleteBatchResult, DeleteKey } from "../port.ts";
@@ -89,7 +89,7 @@ export const deleteItems = defineMethod({
       );
       const more = all.Errors.length - named.length;
       throw new ConnectorError(
-        all.Errors[0]!.Code,
+        passThroughCode(all.Errors[0]!.Code),
         `${all.Errors.length} of ${keys.length} item(s) of bucket ${
           JSON.stringify(args.bucket_name)
         } could not be deleted (${all.Deleted.length} deleted): ${named.join(", ")}${

@@ -3,7 +3,7 @@
  * the HTTP status, and whether a retry may help.
  */
 import { S3ServiceException } from "@aws-sdk/client-s3";
-import { ConnectorError } from "../../../errors.ts";
+import { ConnectorError, passThroughCode } from "../../../errors.ts";
 
 /** What a call was about, to name it in error texts. */
 export interface ErrorContext {
@@ -72,7 +72,7 @@ export function mapS3Error(
     const retryable = transientCodes.has(code) || (status !== undefined && status >= 500) ||
       status === 429;
     return new ConnectorError(
-      code,
+      passThroughCode(code),
       `S3 error ${code} (HTTP ${status ?? "?"}): ${message}${describe(context)}`,
       { ...(status !== undefined ? { status } : {}), retryable, cause: err },
     );
@@ -115,7 +115,8 @@ export function mapS3Error(
     );
   }
   return new ConnectorError(
-    e?.name && e.name !== "Error" ? e.name : "S3ClientError",
+    // The SDK's own error name (or ours for it): the S3 client's code, passed through.
+    passThroughCode(e?.name && e.name !== "Error" ? e.name : "S3ClientError"),
     `S3 client error: ${e?.message ?? String(err)}`,
     { retryable: false, cause: err },
   );

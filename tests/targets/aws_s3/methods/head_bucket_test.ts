@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConnectorError } from "../../../../lib/errors.ts";
+import { ConnectorError, passThroughCode } from "../../../../lib/errors.ts";
 import { FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("head_bucket answers ok and the region S3 reports for an existing bucket", async () => {
@@ -24,9 +24,13 @@ Deno.test("head_bucket of someone else's bucket fails with AccessDenied", async 
   const s3 = new FakeS3().seed("theirs");
   s3.failNext.set(
     "headBucket",
-    new ConnectorError("AccessDenied", "S3 error AccessDenied (HTTP 403): Access denied.", {
-      status: 403,
-    }),
+    new ConnectorError(
+      passThroughCode("AccessDenied"),
+      "S3 error AccessDenied (HTTP 403): Access denied.",
+      {
+        status: 403,
+      },
+    ),
   );
   const err = await runS3Error(s3, { method: "head_bucket", bucket_name: "theirs" });
   assert.equal(err.code, "AccessDenied");

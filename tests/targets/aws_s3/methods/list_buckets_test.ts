@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConnectorError } from "../../../../lib/errors.ts";
+import { ConnectorError, passThroughCode } from "../../../../lib/errors.ts";
 import { FAKE_NOW, FakeS3, runS3, runS3Error } from "../../../../testing/fake_s3.ts";
 
 Deno.test("list_buckets lists every bucket sorted, with creation date and owner", async () => {
@@ -41,9 +41,13 @@ Deno.test("list_buckets passes an S3 error through with its code and status", as
   const s3 = new FakeS3();
   s3.failNext.set(
     "listBuckets",
-    new ConnectorError("AccessDenied", "S3 error AccessDenied (HTTP 403): Access denied.", {
-      status: 403,
-    }),
+    new ConnectorError(
+      passThroughCode("AccessDenied"),
+      "S3 error AccessDenied (HTTP 403): Access denied.",
+      {
+        status: 403,
+      },
+    ),
   );
   const err = await runS3Error(s3, { method: "list_buckets" });
   assert.equal(err.code, "AccessDenied");

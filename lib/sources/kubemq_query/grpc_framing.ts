@@ -1,0 +1,106 @@
+/**
+ * gRPC message framing: the 5-byte length prefix, splitting received bytes into messages (each
+ * copied once) and writing a large message in slices.
+ */
+import type http2 from "node:http2";
+import { GrpcError, Status } from "./grpc_status.ts";
+
+/** Splits a stream of bytes into gRPC length-prefixed messages, each copied once. */
+export class MessageFramer {
+  readonly #max: number;
+  readonly #header = new Uint8Array(5);
+  #headerFill = 0;
+  #message: Uint8Array | null = null;
+  #fill = 0;
+
+  constructor(maxBytes: number) {
+    this.#max = maxBytes;
+  }
+
+  /** Feeds a chunk; returns the messages it completed. Throws GrpcError on a bad frame. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#message === null) {
+        const n = Math.min(5 - this.#headerFill, chunk.length - at);
+        this.#header.set(chunk.subarray(at, at + n), this.#headerFill);
+        this.#headerFill += n;
+        at += n;
+        if (this.#headerFill < 5) break;
+        this.#headerFill = 0;
+        if (this.#header[0] !== 0) {
+          throw new GrpcError(Status.INTERNAL, "compressed message received without encoding");
+        }
+        const length = new DataView(this.#header.buffer).getUint32(1);
+        if (length > this.#max) {
+          throw new GrpcError(
+            Status.RESOURCE_EXHAUSTED,
+            `Received message larger than max (${length} vs. ${this.#max})`,
+          );
+        }
+        this.#message = new Uint8Array(length);
+        this.#fill = 0;
+      }
+      const n = Math.min(this.#message.length - this.#fill, chunk.length - at);
+      this.#message.set(chunk.subarray(at, at + n), this.#fill);
+      this.#fill += n;
+      at += n;
+      if (this.#fill === this.#message.length) {
+        out.push(this.#message);
+        this.#message = null;
+      }
+    }
+    return out;
+  }
+
+  /** True between messages (no partial frame held). */
+  get idle(): boolean {
+    return this.#message === null && this.#headerFill === 0;
+  }
+}
+
+/** The 5-byte gRPC message prefix for an uncompressed message of `length` bytes. */
+export function prefix(length: number): Uint8Array {
+  const p = new Uint8Array(5);
+  new DataView(p.buffer).setUint32(1, length);
+  return p;
+}
+
+/** Bytes handed to the transport at a time for a large message. */
+const WRITE_SLICE_BYTES = 1024 * 1024;
+
+/**
+ * Writes the chunks and ends the stream. Large chunks go in slices, each after the previous
+ * one was taken: the transport copies what it is given (into nghttp2, then into the socket),
+ * so handing it a whole ~85 MB body at once holds two more copies of it.
+ */
+export async function writeMessage(
+  stream: http2.ClientHttp2Stream,
+  chunks: Uint8Array[],
+): Promise<void> {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  if (total <= WRITE_SLICE_BYTES) {
+    stream.end(chunks.length === 1 ? chunks[0] : concatChunks(chunks, total));
+    return;
+  }
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += WRITE_SLICE_BYTES) {
+      if (stream.destroyed || stream.closed) return;
+      const slice = chunk.subarray(at, at + WRITE_SLICE_BYTES);
+      const done = new Promise<void>((resolve) => stream.write(slice, () => resolve()));
+      await done;
+    }
+  }
+  if (!stream.destroyed) stream.end();
+}
+
+function concatChunks(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
