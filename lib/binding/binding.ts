@@ -6,10 +6,10 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
-import type { KindContext, SourceKind, Target, TargetKind } from "../kinds/kind.ts";
+import type { KindContext, ResponseLimit, SourceKind, Target, TargetKind } from "../kinds/kind.ts";
 import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
-import type { HandleOutcome, QueryInfo, Source, SourceState } from "../sources/source.ts";
+import type { HandleResult, QueryInfo, Source, SourceState } from "../sources/source.ts";
 import {
   encodeResponse,
   parseRequest,
@@ -19,7 +19,12 @@ import {
 } from "../wire.ts";
 import { type Call, compose } from "./middleware/compose.ts";
 import { deadline } from "./middleware/deadline.ts";
-import { envelope, failureResponse } from "./middleware/envelope.ts";
+import {
+  envelope,
+  failureResponse,
+  internalFailure,
+  limitResponse,
+} from "./middleware/envelope.ts";
 import { logContext } from "./middleware/log_context.ts";
 import { mergeMetadata } from "./middleware/merge_metadata.ts";
 import { type BindingCounters, countRequests } from "./middleware/metrics.ts";
@@ -61,6 +66,7 @@ export class Binding {
   readonly #sourceKind: SourceKind;
   readonly #targetKind: TargetKind;
   readonly #rawPayload: boolean;
+  readonly #responseLimit: ResponseLimit | undefined;
   #source: Source | null = null;
   #target: Target | null = null;
   #targetError: string | null = null;
@@ -92,6 +98,7 @@ export class Binding {
     };
     deps.metrics.addBinding(this.#labels);
     this.#rawPayload = kinds.source.payload(spec.source.options as never) === "raw";
+    this.#responseLimit = kinds.source.responseLimit?.(spec.source.options as never);
     const mw = spec.middleware;
     // Outside the envelope the middleware sees responses; inside, the target's result or error.
     const toTarget = compose([
@@ -163,17 +170,36 @@ export class Binding {
     }
   }
 
-  /** Handles one query body from the source; never throws. */
-  handleQuery(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
-    return this.#handle(body, info.requestId, this.#rawPayload, info.onOutcome);
+  /**
+   * Handles one query body from the source: the response body, within the source's limit, and
+   * the outcome. Never rejects: a failure of the binding itself is answered `Internal`.
+   */
+  handleQuery(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
+    const fail = (err: unknown) => {
+      this.#log.error("Request {requestId} failed in binding {binding}: {error}", {
+        binding: this.name,
+        requestId: info.requestId,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack ?? "" : "",
+      });
+      return internalFailure(err);
+    };
+    try {
+      return this.#handle(body, info.requestId, this.#rawPayload).then(
+        (result) => limitResponse(result, this.#responseLimit),
+        fail,
+      );
+    } catch (err) {
+      return Promise.resolve(fail(err));
+    }
   }
 
   /**
    * Runs a request from `POST /bindings/request` (parsed there, once): the same middleware,
    * counters and logs as a query from the source. Never throws.
    */
-  handleApiRequest(request: TargetRequest, requestId: string): Promise<Uint8Array> {
-    return this.#respond(request, null, requestId, performance.now(), undefined);
+  async handleApiRequest(request: TargetRequest, requestId: string): Promise<Uint8Array> {
+    return (await this.#respond(request, null, requestId, performance.now())).body;
   }
 
   /**
@@ -181,12 +207,7 @@ export class Binding {
    * parameters reachable until it returns, and a large query's body (~85 MB for a 64 MiB
    * object) is garbage once parsed.
    */
-  #handle(
-    body: Uint8Array,
-    requestId: string,
-    raw: boolean,
-    onOutcome?: (outcome: HandleOutcome) => void,
-  ): Promise<Uint8Array> {
+  #handle(body: Uint8Array, requestId: string, raw: boolean): Promise<HandleResult> {
     const started = performance.now();
     let request: TargetRequest | null = null;
     let failure: TargetResponse | null = null;
@@ -195,7 +216,7 @@ export class Binding {
     } catch (err) {
       failure = failureResponse(err, this.#log, this.name).response;
     }
-    return this.#respond(request, failure, requestId, started, onOutcome);
+    return this.#respond(request, failure, requestId, started);
   }
 
   async #respond(
@@ -203,8 +224,7 @@ export class Binding {
     failure: TargetResponse | null,
     requestId: string,
     started: number,
-    onOutcome: ((outcome: HandleOutcome) => void) | undefined,
-  ): Promise<Uint8Array> {
+  ): Promise<HandleResult> {
     let retryable = false;
     let response: TargetResponse;
     if (failure) response = failure;
@@ -227,12 +247,20 @@ export class Binding {
         error: response.error,
       });
     }
-    onOutcome?.({
-      kind: !response.isError ? "ok" : request === null ? "invalid" : retryable ? "retry" : "fail",
-      error: response.error,
-      code: response.metadata.error_code ?? "",
-    });
-    return out;
+    return {
+      body: out,
+      outcome: {
+        kind: !response.isError
+          ? "ok"
+          : request === null
+          ? "invalid"
+          : retryable
+          ? "retry"
+          : "fail",
+        error: response.error,
+        code: response.metadata.error_code ?? "",
+      },
+    };
   }
 
   /**

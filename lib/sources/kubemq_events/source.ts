@@ -268,11 +268,11 @@ class KubemqEventsSource implements Source {
   async #handle(event: ReceivedEvent): Promise<void> {
     let response: Uint8Array;
     try {
-      response = await this.#handler!(event.body, {
+      ({ body: response } = await this.#handler!(event.body, {
         requestId: event.id,
         channel: event.channel,
         clientId: this.#clientId,
-      });
+      }));
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {
         eventId: event.id,

@@ -18,12 +18,12 @@
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
-import { encodeResponse, errorResponse } from "../../wire.ts";
 import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
-import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
+import type { HandleResult, QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
 import {
   type KubemqClientConfig,
   type KubemqQueryClient,
+  type QueryReply,
   type ReceivedQuery,
   type SubscriptionHandle,
 } from "./client.ts";
@@ -33,7 +33,15 @@ import type { KubemqQueryOptions } from "./options.ts";
 /** Shortest wait between attempts: `reconnect_interval_seconds: 0` must not spin. */
 export const MIN_RETRY_MS = 100;
 
-/** Timings and seams that tests may override. */
+/** What a reply carries besides its ids: the body, and for commands Executed and Error. */
+export type ReplyContent = Pick<QueryReply, "body" | "executed" | "error">;
+
+/** A query's reply: the binding's response body as is. */
+export function queryReply(result: HandleResult): ReplyContent {
+  return { body: result.body };
+}
+
+/** Timings and seams that tests (and the command source) may override. */
 export interface KubemqQuerySourceTuning {
   /** Ping deadline per attempt (default 5000). */
   pingTimeoutMs?: number;
@@ -43,6 +51,8 @@ export interface KubemqQuerySourceTuning {
   responseTimeoutMs?: number;
   /** Replaces the gRPC client, for tests. */
   createClient?: (config: KubemqClientConfig) => KubemqQueryClient;
+  /** What the reply carries (default {@link queryReply}); commands answer without a body. */
+  reply?: (result: HandleResult) => ReplyContent;
 }
 
 interface Subscription {
@@ -59,8 +69,9 @@ class KubemqQuerySource implements Source {
   readonly #options: KubemqQueryOptions;
   readonly #ctx: KindContext;
   readonly #log: Logger;
-  readonly #tuning: Required<Omit<KubemqQuerySourceTuning, "createClient">>;
+  readonly #tuning: Required<Omit<KubemqQuerySourceTuning, "createClient" | "reply">>;
   readonly #createClient: (config: KubemqClientConfig) => KubemqQueryClient;
+  readonly #reply: (result: HandleResult) => ReplyContent;
   readonly #clientId: string;
   readonly #group: string;
   readonly #intervalMs: number;
@@ -91,6 +102,7 @@ class KubemqQuerySource implements Source {
       responseTimeoutMs: tuning.responseTimeoutMs ?? 30_000,
     };
     this.#createClient = tuning.createClient ?? createKubemqQueryH2Client;
+    this.#reply = tuning.reply ?? queryReply;
     this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
     // Copies without a group would each get every query; a shared group answers each once.
     this.#group = options.group !== "" || options.sources === 1
@@ -312,7 +324,7 @@ class KubemqQuerySource implements Source {
   }
 
   /** Starts the handler; a synchronous throw becomes a rejection. */
-  #startHandler(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
+  #startHandler(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
     const handler = this.#handler;
     try {
       if (handler === null) throw new Error("no handler");
@@ -322,38 +334,35 @@ class KubemqQuerySource implements Source {
     }
   }
 
-  /** Waits for the handler's answer and sends it; never rejects. */
+  /**
+   * Waits for the handler's answer and sends it; never rejects. A handler that breaks its
+   * contract and rejects gets no answer sent (the sender times out): the binding builds every
+   * response, so there is none to send.
+   */
   async #answer(
     client: KubemqQueryClient,
     reply: { requestId: string; replyChannel: string; requestBytes: number },
-    answered: Promise<Uint8Array>,
+    answered: Promise<HandleResult>,
   ): Promise<void> {
-    let body: Uint8Array;
+    let content: ReplyContent;
+    let answeredBytes: number;
     try {
-      body = await answered;
-      if (!(body instanceof Uint8Array)) throw new TypeError("handler returned no bytes");
+      const result = await answered;
+      answeredBytes = result.body.byteLength;
+      content = this.#reply(result);
     } catch (err) {
-      this.#log.error("Query {requestId} failed in the handler: {error}", {
+      this.#log.error("Query {requestId} failed in the handler, not answered: {error}", {
         requestId: reply.requestId,
         error: message(err),
       });
-      body = encodeResponse(
-        errorResponse(`internal error: ${message(err)}`, { error_code: "Internal" }),
-      );
-    }
-    if (body.byteLength > this.#options.max_message_bytes) {
-      // Sending it would fail in gRPC and leave the sender waiting for its timeout.
-      body = encodeResponse(errorResponse(
-        `response of ${body.byteLength} bytes exceeds max_message_bytes (${this.#options.max_message_bytes})`,
-        { error_code: "ResponseTooLarge" },
-      ));
+      return;
     }
     try {
       await client.sendResponse({
+        ...content,
         requestId: reply.requestId,
         replyChannel: reply.replyChannel,
         clientId: this.#clientId,
-        body,
       }, this.#tuning.responseTimeoutMs);
     } catch (err) {
       this.#log.warn("SendResponse for query {requestId} failed: {error}", {
@@ -361,7 +370,7 @@ class KubemqQuerySource implements Source {
         error: message(err),
       });
     }
-    if (Math.max(reply.requestBytes, body.byteLength) >= LARGE_TRANSFER_BYTES) {
+    if (Math.max(reply.requestBytes, answeredBytes) >= LARGE_TRANSFER_BYTES) {
       // The transfer's buffers (message, object, S3 and transport chunks) are garbage now:
       // collect them once the answer is out, so the next transfer does not start on top.
       setTimeout(collectGarbage, 0);

@@ -24,7 +24,6 @@
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
-import { encodeResponse, errorResponse } from "../../wire.ts";
 import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
 import {
   createQueueClient,
@@ -32,7 +31,7 @@ import {
   type QueueMessageStream,
   type ReceivedQueueMessage,
 } from "../kubemq/queue_client.ts";
-import type { HandleOutcome, QueryHandler, Source, SourceState } from "../source.ts";
+import type { HandleOutcome, HandleResult, QueryHandler, Source, SourceState } from "../source.ts";
 import { deadLetterQueue, type KubemqQueueOptions } from "./options.ts";
 
 /** The server's longest single wait (MaxWaitTimeoutSeconds). */
@@ -208,26 +207,28 @@ class KubemqQueueSource implements Source {
         })
       );
     }, (visibility * 1000) / 2);
-    let outcome: HandleOutcome | null = null;
-    let response: Uint8Array;
+    let result: HandleResult;
     try {
-      response = await this.#handler!(msg.body, {
+      result = await this.#handler!(msg.body, {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
-        onOutcome: (o) => outcome = o,
       });
     } catch (err) {
-      response = encodeResponse(
-        errorResponse(`internal error: ${message(err)}`, { error_code: "Internal" }),
-      );
+      // The handler broke its contract (it never rejects): nothing to settle with, so the
+      // message goes back to the queue.
+      this.#inFlight--;
+      stream.cancel();
+      this.#log.error("Message {messageId} failed in the handler, back to the queue: {error}", {
+        messageId: msg.id,
+        error: message(err),
+      });
+      return;
     } finally {
       clearInterval(extender);
     }
-    const result: HandleOutcome = outcome ??
-      { kind: "retry", error: "the handler gave no outcome", code: "Internal" };
     try {
-      await this.#settle(stream, msg, result, response);
+      await this.#settle(stream, msg, result.outcome, result.body);
     } catch (err) {
       // Not acknowledged: the server puts it back (now, or when its visibility runs out).
       stream.cancel();
