@@ -6,11 +6,9 @@
  */
 import type { KindContext } from "../../kinds/kind.ts";
 import { createKubemqQueryClient } from "../kubemq_query/client.ts";
-import {
-  createKubemqQuerySource,
-  type KubemqQuerySourceTuning,
-  type ReplyContent,
-} from "../kubemq_query/source.ts";
+import type { ReplyContent } from "../kubemq_query/reply.ts";
+import { createKubemqQuerySource } from "../kubemq_query/source.ts";
+import type { KubemqQuerySourceTuning } from "../kubemq_query/tuning.ts";
 import type { HandleResult, Source } from "../source.ts";
 import type { KubemqCommandOptions } from "./options.ts";
 

@@ -9,10 +9,8 @@ import { internalFailure } from "../../../lib/binding/middleware/envelope.ts";
 import type { QueryHandler, QueryInfo, Source } from "../../../lib/sources/source.ts";
 import { kubemqQueryProperties } from "../../../lib/sources/kubemq_query/options.ts";
 import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";
-import {
-  createKubemqQuerySource,
-  type KubemqQuerySourceTuning,
-} from "../../../lib/sources/kubemq_query/source.ts";
+import { createKubemqQuerySource } from "../../../lib/sources/kubemq_query/source.ts";
+import type { KubemqQuerySourceTuning } from "../../../lib/sources/kubemq_query/tuning.ts";
 import { decodeResponse } from "../../../lib/wire.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient, type KubemqClientOptions } from "../../../testing/kubemq_client.ts";
