@@ -6,7 +6,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
-import type { KindContext, ResponseLimit, SourceKind, Target, TargetKind } from "../kinds/kind.ts";
+import type { KindContext, ResponseLimit, SourceKind, TargetKind } from "../kinds/kind.ts";
 import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
 import type { HandleResult, QueryInfo, Source, SourceState } from "../sources/source.ts";
@@ -17,21 +17,10 @@ import {
   type TargetRequest,
   type TargetResponse,
 } from "../wire.ts";
-import { type Call, compose } from "./middleware/compose.ts";
-import { deadline } from "./middleware/deadline.ts";
-import {
-  envelope,
-  failureResponse,
-  internalFailure,
-  limitResponse,
-} from "./middleware/envelope.ts";
-import { logContext } from "./middleware/log_context.ts";
-import { mergeMetadata } from "./middleware/merge_metadata.ts";
-import { type BindingCounters, countRequests } from "./middleware/metrics.ts";
-import { rateLimit } from "./middleware/rate_limit.ts";
-import { logRequests } from "./middleware/request_log.ts";
-import { retry } from "./middleware/retry.ts";
-import { targetReady } from "./middleware/target_ready.ts";
+import { failureResponse, internalFailure, limitResponse } from "./middleware/envelope.ts";
+import type { BindingCounters } from "./middleware/metrics.ts";
+import { createPipeline, type Pipeline } from "./pipeline.ts";
+import { TargetStarter } from "./target_starter.ts";
 import type { BindingSpec } from "./spec.ts";
 
 export type { BindingSpec, MiddlewareSettings } from "./spec.ts";
@@ -51,8 +40,6 @@ export interface BindingDeps {
   onDead(binding: string, reason: string): void;
 }
 
-const TARGET_INIT_MAX_BACKOFF_MS = 30_000;
-
 /** One running binding. */
 export class Binding {
   readonly name: string;
@@ -62,16 +49,13 @@ export class Binding {
   readonly #labels: BindingLabels;
   readonly #deps: BindingDeps;
   /** The middleware chain, composed once. */
-  readonly #pipeline: (call: Call) => Promise<TargetResponse>;
+  readonly #pipeline: Pipeline;
   readonly #sourceKind: SourceKind;
   readonly #targetKind: TargetKind;
   readonly #rawPayload: boolean;
   readonly #responseLimit: ResponseLimit | undefined;
   #source: Source | null = null;
-  #target: Target | null = null;
-  #targetError: string | null = null;
-  #initTimer: ReturnType<typeof setTimeout> | undefined;
-  #stopping = false;
+  readonly #target: TargetStarter;
   /** Aborted when the drain time is over, to cut S3 calls still running. */
   readonly #hardStop = new AbortController();
   readonly #counters: BindingCounters = { requests: 0, errors: 0, inFlight: 0 };
@@ -99,23 +83,16 @@ export class Binding {
     deps.metrics.addBinding(this.#labels);
     this.#rawPayload = kinds.source.payload(spec.source.options as never) === "raw";
     this.#responseLimit = kinds.source.responseLimit?.(spec.source.options as never);
-    const mw = spec.middleware;
-    // Outside the envelope the middleware sees responses; inside, the target's result or error.
-    const toTarget = compose([
-      deadline(mw.request_timeout_seconds, this.#hardStop.signal),
-      targetReady(
-        () => ({ target: this.#target, why: this.#targetError ?? "starting" }),
-        { binding: spec.name, target: spec.target.name },
-      ),
-      rateLimit(mw.rate_per_second),
-      retry(mw),
-      logContext,
-    ], (call) => call.target!.run(call.request, call.signal));
-    this.#pipeline = compose([
-      mergeMetadata(mw.metadata),
-      countRequests(deps.metrics, this.#labels, this.#counters),
-      logRequests(mw.log_level),
-    ], envelope(toTarget, this.#log, spec.name));
+    this.#target = new TargetStarter(kinds.target, spec.target.options, () => this.#ctx());
+    this.#pipeline = createPipeline(spec, {
+      metrics: deps.metrics,
+      labels: this.#labels,
+      counters: this.#counters,
+      hardStop: this.#hardStop.signal,
+      target: () => ({ target: this.#target.target, why: this.#target.error ?? "starting" }),
+      log: this.#log,
+      requests: this.#requests,
+    });
   }
 
   #ctx(): KindContext {
@@ -124,7 +101,7 @@ export class Binding {
 
   /** Creates the target (retried with backoff on failure) and starts the subscription. */
   async start(): Promise<void> {
-    await this.#initTarget(1000);
+    await this.#target.start();
     const source = await this.#sourceKind.create(this.spec.source.options as never, this.#ctx());
     this.#source = source;
     source.onDead((reason) => {
@@ -146,28 +123,6 @@ export class Binding {
         targetName: this.spec.target.name,
       },
     );
-  }
-
-  async #initTarget(backoffMs: number): Promise<void> {
-    if (this.#stopping) return;
-    try {
-      this.#target = await this.#targetKind.create(this.spec.target.options as never, this.#ctx());
-      this.#targetError = null;
-    } catch (err) {
-      this.#targetError = toConnectorError(err).message;
-      this.#log.error(
-        "Target of binding {binding} failed to initialise, retrying in {ms} ms: {error}",
-        {
-          binding: this.name,
-          ms: backoffMs,
-          error: this.#targetError,
-        },
-      );
-      this.#initTimer = setTimeout(
-        () => void this.#initTarget(Math.min(backoffMs * 2, TARGET_INIT_MAX_BACKOFF_MS)),
-        backoffMs,
-      );
-    }
   }
 
   /**
@@ -228,11 +183,7 @@ export class Binding {
     let retryable = false;
     let response: TargetResponse;
     if (failure) response = failure;
-    else {
-      const call = this.#call(request!, requestId, started);
-      response = await this.#pipeline(call);
-      retryable = call.retryable;
-    }
+    else ({ response, retryable } = await this.#pipeline(request!, requestId, started));
     const out = encodeResponse(response);
     if (request === null) {
       // The original never counts a body it cannot parse in its five counters (it fails before
@@ -272,31 +223,12 @@ export class Binding {
     requestId: string,
     started = performance.now(),
   ): Promise<TargetResponse> {
-    return this.#pipeline(this.#call(request, requestId, started));
-  }
-
-  #call(request: TargetRequest, requestId: string, started: number): Call {
-    const binding = this.name;
-    const call: Call = {
-      request,
-      method: request.metadata.method ?? "",
-      requestId,
-      started,
-      signal: this.#hardStop.signal,
-      target: null,
-      retryable: false,
-      uploadedBytes: 0,
-      downloadedBytes: 0,
-      log: this.#requests,
-      fields: () => ({ binding, method: call.method, requestId }),
-    };
-    return call;
+    return this.#pipeline(request, requestId, started).then((r) => r.response);
   }
 
   /** Stops taking queries, drains in-flight ones for up to `drainMs`, then closes. */
   async stop(drainMs: number): Promise<void> {
-    this.#stopping = true;
-    clearTimeout(this.#initTimer);
+    this.#target.stop();
     const cut = setTimeout(
       () =>
         this.#hardStop.abort(
@@ -308,7 +240,7 @@ export class Binding {
       await this.#source?.stop(drainMs);
     } finally {
       clearTimeout(cut);
-      this.#target?.close();
+      this.#target.target?.close();
       this.#deps.metrics.up.set({ binding: this.name }, 0);
     }
   }
@@ -320,9 +252,10 @@ export class Binding {
     if (!state) return "source not started";
     if (state.dead) return `source gave up: ${state.lastError ?? "unknown"}`;
     if (!state.connected) return `source not subscribed: ${state.lastError ?? "connecting"}`;
-    if (!this.#target) return `target not initialised: ${this.#targetError ?? "starting"}`;
+    const target = this.#target.target;
+    if (!target) return `target not initialised: ${this.#target.error ?? "starting"}`;
     try {
-      await this.#target.probe(AbortSignal.timeout(probeTimeoutMs));
+      await target.probe(AbortSignal.timeout(probeTimeoutMs));
       return null;
     } catch (err) {
       return `target probe failed: ${toConnectorError(err).message}`;
@@ -351,8 +284,8 @@ export class Binding {
       target: {
         name: this.spec.target.name,
         kind: this.spec.target.kind,
-        initialised: this.#target !== null,
-        lastError: this.#targetError,
+        initialised: this.#target.target !== null,
+        lastError: this.#target.error,
       },
       counters: { ...this.#counters },
     };
