@@ -4,7 +4,7 @@
  * source's lean transport can use it too.
  */
 import type { KindContext } from "../../kinds/kind.ts";
-import type { KubemqClientConfig } from "../kubemq_query/client.ts";
+import type { KubemqClientConfig } from "../kubemq_query/query_client.ts";
 
 /** The TLS-related and transport properties every KubeMQ source kind has. */
 export interface ConnectionOptions {

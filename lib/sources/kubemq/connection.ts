@@ -4,11 +4,8 @@
  */
 import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
-import {
-  createGrpcClient,
-  describeGrpcError,
-  type KubemqClientConfig,
-} from "../kubemq_query/client.ts";
+import { createGrpcClient, describeGrpcError } from "../kubemq_query/client.ts";
+import type { KubemqClientConfig } from "../kubemq_query/query_client.ts";
 import type { PbPingResult } from "../kubemq_query/pb_types.ts";
 import type {
   PbEvent,

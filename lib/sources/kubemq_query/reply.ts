@@ -5,7 +5,7 @@
 import type { Logger } from "@logtape/logtape";
 import { collectGarbage, LARGE_TRANSFER_BYTES } from "../../gc.ts";
 import type { HandleResult } from "../source.ts";
-import type { KubemqQueryClient, QueryReply } from "./client.ts";
+import type { KubemqQueryClient, QueryReply } from "./query_client.ts";
 
 /** What a reply carries besides its ids: the body, and for commands Executed and Error. */
 export type ReplyContent = Pick<QueryReply, "body" | "executed" | "error">;

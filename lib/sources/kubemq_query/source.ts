@@ -26,7 +26,7 @@ import type {
   KubemqQueryClient,
   ReceivedQuery,
   SubscriptionHandle,
-} from "./client.ts";
+} from "./query_client.ts";
 import { createKubemqQueryH2Client } from "./h2_client.ts";
 import type { KubemqQueryOptions } from "./options.ts";
 import { queryReply, type ReplyContent, sendReply } from "./reply.ts";

@@ -1,6 +1,6 @@
 /** Timings and seams of the `kubemq.query` source that tests (and the command source) set. */
 import type { HandleResult } from "../source.ts";
-import type { KubemqClientConfig, KubemqQueryClient } from "./client.ts";
+import type { KubemqClientConfig, KubemqQueryClient } from "./query_client.ts";
 import type { ReplyContent } from "./reply.ts";
 
 /** Timings and seams that tests (and the command source) may override. */
