@@ -4,10 +4,8 @@
  * bench/probe_transport.ts: answers `{"reply_bytes":N}` with N bytes and anything else with
  * "ok". Usage: transport_responder.ts <grpc-js|h2> <broker address> <channel>
  */
-import {
-  createKubemqQueryClient,
-  type KubemqQueryClient,
-} from "../lib/sources/kubemq_query/client.ts";
+import { createKubemqQueryClient } from "../lib/sources/kubemq_query/client.ts";
+import type { KubemqQueryClient } from "../lib/sources/kubemq_query/query_client.ts";
 import { createKubemqQueryH2Client } from "../lib/sources/kubemq_query/h2_client.ts";
 
 const [transport, address, channel] = Deno.args;

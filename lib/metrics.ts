@@ -76,13 +76,13 @@ export class Metrics {
   });
   readonly uploaded = new client.Counter({
     name: "kubemq_s3_uploaded_bytes_total",
-    help: "Bytes stored to S3 by upload_item.",
+    help: "Bytes the target uploaded (as its methods report), per binding.",
     labelNames: ["binding"] as const,
     registers: [this.registry],
   });
   readonly downloaded = new client.Counter({
     name: "kubemq_s3_downloaded_bytes_total",
-    help: "Bytes read from S3 by get_item.",
+    help: "Bytes the target downloaded (as its methods report), per binding.",
     labelNames: ["binding"] as const,
     registers: [this.registry],
   });

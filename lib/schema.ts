@@ -46,8 +46,12 @@ export interface Field<T, R extends boolean = boolean> {
   readonly parse: (raw: string) => T;
   /** Phantom marker for the presence of the value. */
   readonly _present?: R;
-  /** True for secrets that must never be logged. */
-  readonly secret: boolean;
+  /**
+   * How the value is shown in logs and served config: `true` never (a secret), `"partial"` its
+   * first characters only (a value that identifies without granting access, such as an access
+   * key id), `false` as is.
+   */
+  readonly secret: SecretMode;
   /** When true an empty string counts as missing (required) or as unset (optional). */
   readonly emptyIsUnset: boolean;
 }
@@ -61,9 +65,12 @@ export type Parsed<S extends Schema> = {
     : never;
 };
 
+/** How a field's value is shown: see {@link Field.secret}. */
+export type SecretMode = boolean | "partial";
+
 interface BaseOptions {
   description: string;
-  secret?: boolean;
+  secret?: SecretMode;
   /** A realistic value for the docs, e.g. `"eu-central-1"` (see {@link Field.example}). */
   example?: string;
 }
@@ -92,7 +99,7 @@ function make<T, O extends Opt<string>>(
     required: options.required === true,
     default: options.default,
     parse,
-    secret: options.secret === true,
+    secret: options.secret ?? false,
     emptyIsUnset: extra.emptyIsUnset ?? true,
     ...(extra.values ? { values: extra.values } : {}),
     ...(options.example !== undefined ? { example: options.example } : {}),
@@ -230,5 +237,5 @@ export class FieldErrors extends Error {
 
 /** Names of the secret keys of a schema, for redaction. */
 export function secretKeys(schema: Schema): string[] {
-  return Object.entries(schema).filter(([, f]) => f.secret).map(([k]) => k);
+  return Object.entries(schema).filter(([, f]) => f.secret === true).map(([k]) => k);
 }

@@ -1,6 +1,7 @@
 /**
  * The wire format shared with kubemq-targets: the JSON request and response bodies carried in
- * KubeMQ query bodies. This is the only place that knows their shape.
+ * KubeMQ query bodies. This is the only place that knows their shape; its private helper
+ * `wire/_large_body.ts` reads and writes the base64 data of large bodies in slices.
  *
  * @example
  * ```ts
@@ -9,6 +10,7 @@
  * ```
  */
 import { ConnectorError, quote } from "./errors.ts";
+import { encodeWithData, LARGE_BODY_BYTES, splitLargeData } from "./wire/_large_body.ts";
 
 /** A target request: string metadata and raw bytes. */
 export interface TargetRequest {
@@ -29,137 +31,6 @@ const encoder = new TextEncoder();
 
 function invalid(detail: string): ConnectorError {
   return new ConnectorError("InvalidRequest", `invalid request format, ${detail}`);
-}
-
-/**
- * Bodies from this size on take the large-payload paths below, which never hold the base64
- * text as one string: for a 64 MiB item that saves two ~85 MB strings on the way in (the
- * decoded body text and JSON.parse's copy of the data string) and two on the way out.
- */
-const LARGE_BODY_BYTES = 1024 * 1024;
-/**
- * Base64 is decoded and encoded in slices of this many characters (a multiple of 4). Small
- * enough that each slice's string is an ordinary young V8 object, freed by the next scavenge;
- * strings of 1 MiB went to large-object space, freed only by a full GC (+36 MiB RSS while a
- * 64 MiB body was decoded).
- */
-const BASE64_SLICE_CHARS = 64 * 1024;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** Index of the quote that closes the string opened at `open`, or -1. */
-function closingQuote(body: Uint8Array, open: number): number {
-  let at = open + 1;
-  for (;;) {
-    const q = body.indexOf(QUOTE, at);
-    if (q < 0) return -1;
-    let backslashes = 0;
-    while (body[q - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return q;
-    at = q + 1;
-  }
-}
-
-/**
- * The byte span (inside the quotes) of the last top-level `"data"` string value, or null.
- * Strings are skipped with indexOf, so a large body costs a few native scans, not a JS loop.
- */
-function findDataString(body: Uint8Array): [number, number] | null {
-  let depth = 0;
-  let inValue = false;
-  let keyIsData = false;
-  let found: [number, number] | null = null;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === QUOTE) {
-      const end = closingQuote(body, i);
-      if (end < 0) return null;
-      if (depth === 1) {
-        if (inValue) {
-          if (keyIsData) found = [i + 1, end];
-        } else {
-          keyIsData = end - i - 1 === 4 && body[i + 1] === 0x64 && body[i + 2] === 0x61 &&
-            body[i + 3] === 0x74 && body[i + 4] === 0x61;
-        }
-      }
-      i = end;
-    } else if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-    else if (depth === 1 && c === 0x3a) inValue = true;
-    else if (depth === 1 && c === 0x2c) {
-      inValue = false;
-      keyIsData = false;
-    }
-  }
-  return found;
-}
-
-/** Decodes base64 bytes slice by slice straight into one buffer; null if they are not base64. */
-function decodeBase64Bytes(chars: Uint8Array): Uint8Array | null {
-  let padding = 0;
-  while (padding < 2 && chars[chars.length - 1 - padding] === 0x3d) padding++;
-  const out = new Uint8Array(Math.max(0, Math.floor(chars.length / 4) * 3 - padding) + 3);
-  let written = 0;
-  let carry = "";
-  try {
-    for (let at = 0; at < chars.length; at += BASE64_SLICE_CHARS) {
-      const last = at + BASE64_SLICE_CHARS >= chars.length;
-      const text = carry + decoder.decode(chars.subarray(at, at + BASE64_SLICE_CHARS));
-      const r = out.subarray(written).setFromBase64(text, {
-        lastChunkHandling: last ? "strict" : "stop-before-partial",
-      });
-      written += r.written;
-      carry = text.slice(r.read);
-    }
-  } catch {
-    return null;
-  }
-  if (carry !== "") return null;
-  return out.subarray(0, written);
-}
-
-/**
- * Splits a large JSON body into its `data` bytes and the rest of the object, parsed with `data`
- * set to null. Returns null when the fast path does not apply (no plain top-level data string,
- * invalid JSON or base64): the caller then takes the ordinary path, which reports the error.
- */
-function splitLargeData(
-  body: Uint8Array,
-): { rest: Record<string, unknown>; data: Uint8Array } | null {
-  const span = findDataString(body);
-  if (span === null) return null;
-  const [start, end] = span;
-  let rest: unknown;
-  try {
-    rest = JSON.parse(
-      decoder.decode(body.subarray(0, start - 1)) + "null" + decoder.decode(body.subarray(end + 1)),
-    );
-  } catch {
-    return null;
-  }
-  if (typeof rest !== "object" || rest === null || Array.isArray(rest)) return null;
-  const data = decodeBase64Bytes(body.subarray(start, end));
-  if (data === null) return null;
-  return { rest: rest as Record<string, unknown>, data };
-}
-
-/**
- * `head` + `"` + base64(data) + `"` + `tail` as UTF-8, written into one buffer slice by slice,
- * so a large payload's base64 never exists as one string (nor its flattened concatenation).
- */
-function encodeWithData(head: string, data: Uint8Array, tail: string): Uint8Array {
-  const headBytes = encoder.encode(`${head}"`);
-  const tailBytes = encoder.encode(`"${tail}`);
-  const out = new Uint8Array(headBytes.length + Math.ceil(data.length / 3) * 4 + tailBytes.length);
-  out.set(headBytes, 0);
-  let at = headBytes.length;
-  const slice = (BASE64_SLICE_CHARS / 4) * 3;
-  for (let i = 0; i < data.length; i += slice) {
-    at += encoder.encodeInto(data.subarray(i, i + slice).toBase64(), out.subarray(at)).written;
-  }
-  out.set(tailBytes, at);
-  return out;
 }
 
 /** Decodes base64 as Go's encoding/json does for []byte: standard alphabet, padding required. */

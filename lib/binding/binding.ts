@@ -6,10 +6,10 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { ConnectorError, toConnectorError } from "../errors.ts";
-import type { KindContext, SourceKind, Target, TargetKind } from "../kinds/kind.ts";
+import type { KindContext, ResponseLimit, SourceKind, TargetKind } from "../kinds/kind.ts";
 import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
-import type { HandleOutcome, QueryInfo, Source, SourceState } from "../sources/source.ts";
+import type { HandleResult, QueryInfo, Source, SourceState } from "../sources/source.ts";
 import {
   encodeResponse,
   parseRequest,
@@ -17,16 +17,10 @@ import {
   type TargetRequest,
   type TargetResponse,
 } from "../wire.ts";
-import { type Call, compose } from "./middleware/compose.ts";
-import { deadline } from "./middleware/deadline.ts";
-import { envelope, failureResponse } from "./middleware/envelope.ts";
-import { logContext } from "./middleware/log_context.ts";
-import { mergeMetadata } from "./middleware/merge_metadata.ts";
-import { type BindingCounters, countRequests } from "./middleware/metrics.ts";
-import { rateLimit } from "./middleware/rate_limit.ts";
-import { logRequests } from "./middleware/request_log.ts";
-import { retry } from "./middleware/retry.ts";
-import { targetReady } from "./middleware/target_ready.ts";
+import { failureResponse, internalFailure, limitResponse } from "./middleware/envelope.ts";
+import type { BindingCounters } from "./middleware/metrics.ts";
+import { createPipeline, type Pipeline } from "./pipeline.ts";
+import { TargetStarter } from "./target_starter.ts";
 import type { BindingSpec } from "./spec.ts";
 
 export type { BindingSpec, MiddlewareSettings } from "./spec.ts";
@@ -46,8 +40,6 @@ export interface BindingDeps {
   onDead(binding: string, reason: string): void;
 }
 
-const TARGET_INIT_MAX_BACKOFF_MS = 30_000;
-
 /** One running binding. */
 export class Binding {
   readonly name: string;
@@ -57,15 +49,13 @@ export class Binding {
   readonly #labels: BindingLabels;
   readonly #deps: BindingDeps;
   /** The middleware chain, composed once. */
-  readonly #pipeline: (call: Call) => Promise<TargetResponse>;
+  readonly #pipeline: Pipeline;
   readonly #sourceKind: SourceKind;
   readonly #targetKind: TargetKind;
   readonly #rawPayload: boolean;
+  readonly #responseLimit: ResponseLimit | undefined;
   #source: Source | null = null;
-  #target: Target | null = null;
-  #targetError: string | null = null;
-  #initTimer: ReturnType<typeof setTimeout> | undefined;
-  #stopping = false;
+  readonly #target: TargetStarter;
   /** Aborted when the drain time is over, to cut S3 calls still running. */
   readonly #hardStop = new AbortController();
   readonly #counters: BindingCounters = { requests: 0, errors: 0, inFlight: 0 };
@@ -92,23 +82,17 @@ export class Binding {
     };
     deps.metrics.addBinding(this.#labels);
     this.#rawPayload = kinds.source.payload(spec.source.options as never) === "raw";
-    const mw = spec.middleware;
-    // Outside the envelope the middleware sees responses; inside, the target's result or error.
-    const toTarget = compose([
-      deadline(mw.request_timeout_seconds, this.#hardStop.signal),
-      targetReady(
-        () => ({ target: this.#target, why: this.#targetError ?? "starting" }),
-        { binding: spec.name, target: spec.target.name },
-      ),
-      rateLimit(mw.rate_per_second),
-      retry(mw),
-      logContext,
-    ], (call) => call.target!.run(call.request, call.signal));
-    this.#pipeline = compose([
-      mergeMetadata(mw.metadata),
-      countRequests(deps.metrics, this.#labels, this.#counters),
-      logRequests(mw.log_level),
-    ], envelope(toTarget, this.#log, spec.name));
+    this.#responseLimit = kinds.source.responseLimit?.(spec.source.options as never);
+    this.#target = new TargetStarter(kinds.target, spec.target.options, () => this.#ctx());
+    this.#pipeline = createPipeline(spec, {
+      metrics: deps.metrics,
+      labels: this.#labels,
+      counters: this.#counters,
+      hardStop: this.#hardStop.signal,
+      target: () => ({ target: this.#target.target, why: this.#target.error ?? "starting" }),
+      log: this.#log,
+      requests: this.#requests,
+    });
   }
 
   #ctx(): KindContext {
@@ -117,7 +101,7 @@ export class Binding {
 
   /** Creates the target (retried with backoff on failure) and starts the subscription. */
   async start(): Promise<void> {
-    await this.#initTarget(1000);
+    await this.#target.start();
     const source = await this.#sourceKind.create(this.spec.source.options as never, this.#ctx());
     this.#source = source;
     source.onDead((reason) => {
@@ -141,39 +125,36 @@ export class Binding {
     );
   }
 
-  async #initTarget(backoffMs: number): Promise<void> {
-    if (this.#stopping) return;
+  /**
+   * Handles one query body from the source: the response body, within the source's limit, and
+   * the outcome. Never rejects: a failure of the binding itself is answered `Internal`.
+   */
+  handleQuery(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
+    const fail = (err: unknown) => {
+      this.#log.error("Request {requestId} failed in binding {binding}: {error}", {
+        binding: this.name,
+        requestId: info.requestId,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack ?? "" : "",
+      });
+      return internalFailure(err);
+    };
     try {
-      this.#target = await this.#targetKind.create(this.spec.target.options as never, this.#ctx());
-      this.#targetError = null;
+      return this.#handle(body, info.requestId, this.#rawPayload).then(
+        (result) => limitResponse(result, this.#responseLimit),
+        fail,
+      );
     } catch (err) {
-      this.#targetError = toConnectorError(err).message;
-      this.#log.error(
-        "Target of binding {binding} failed to initialise, retrying in {ms} ms: {error}",
-        {
-          binding: this.name,
-          ms: backoffMs,
-          error: this.#targetError,
-        },
-      );
-      this.#initTimer = setTimeout(
-        () => void this.#initTarget(Math.min(backoffMs * 2, TARGET_INIT_MAX_BACKOFF_MS)),
-        backoffMs,
-      );
+      return Promise.resolve(fail(err));
     }
-  }
-
-  /** Handles one query body from the source; never throws. */
-  handleQuery(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
-    return this.#handle(body, info.requestId, this.#rawPayload, info.onOutcome);
   }
 
   /**
    * Runs a request from `POST /bindings/request` (parsed there, once): the same middleware,
    * counters and logs as a query from the source. Never throws.
    */
-  handleApiRequest(request: TargetRequest, requestId: string): Promise<Uint8Array> {
-    return this.#respond(request, null, requestId, performance.now(), undefined);
+  async handleApiRequest(request: TargetRequest, requestId: string): Promise<Uint8Array> {
+    return (await this.#respond(request, null, requestId, performance.now())).body;
   }
 
   /**
@@ -181,12 +162,7 @@ export class Binding {
    * parameters reachable until it returns, and a large query's body (~85 MB for a 64 MiB
    * object) is garbage once parsed.
    */
-  #handle(
-    body: Uint8Array,
-    requestId: string,
-    raw: boolean,
-    onOutcome?: (outcome: HandleOutcome) => void,
-  ): Promise<Uint8Array> {
+  #handle(body: Uint8Array, requestId: string, raw: boolean): Promise<HandleResult> {
     const started = performance.now();
     let request: TargetRequest | null = null;
     let failure: TargetResponse | null = null;
@@ -195,7 +171,7 @@ export class Binding {
     } catch (err) {
       failure = failureResponse(err, this.#log, this.name).response;
     }
-    return this.#respond(request, failure, requestId, started, onOutcome);
+    return this.#respond(request, failure, requestId, started);
   }
 
   async #respond(
@@ -203,16 +179,11 @@ export class Binding {
     failure: TargetResponse | null,
     requestId: string,
     started: number,
-    onOutcome: ((outcome: HandleOutcome) => void) | undefined,
-  ): Promise<Uint8Array> {
+  ): Promise<HandleResult> {
     let retryable = false;
     let response: TargetResponse;
     if (failure) response = failure;
-    else {
-      const call = this.#call(request!, requestId, started);
-      response = await this.#pipeline(call);
-      retryable = call.retryable;
-    }
+    else ({ response, retryable } = await this.#pipeline(request!, requestId, started));
     const out = encodeResponse(response);
     if (request === null) {
       // The original never counts a body it cannot parse in its five counters (it fails before
@@ -227,12 +198,20 @@ export class Binding {
         error: response.error,
       });
     }
-    onOutcome?.({
-      kind: !response.isError ? "ok" : request === null ? "invalid" : retryable ? "retry" : "fail",
-      error: response.error,
-      code: response.metadata.error_code ?? "",
-    });
-    return out;
+    return {
+      body: out,
+      outcome: {
+        kind: !response.isError
+          ? "ok"
+          : request === null
+          ? "invalid"
+          : retryable
+          ? "retry"
+          : "fail",
+        error: response.error,
+        code: response.metadata.error_code ?? "",
+      },
+    };
   }
 
   /**
@@ -244,31 +223,12 @@ export class Binding {
     requestId: string,
     started = performance.now(),
   ): Promise<TargetResponse> {
-    return this.#pipeline(this.#call(request, requestId, started));
-  }
-
-  #call(request: TargetRequest, requestId: string, started: number): Call {
-    const binding = this.name;
-    const call: Call = {
-      request,
-      method: request.metadata.method ?? "",
-      requestId,
-      started,
-      signal: this.#hardStop.signal,
-      target: null,
-      retryable: false,
-      uploadedBytes: 0,
-      downloadedBytes: 0,
-      log: this.#requests,
-      fields: () => ({ binding, method: call.method, requestId }),
-    };
-    return call;
+    return this.#pipeline(request, requestId, started).then((r) => r.response);
   }
 
   /** Stops taking queries, drains in-flight ones for up to `drainMs`, then closes. */
   async stop(drainMs: number): Promise<void> {
-    this.#stopping = true;
-    clearTimeout(this.#initTimer);
+    this.#target.stop();
     const cut = setTimeout(
       () =>
         this.#hardStop.abort(
@@ -280,7 +240,7 @@ export class Binding {
       await this.#source?.stop(drainMs);
     } finally {
       clearTimeout(cut);
-      this.#target?.close();
+      this.#target.target?.close();
       this.#deps.metrics.up.set({ binding: this.name }, 0);
     }
   }
@@ -292,9 +252,10 @@ export class Binding {
     if (!state) return "source not started";
     if (state.dead) return `source gave up: ${state.lastError ?? "unknown"}`;
     if (!state.connected) return `source not subscribed: ${state.lastError ?? "connecting"}`;
-    if (!this.#target) return `target not initialised: ${this.#targetError ?? "starting"}`;
+    const target = this.#target.target;
+    if (!target) return `target not initialised: ${this.#target.error ?? "starting"}`;
     try {
-      await this.#target.probe(AbortSignal.timeout(probeTimeoutMs));
+      await target.probe(AbortSignal.timeout(probeTimeoutMs));
       return null;
     } catch (err) {
       return `target probe failed: ${toConnectorError(err).message}`;
@@ -323,8 +284,8 @@ export class Binding {
       target: {
         name: this.spec.target.name,
         kind: this.spec.target.kind,
-        initialised: this.#target !== null,
-        lastError: this.#targetError,
+        initialised: this.#target.target !== null,
+        lastError: this.#target.error,
       },
       counters: { ...this.#counters },
     };

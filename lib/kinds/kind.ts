@@ -66,10 +66,22 @@ interface KindBase<S extends Schema> {
   readonly permissions: KindPermissions<Parsed<S>>;
 }
 
+/** The largest response body a source can send, and the option that sets it (for the error). */
+export interface ResponseLimit {
+  bytes: number;
+  /** The option's name, e.g. `max_message_bytes`. */
+  option: string;
+}
+
 /** A source kind. */
 export interface SourceKind<S extends Schema = Schema> extends KindBase<S> {
   /** How this source's payloads are read (from its options). */
   payload(options: Parsed<S>): PayloadFormat;
+  /**
+   * The largest response body its transport carries, if bounded: the binding answers a larger
+   * one with `ResponseTooLarge` instead (sending it would fail and leave the sender waiting).
+   */
+  responseLimit?(options: Parsed<S>): ResponseLimit;
   create(options: Parsed<S>, ctx: KindContext): Promise<Source>;
 }
 

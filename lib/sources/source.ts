@@ -1,6 +1,7 @@
 /**
  * What a source kind provides: a subscription that hands query bodies to the binding and sends
- * back what the binding answers.
+ * back what the binding answers. The source moves bytes; the binding owns the envelope (every
+ * response body, the error ones included, is built there).
  */
 
 /** Facts about one received query, for logs and metrics. */
@@ -8,11 +9,12 @@ export interface QueryInfo {
   requestId: string;
   channel: string;
   clientId: string;
-  /** Told how the handling ended, before the handler resolves (sources that settle messages). */
-  onOutcome?: (outcome: HandleOutcome) => void;
 }
 
-/** How the binding's handling of one message ended, for sources that settle messages (queues). */
+/**
+ * How the binding's handling of one message ended, for sources that settle messages (queues) or
+ * answer without a body (commands).
+ */
 export interface HandleOutcome {
   /**
    * ok: the target succeeded. retry: it may succeed later (network, throttling, 5xx, timeout,
@@ -26,9 +28,19 @@ export interface HandleOutcome {
   code: string;
 }
 
-/** Handles one query body and returns the response body. Must not throw; if it does, the
- * source answers with an `is_error` body itself. */
-export type QueryHandler = (body: Uint8Array, info: QueryInfo) => Promise<Uint8Array>;
+/** What the binding answers for one body. */
+export interface HandleResult {
+  /** The encoded response body (wire format), ready to send. */
+  body: Uint8Array;
+  /** How the handling ended, matching the body's `is_error`, `error` and `error_code`. */
+  outcome: HandleOutcome;
+}
+
+/**
+ * Handles one query body and returns the response with its outcome. Never rejects: every
+ * failure, a bug in the binding included, is an `is_error` body in the result.
+ */
+export type QueryHandler = (body: Uint8Array, info: QueryInfo) => Promise<HandleResult>;
 
 /** A source's live state, for /ready, /bindings and metrics. */
 export interface SourceState {

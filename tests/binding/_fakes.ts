@@ -1,6 +1,7 @@
 /** In-memory source and target kinds for unit tests of the binding and the runtime. */
 import {
   NO_PERMISSIONS,
+  type ResponseLimit,
   type SourceKind,
   type Target,
   type TargetKind,
@@ -10,8 +11,11 @@ import type { QueryHandler, Source } from "../../lib/sources/source.ts";
 import type { TargetRequest } from "../../lib/wire.ts";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wire.ts";
 
-/** A source kind whose created sources record their handler, starts and stops. */
-export function fakeSourceKind(kind = "fake.source") {
+/**
+ * A source kind whose created sources record their handler, starts and stops; `responseLimit`
+ * is the response limit it declares, if any.
+ */
+export function fakeSourceKind(kind = "fake.source", responseLimit?: ResponseLimit) {
   const created: { handler: QueryHandler | null; stopped: boolean; options: unknown }[] = [];
   const sourceKind: SourceKind = {
     kind,
@@ -19,6 +23,7 @@ export function fakeSourceKind(kind = "fake.source") {
     properties: {},
     permissions: NO_PERMISSIONS,
     payload: () => "request",
+    ...(responseLimit ? { responseLimit: () => responseLimit } : {}),
     create: (options) => {
       const entry = { handler: null as QueryHandler | null, stopped: false, options };
       created.push(entry);
@@ -103,5 +108,6 @@ export async function ask(
   data: Uint8Array | null = null,
 ): Promise<TargetResponse> {
   const body = encodeRequest({ metadata, data });
-  return decodeResponse(await handler(body, { requestId: "r1", channel: "c", clientId: "x" }));
+  const { body: out } = await handler(body, { requestId: "r1", channel: "c", clientId: "x" });
+  return decodeResponse(out);
 }

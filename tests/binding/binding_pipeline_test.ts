@@ -1,10 +1,13 @@
 // The binding's request pipeline with in-memory kinds: metadata merge, retry of retryable
-// errors only, the per-request deadline, bad bodies, and every failure as an is_error response.
+// errors only, the per-request deadline, bad bodies, and every failure as an is_error response
+// with its outcome (the binding owns the envelope: the sources only move these bytes).
 import assert from "node:assert/strict";
 import { Binding } from "../../lib/binding/binding.ts";
 import { ConnectorError, passThroughCode } from "../../lib/errors.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { ask, fakeSourceKind, fakeSpec, fakeTargetKind } from "./_fakes.ts";
+import { encodeRequest } from "../../lib/wire.ts";
+import type { QueryInfo } from "../../lib/sources/source.ts";
 import type { MiddlewareSettings } from "../../lib/binding/binding.ts";
 import type { Target } from "../../lib/kinds/kind.ts";
 
@@ -107,7 +110,7 @@ Deno.test("pipeline: a body that is not a request is answered InvalidRequest and
       channel: "c",
       clientId: "x",
     });
-    const parsed = JSON.parse(new TextDecoder().decode(bad));
+    const parsed = JSON.parse(new TextDecoder().decode(bad.body));
     assert.equal(parsed.is_error, true);
     assert.match(parsed.error, /^invalid request format/i);
     assert.equal(target.seen.length, 0);
@@ -125,4 +128,119 @@ Deno.test("pipeline: a target that throws a plain Error is answered as Internal,
     assert.equal(res.metadata.error_code, "Internal");
     assert.equal(res.error, "x is undefined");
   });
+});
+
+const info: QueryInfo = { requestId: "r1", channel: "c", clientId: "x" };
+const dec = new TextDecoder();
+const body = (metadata: Record<string, string>, data: Uint8Array | null = null) =>
+  encodeRequest({ metadata, data });
+
+Deno.test("pipeline: the outcome matches the body: ok, fail, retry, invalid with their codes", async () => {
+  const run: Target["run"] = (req) => {
+    if (req.metadata.method === "fail") {
+      return Promise.reject(new ConnectorError("InvalidMetadata", "bad metadata"));
+    }
+    if (req.metadata.method === "retry") {
+      return Promise.reject(new ConnectorError("Timeout", "slow", { retryable: true }));
+    }
+    return ok(req, AbortSignal.timeout(1000));
+  };
+  await withBinding({}, run, async (source) => {
+    const handler = source.created[0]!.handler!;
+    const outcome = async (b: Uint8Array) => (await handler(b, info)).outcome;
+    assert.deepEqual(await outcome(body({ method: "list_buckets" })), {
+      kind: "ok",
+      error: "",
+      code: "",
+    });
+    assert.deepEqual(await outcome(body({ method: "fail" })), {
+      kind: "fail",
+      error: "bad metadata",
+      code: "InvalidMetadata",
+    });
+    assert.deepEqual(await outcome(body({ method: "retry" })), {
+      kind: "retry",
+      error: "slow",
+      code: "Timeout",
+    });
+    const invalid = await outcome(new TextEncoder().encode("[1]"));
+    assert.equal(invalid.kind, "invalid");
+    assert.equal(invalid.code, "InvalidRequest");
+    assert.match(invalid.error, /^invalid request format, body must be a JSON object/);
+  });
+});
+
+Deno.test("pipeline: a response over the source's declared limit is answered ResponseTooLarge", async () => {
+  const source = fakeSourceKind("fake.source", { bytes: 200, option: "max_message_bytes" });
+  const big = new Uint8Array(300).fill(7);
+  const target = fakeTargetKind((req) =>
+    Promise.resolve({ data: req.metadata.method === "big" ? big : new Uint8Array(3) })
+  );
+  const binding = new Binding(fakeSpec("b"), { source: source.kind, target: target.kind }, {
+    metrics: new Metrics(),
+    readFile: () => Promise.reject(new Error("no files")),
+    onDead: () => {},
+  });
+  await binding.start();
+  try {
+    const handler = source.created[0]!.handler!;
+    const small = await handler(body({ method: "small" }), info);
+    assert.equal(small.outcome.kind, "ok");
+    assert.equal(
+      dec.decode(small.body),
+      '{"metadata":{"result":"ok"},"data":"AAAA","is_error":false,"error":""}',
+    );
+    const tooLarge = await handler(body({ method: "big" }), info);
+    const error = "response of 466 bytes exceeds max_message_bytes (200)";
+    assert.equal(
+      dec.decode(tooLarge.body),
+      `{"metadata":{"error_code":"ResponseTooLarge"},"data":null,"is_error":true,"error":"${error}"}`,
+    );
+    assert.deepEqual(tooLarge.outcome, { kind: "fail", error, code: "ResponseTooLarge" });
+    // POST /bindings/request is no transport with that limit.
+    const api = await binding.handleApiRequest({ metadata: { method: "big" }, data: null }, "a");
+    assert.equal(api.byteLength, 466);
+  } finally {
+    await binding.stop(100);
+  }
+});
+
+Deno.test("pipeline: a failure of the binding's own code is answered Internal and the binding keeps serving", async () => {
+  const source = fakeSourceKind();
+  const target = fakeTargetKind(ok);
+  const metrics = new Metrics();
+  // The invalid-request counter breaks once: a bug outside the envelope.
+  const inc = metrics.invalidRequests.inc.bind(metrics.invalidRequests);
+  let broken = false;
+  metrics.invalidRequests.inc = ((...args: Parameters<typeof inc>) => {
+    if (broken) {
+      broken = false;
+      throw new Error("boom");
+    }
+    return inc(...args);
+  }) as typeof inc;
+  const binding = new Binding(fakeSpec("b"), { source: source.kind, target: target.kind }, {
+    metrics,
+    readFile: () => Promise.reject(new Error("no files")),
+    onDead: () => {},
+  });
+  await binding.start();
+  try {
+    const handler = source.created[0]!.handler!;
+    broken = true;
+    const failed = await handler(new TextEncoder().encode("not json"), info);
+    assert.equal(
+      dec.decode(failed.body),
+      '{"metadata":{"error_code":"Internal"},"data":null,"is_error":true,"error":"internal error: boom"}',
+    );
+    assert.deepEqual(failed.outcome, {
+      kind: "retry",
+      error: "internal error: boom",
+      code: "Internal",
+    });
+    const next = await ask(handler, { method: "list_buckets" });
+    assert.equal(next.isError, false, next.error);
+  } finally {
+    await binding.stop(100);
+  }
 });

@@ -79,11 +79,11 @@ const spec: BindingSpec = {
 
 const ask = async (handler: QueryHandler, method: string) =>
   decodeResponse(
-    await handler(encodeRequest({ metadata: { method }, data: null }), {
+    (await handler(encodeRequest({ metadata: { method }, data: null }), {
       requestId: "r",
       channel: "c",
       clientId: "x",
-    }),
+    })).body,
   );
 
 Deno.test("a target that fails to initialise is retried with backoff; the binding answers TargetUnavailable meanwhile, then serves", async () => {

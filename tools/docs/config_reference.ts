@@ -87,7 +87,7 @@ export function table(name: string, section: Section): string {
       .filter(([alias, target]) => target === key && !field.description.includes(alias))
       .map(([alias]) => ` Also accepted as ${code(alias)}.`)
       .join("");
-    const secret = field.secret ? " Secret: never logged or served." : "";
+    const secret = field.secret === true ? " Secret: never logged or served." : "";
     const dflt = field.default === undefined
       ? ""
       : code(field.default === "" ? '""' : field.default);

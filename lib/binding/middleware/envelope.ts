@@ -1,11 +1,14 @@
 /**
  * The envelope: the target's result or its error becomes the response. Every error stops here
  * as an `is_error` response with its code (and S3's HTTP status); nothing thrown goes further.
+ * Beside it, the two answers the binding gives when the chain's response cannot go out as is:
+ * a response over the source's limit, and a failure of the binding's own code.
  */
 import type { Logger } from "@logtape/logtape";
 import { toConnectorError } from "../../errors.ts";
-import type { TargetResult } from "../../kinds/kind.ts";
-import { errorResponse, okResponse, type TargetResponse } from "../../wire.ts";
+import type { ResponseLimit, TargetResult } from "../../kinds/kind.ts";
+import type { HandleResult } from "../../sources/source.ts";
+import { encodeResponse, errorResponse, okResponse, type TargetResponse } from "../../wire.ts";
 import type { Call } from "./compose.ts";
 
 /** The `is_error` response of an error; logs unexpected (Internal) ones with their stack. */
@@ -46,5 +49,34 @@ export function envelope(
       call.retryable = retryable;
       return response;
     }
+  };
+}
+
+/**
+ * The result as it may be sent: a body over the source's limit becomes a `ResponseTooLarge`
+ * response (sending it would fail in the transport and leave the sender waiting for its timeout).
+ */
+export function limitResponse(
+  result: HandleResult,
+  limit: ResponseLimit | undefined,
+): HandleResult {
+  if (limit === undefined || result.body.byteLength <= limit.bytes) return result;
+  const error =
+    `response of ${result.body.byteLength} bytes exceeds ${limit.option} (${limit.bytes})`;
+  return {
+    body: encodeResponse(errorResponse(error, { error_code: "ResponseTooLarge" })),
+    outcome: { kind: "fail", error, code: "ResponseTooLarge" },
+  };
+}
+
+/**
+ * The answer when the binding's own handling failed (a bug, never the target's error, which the
+ * envelope answers): an `Internal` response, and a retry for a source that settles messages.
+ */
+export function internalFailure(err: unknown): HandleResult {
+  const error = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  return {
+    body: encodeResponse(errorResponse(error, { error_code: "Internal" })),
+    outcome: { kind: "retry", error, code: "Internal" },
   };
 }

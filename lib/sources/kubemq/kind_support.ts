@@ -1,9 +1,10 @@
 /**
  * What every KubeMQ source kind declares alike: the sandbox permissions of a connection to the
- * broker (its `host:port`, the TLS files) and how `do_not_parse_payload` reads payloads.
+ * broker (its `host:port`, the TLS files), how `do_not_parse_payload` reads payloads and, for
+ * the sources that answer, the response limit `max_message_bytes` sets.
  */
 import { formatHostPort, isIpLiteral, parseHostPort } from "../../host_port.ts";
-import type { KindPermissions, PayloadFormat } from "../../kinds/kind.ts";
+import type { KindPermissions, PayloadFormat, ResponseLimit } from "../../kinds/kind.ts";
 
 /** The options every KubeMQ source has that decide its permissions and payloads. */
 export interface KubemqEndpointOptions {
@@ -55,4 +56,9 @@ export const kubemqPermissions: KindPermissions<KubemqEndpointOptions> = {
 /** `do_not_parse_payload`: the whole body is the data, or a wire-format request. */
 export function kubemqPayload(options: KubemqEndpointOptions): PayloadFormat {
   return options.do_not_parse_payload ? "raw" : "request";
+}
+
+/** `max_message_bytes`: the largest response a query or command subscription sends. */
+export function kubemqResponseLimit(options: { max_message_bytes: number }): ResponseLimit {
+  return { bytes: options.max_message_bytes, option: "max_message_bytes" };
 }

@@ -1,6 +1,6 @@
 /** The `kubemq.command` source kind: properties, cross-checks and factory. */
 import { defineSourceKind } from "../../kinds/kind.ts";
-import { kubemqPayload, kubemqPermissions } from "../kubemq/kind_support.ts";
+import { kubemqPayload, kubemqPermissions, kubemqResponseLimit } from "../kubemq/kind_support.ts";
 import { validateKubemqQueryOptions } from "../kubemq_query/options.ts";
 import { kubemqCommandProperties } from "./options.ts";
 
@@ -13,6 +13,7 @@ export const kubemqCommandSource = defineSourceKind({
   validate: validateKubemqQueryOptions,
   permissions: kubemqPermissions,
   payload: kubemqPayload,
+  responseLimit: kubemqResponseLimit,
   // Imported on first use: the launcher must never load grpc-js or kubemq-js.
   create: async (options, ctx) =>
     (await import("./source.ts")).createKubemqCommandSource(options, ctx),

@@ -2,38 +2,23 @@
  * The `kubemq.command` source: the query source's subscription loop, reconnects and
  * concurrency bound, subscribed with the command type (SubscribeTypeData 3). A command's
  * response carries no body: Executed is true when the target succeeded, otherwise false with
- * the error text in Error, as kubemq-targets answers commands.
+ * the error text in Error (both from the binding's outcome), as kubemq-targets answers commands.
  */
 import type { KindContext } from "../../kinds/kind.ts";
-import { decodeResponse } from "../../wire.ts";
-import { createKubemqQueryClient, type KubemqQueryClient } from "../kubemq_query/client.ts";
-import { createKubemqQuerySource, type KubemqQuerySourceTuning } from "../kubemq_query/source.ts";
-import type { Source } from "../source.ts";
+import { createKubemqQueryClient } from "../kubemq_query/client.ts";
+import type { ReplyContent } from "../kubemq_query/reply.ts";
+import { createKubemqQuerySource } from "../kubemq_query/source.ts";
+import type { KubemqQuerySourceTuning } from "../kubemq_query/tuning.ts";
+import type { HandleResult, Source } from "../source.ts";
 import type { KubemqCommandOptions } from "./options.ts";
 
 /** Subscribe.SubscribeTypeData for commands. */
 const SUBSCRIBE_COMMANDS = 3;
 
-/** Wraps a command subscription's client so responses carry Executed and Error, no body. */
-export function commandClient(inner: KubemqQueryClient): KubemqQueryClient {
-  return {
-    ...inner,
-    sendResponse(reply, timeoutMs) {
-      let executed = false;
-      let error: string;
-      try {
-        const res = decodeResponse(reply.body);
-        executed = !res.isError;
-        error = res.error;
-      } catch (err) {
-        error = `internal error: unreadable response (${(err as Error).message})`;
-      }
-      return inner.sendResponse(
-        { ...reply, body: new Uint8Array(), executed, error: executed ? "" : error },
-        timeoutMs,
-      );
-    },
-  };
+/** A command's reply: no body; Executed when the target succeeded, else the error text. */
+export function commandReply(result: HandleResult): ReplyContent {
+  const executed = result.outcome.kind === "ok";
+  return { body: new Uint8Array(), executed, error: executed ? "" : result.outcome.error };
 }
 
 /** Creates a `kubemq.command` source from parsed options. */
@@ -44,9 +29,8 @@ export function createKubemqCommandSource(
 ): Source {
   return createKubemqQuerySource(options, ctx, {
     ...tuning,
-    createClient: (config) =>
-      commandClient(
-        tuning.createClient?.(config) ?? createKubemqQueryClient(config, SUBSCRIBE_COMMANDS),
-      ),
+    createClient: tuning.createClient ??
+      ((config) => createKubemqQueryClient(config, SUBSCRIBE_COMMANDS)),
+    reply: commandReply,
   });
 }

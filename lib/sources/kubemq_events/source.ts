@@ -5,22 +5,27 @@
  * event whose processing fails is not seen again (use kubemq.queue when that matters).
  *
  * Subscriptions: `sources` of them, each with its own attempt loop (Ping, then
- * SubscribeToEvents), as the query source does: an attempt counts as healthy once it delivered
- * an event or stayed open for 3 s; `max_reconnects` failed attempts in a row, or a failure with
- * `auto_reconnect` false, make the source give up. Copies without a group get a made-up shared
- * group (as the original does), so each event is handled once.
+ * SubscribeToEvents), with the query source's policy (../kubemq/subscription_loop.ts): an
+ * attempt counts as healthy once it delivered an event or stayed open for 3 s; `max_reconnects`
+ * failed attempts in a row, or a failure with `auto_reconnect` false, make the source give up.
+ * Copies without a group get a made-up shared group (as the original does), so each event is
+ * handled once.
  *
  * Events-store: the first subscription starts at start_position; a resubscription continues at
  * the sequence after the highest one seen, so a broker restart or network loss neither skips
  * stored events nor replays handled ones.
  *
  * Concurrency: at most `concurrency` events are handled at once; at the bound the streams are
- * paused (gRPC flow control). The server drops events for a consumer that falls too far behind.
+ * paused (../kubemq/concurrency_gate.ts). The server drops events for a consumer that falls too
+ * far behind.
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
-import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
+import { clientConfigFor } from "../kubemq/client_config.ts";
+import { ConcurrencyGate } from "../kubemq/concurrency_gate.ts";
+import { type Connection, openConnection } from "../kubemq/connection.ts";
+import { DeadNotice } from "../kubemq/dead_notice.ts";
 import {
   createEventsClient,
   type EventsClient,
@@ -28,11 +33,11 @@ import {
   type ReceivedEvent,
 } from "../kubemq/events_client.ts";
 import { EventsStoreType, type StartPosition } from "../kubemq/pb_types.ts";
+import { MIN_RETRY_MS, runSubscriptionLoop, watchStream } from "../kubemq/subscription_loop.ts";
 import type { QueryHandler, Source, SourceState } from "../source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
+import { publishOutcome } from "./publish_outcome.ts";
 
-/** Shortest wait between attempts. */
-const MIN_RETRY_MS = 100;
 /** How long an open stream must live to count as healthy. */
 const STABLE_MS = 3000;
 
@@ -64,13 +69,10 @@ class KubemqEventsSource implements Source {
   #stopping = false;
   #stopped: Promise<void> | null = null;
   readonly #abort = new AbortController();
-  #dead: string | null = null;
-  #deadListeners: ((reason: string) => void)[] = [];
+  readonly #dead: DeadNotice;
+  readonly #gate: ConcurrencyGate;
   #lastError: string | null = null;
   #reconnects = 0;
-  #inFlight = 0;
-  #paused = false;
-  #idleWaiters: (() => void)[] = [];
   /** Highest events-store sequence seen, where a resubscription continues. */
   #lastSequence = 0;
 
@@ -90,6 +92,8 @@ class KubemqEventsSource implements Source {
       ? options.group
       : `kubemq-s3-${crypto.randomUUID()}`;
     this.#intervalMs = Math.max(MIN_RETRY_MS, options.reconnect_interval_seconds * 1000);
+    this.#dead = new DeadNotice(this.#log);
+    this.#gate = new ConcurrencyGate(options.concurrency, () => this.#subs.map((s) => s.handle));
   }
 
   async start(handler: QueryHandler): Promise<void> {
@@ -105,13 +109,29 @@ class KubemqEventsSource implements Source {
       throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
     }
     this.#events = createEventsClient(this.#conn);
+    const policy = { ...this.#options, intervalMs: this.#intervalMs };
     const first: Promise<void>[] = [];
     for (let i = 0; i < this.#options.sources; i++) {
       const sub: Sub = { handle: null, connected: false };
       this.#subs.push(sub);
       const { promise, resolve } = Promise.withResolvers<void>();
       first.push(promise);
-      this.#loops.push(this.#run(sub, i, resolve).finally(resolve));
+      const loop = runSubscriptionLoop(policy, {
+        attempt: (opened) => this.#attempt(sub, i, opened),
+        over: () => this.#over(),
+        lastError: () => this.#lastError,
+        die: (reason) => this.#die(reason),
+        // Stopping ends the wait early; it is not a failure.
+        sleep: (ms) => delay(ms, { signal: this.#abort.signal }).catch(() => {}),
+        resubscribing: (attempt) => {
+          this.#reconnects++;
+          this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
+            attempt,
+            subscription: i,
+          });
+        },
+      }, resolve);
+      this.#loops.push(loop.finally(resolve));
     }
     await Promise.all(first);
   }
@@ -123,46 +143,21 @@ class KubemqEventsSource implements Source {
 
   state(): SourceState {
     return {
-      connected: this.#dead === null && !this.#stopping && this.#subs.length > 0 &&
+      connected: this.#dead.reason === null && !this.#stopping && this.#subs.length > 0 &&
         this.#subs.every((s) => s.connected),
       lastError: this.#lastError,
       reconnects: this.#reconnects,
-      inFlight: this.#inFlight,
-      dead: this.#dead !== null,
+      inFlight: this.#gate.inFlight,
+      dead: this.#dead.reason !== null,
     };
   }
 
   onDead(listener: (reason: string) => void): void {
-    const reason = this.#dead;
-    if (reason === null) this.#deadListeners.push(listener);
-    else queueMicrotask(() => listener(reason));
+    this.#dead.listen(listener);
   }
 
-  async #run(sub: Sub, index: number, opened: () => void): Promise<void> {
-    let retries = 0;
-    while (!this.#stopping && this.#dead === null) {
-      const healthy = await this.#attempt(sub, index, opened);
-      opened();
-      if (this.#stopping || this.#dead !== null) return;
-      if (healthy) retries = 0;
-      if (!this.#options.auto_reconnect) {
-        return this.#die(`${this.#lastError}; auto_reconnect is false, so the source gives up`);
-      }
-      const max = this.#options.max_reconnects;
-      if (max > 0 && retries >= max) {
-        return this.#die(
-          `Gave up after ${max} failed reconnect attempt(s) (max_reconnects): ${this.#lastError}`,
-        );
-      }
-      await this.#sleep(this.#intervalMs);
-      if (this.#stopping || this.#dead !== null) return;
-      retries++;
-      this.#reconnects++;
-      this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
-        attempt: retries,
-        subscription: index,
-      });
-    }
+  #over(): boolean {
+    return this.#stopping || this.#dead.reason !== null;
   }
 
   /** Where this subscription starts: configured, or after the last stored event seen. */
@@ -181,10 +176,8 @@ class KubemqEventsSource implements Source {
       if (!this.#stopping) this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
       return false;
     }
-    if (this.#stopping || this.#dead !== null) return false;
-    return new Promise<boolean>((resolve) => {
-      let healthy = false;
-      const timer = setTimeout(() => healthy = true, STABLE_MS);
+    if (this.#over()) return false;
+    return watchStream(STABLE_MS, (healthy, ended) => {
       const start = this.#startPosition();
       const handle = this.#events!.subscribe(
         {
@@ -195,26 +188,25 @@ class KubemqEventsSource implements Source {
           ...(start ? { start } : {}),
         },
         (event) => {
-          healthy = true;
+          healthy();
           this.#onEvent(event);
         },
         (end) => {
-          clearTimeout(timer);
           sub.handle = null;
           sub.connected = false;
-          if (!this.#stopping && this.#dead === null) {
+          if (!this.#over()) {
             this.#failed(
               end.code === 0
                 ? `Subscription to ${this.#options.channel} was ended by the server`
                 : `Subscription to ${this.#options.channel} failed: ${end.message}`,
             );
           }
-          resolve(healthy);
+          ended();
         },
       );
       sub.handle = handle;
       sub.connected = true;
-      if (this.#paused) handle.pause();
+      if (this.#gate.paused) handle.pause();
       this.#log.info("Subscribed to {kind} on {channel} at {address}", {
         kind: this.#kind,
         address: this.#options.address,
@@ -232,47 +224,32 @@ class KubemqEventsSource implements Source {
   }
 
   #die(reason: string): void {
-    if (this.#dead !== null) return;
-    this.#dead = reason;
-    this.#log.error("{kind} source for {channel} is dead: {reason}", { kind: this.#kind, reason });
-    for (const sub of this.#subs) sub.handle?.cancel();
-    this.#abort.abort();
-    for (const listener of this.#deadListeners.splice(0)) {
-      try {
-        listener(reason);
-      } catch (err) {
-        this.#log.error("onDead listener failed: {error}", { error: message(err) });
-      }
-    }
+    this.#dead.declare(reason, () => {
+      this.#log.error("{kind} source for {channel} is dead: {reason}", {
+        kind: this.#kind,
+        reason,
+      });
+      for (const sub of this.#subs) sub.handle?.cancel();
+      this.#abort.abort();
+    });
   }
 
   #onEvent(event: ReceivedEvent): void {
     if (this.#stopping) return;
     if (event.sequence > this.#lastSequence) this.#lastSequence = event.sequence;
-    this.#inFlight++;
-    if (this.#inFlight >= this.#options.concurrency && !this.#paused) {
-      this.#paused = true;
-      for (const sub of this.#subs) sub.handle?.pause();
-    }
-    void this.#handle(event).finally(() => {
-      this.#inFlight--;
-      if (this.#paused && this.#inFlight < this.#options.concurrency) {
-        this.#paused = false;
-        for (const sub of this.#subs) sub.handle?.resume();
-      }
-      if (this.#inFlight === 0) { for (const wake of this.#idleWaiters.splice(0)) wake(); }
-    });
+    this.#gate.enter();
+    void this.#handle(event).finally(() => this.#gate.leave());
   }
 
   /** Runs the handler and publishes the outcome to response_channel; never rejects. */
   async #handle(event: ReceivedEvent): Promise<void> {
     let response: Uint8Array;
     try {
-      response = await this.#handler!(event.body, {
+      ({ body: response } = await this.#handler!(event.body, {
         requestId: event.id,
         channel: event.channel,
         clientId: this.#clientId,
-      });
+      }));
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {
         eventId: event.id,
@@ -282,29 +259,13 @@ class KubemqEventsSource implements Source {
     }
     const channel = this.#options.response_channel;
     if (channel === undefined) return;
-    try {
-      await this.#events!.send(
-        { channel, body: response, store: this.#store, tags: { event_id: event.id } },
-        this.#clientId,
-        30_000,
-      );
-    } catch (err) {
-      this.#log.warn(
-        "Sending the outcome of event {eventId} to {responseChannel} failed: {error}",
-        {
-          eventId: event.id,
-          responseChannel: channel,
-          error: message(err),
-        },
-      );
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    const signal = this.#abort.signal;
-    if (signal.aborted) return Promise.resolve();
-    // Stopping ends the wait early; it is not a failure.
-    return delay(ms, { signal }).catch(() => {});
+    await publishOutcome(this.#events!, {
+      channel,
+      store: this.#store,
+      clientId: this.#clientId,
+      eventId: event.id,
+      log: this.#log,
+    }, response);
   }
 
   async #stop(drainMs: number): Promise<void> {
@@ -315,14 +276,7 @@ class KubemqEventsSource implements Source {
       sub.connected = false;
     }
     await Promise.all(this.#loops);
-    if (this.#inFlight > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#idleWaiters.push(resolve);
-        timer = setTimeout(resolve, Math.max(0, drainMs));
-      });
-      clearTimeout(timer);
-    }
+    await this.#gate.drained(drainMs);
     this.#conn?.close();
     this.#log.info("{kind} source for {channel} stopped", { kind: this.#kind });
   }

@@ -5,7 +5,7 @@
  * keepalive, a new connection after a failure), with one copy of a received message and none
  * of a sent body. client.ts stays available (and is what other source kinds build on).
  */
-import type { KubemqClientConfig, KubemqQueryClient } from "./client.ts";
+import type { KubemqClientConfig, KubemqQueryClient } from "./query_client.ts";
 import { installGoawayGuard } from "./goaway_guard.ts";
 import { GrpcError, GrpcH2Channel } from "./grpc_h2.ts";
 import { decodePingResult, decodeRequest, encodeResponse, encodeSubscribe } from "./pb_codec.ts";

@@ -1,6 +1,6 @@
 /** The `kubemq.query` source kind: properties, cross-checks and factory. */
 import { defineSourceKind } from "../../kinds/kind.ts";
-import { kubemqPayload, kubemqPermissions } from "../kubemq/kind_support.ts";
+import { kubemqPayload, kubemqPermissions, kubemqResponseLimit } from "../kubemq/kind_support.ts";
 import { kubemqQueryProperties, validateKubemqQueryOptions } from "./options.ts";
 
 /** Kind `kubemq.query`: answers KubeMQ queries on a channel. */
@@ -12,6 +12,7 @@ export const kubemqQuerySource = defineSourceKind({
   validate: validateKubemqQueryOptions,
   permissions: kubemqPermissions,
   payload: kubemqPayload,
+  responseLimit: kubemqResponseLimit,
   // Imported on first use: the launcher validates configs with this kind but must never load
   // grpc-js or kubemq-js, which only the sandboxed worker runs.
   create: async (options, ctx) =>

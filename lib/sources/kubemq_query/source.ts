@@ -2,48 +2,35 @@
  * The `kubemq.query` source: `sources` parallel query subscriptions that hand each query body to
  * the binding and answer with what it returns.
  *
- * Reconnects: each subscription runs its own loop of attempts (Ping, then SubscribeToRequests).
- * An attempt counts as healthy once its stream has delivered a query or stayed open for
- * `stableMs` (3 s); only then is the count of failed reconnects reset, so a server that accepts
- * Ping but drops every stream still reaches `max_reconnects`. The loop resubscribes when the
- * stream fails and also when the server ends it with status OK (kubemq-js does neither).
+ * Reconnects: each subscription runs its own loop of attempts (Ping, then SubscribeToRequests),
+ * with the policy of ../kubemq/subscription_loop.ts (kubemq-js neither resubscribes nor
+ * resumes a stream the server ended with status OK).
  *
  * Readiness: a subscription counts as connected once Ping succeeded and its stream is open
  * (KubeMQ never acknowledges a subscription); the source is connected when all of them are.
  *
- * Concurrency: at most `concurrency` queries are handled at once across all subscriptions. At the
- * bound every stream is paused, so gRPC flow control keeps further queries in the transport
- * rather than in memory; the streams resume when a slot frees.
+ * Concurrency: at most `concurrency` queries are handled at once across all subscriptions
+ * (../kubemq/concurrency_gate.ts: at the bound every stream is paused).
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
-import { encodeResponse, errorResponse } from "../../wire.ts";
-import { collectGarbage, LARGE_TRANSFER_BYTES, scheduleIdleCollection } from "../../gc.ts";
-import type { QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
-import {
-  type KubemqClientConfig,
-  type KubemqQueryClient,
-  type ReceivedQuery,
-  type SubscriptionHandle,
-} from "./client.ts";
+import { scheduleIdleCollection } from "../../gc.ts";
+import { clientConfigFor } from "../kubemq/client_config.ts";
+import { ConcurrencyGate } from "../kubemq/concurrency_gate.ts";
+import { DeadNotice } from "../kubemq/dead_notice.ts";
+import { MIN_RETRY_MS, runSubscriptionLoop, watchStream } from "../kubemq/subscription_loop.ts";
+import type { HandleResult, QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
+import type {
+  KubemqClientConfig,
+  KubemqQueryClient,
+  ReceivedQuery,
+  SubscriptionHandle,
+} from "./query_client.ts";
 import { createKubemqQueryH2Client } from "./h2_client.ts";
 import type { KubemqQueryOptions } from "./options.ts";
-
-/** Shortest wait between attempts: `reconnect_interval_seconds: 0` must not spin. */
-export const MIN_RETRY_MS = 100;
-
-/** Timings and seams that tests may override. */
-export interface KubemqQuerySourceTuning {
-  /** Ping deadline per attempt (default 5000). */
-  pingTimeoutMs?: number;
-  /** How long an open stream must live to count as healthy (default 3000). */
-  stableMs?: number;
-  /** SendResponse deadline (default 30000). */
-  responseTimeoutMs?: number;
-  /** Replaces the gRPC client, for tests. */
-  createClient?: (config: KubemqClientConfig) => KubemqQueryClient;
-}
+import { queryReply, type ReplyContent, sendReply } from "./reply.ts";
+import type { KubemqQuerySourceTuning } from "./tuning.ts";
 
 interface Subscription {
   index: number;
@@ -59,8 +46,9 @@ class KubemqQuerySource implements Source {
   readonly #options: KubemqQueryOptions;
   readonly #ctx: KindContext;
   readonly #log: Logger;
-  readonly #tuning: Required<Omit<KubemqQuerySourceTuning, "createClient">>;
+  readonly #tuning: Required<Omit<KubemqQuerySourceTuning, "createClient" | "reply">>;
   readonly #createClient: (config: KubemqClientConfig) => KubemqQueryClient;
+  readonly #reply: (result: HandleResult) => ReplyContent;
   readonly #clientId: string;
   readonly #group: string;
   readonly #intervalMs: number;
@@ -73,13 +61,10 @@ class KubemqQuerySource implements Source {
   #stopping = false;
   #stopped: Promise<void> | null = null;
   readonly #abort = new AbortController();
-  #dead: string | null = null;
-  #deadListeners: ((reason: string) => void)[] = [];
+  readonly #dead: DeadNotice;
+  readonly #gate: ConcurrencyGate;
   #lastError: string | null = null;
   #reconnects = 0;
-  #inFlight = 0;
-  #paused = false;
-  #idleWaiters: (() => void)[] = [];
 
   constructor(options: KubemqQueryOptions, ctx: KindContext, tuning: KubemqQuerySourceTuning) {
     this.#options = options;
@@ -91,12 +76,15 @@ class KubemqQuerySource implements Source {
       responseTimeoutMs: tuning.responseTimeoutMs ?? 30_000,
     };
     this.#createClient = tuning.createClient ?? createKubemqQueryH2Client;
+    this.#reply = tuning.reply ?? queryReply;
     this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
     // Copies without a group would each get every query; a shared group answers each once.
     this.#group = options.group !== "" || options.sources === 1
       ? options.group
       : `kubemq-s3-${crypto.randomUUID()}`;
     this.#intervalMs = Math.max(MIN_RETRY_MS, options.reconnect_interval_seconds * 1000);
+    this.#dead = new DeadNotice(this.#log);
+    this.#gate = new ConcurrencyGate(options.concurrency, () => this.#subs.map((s) => s.handle));
   }
 
   async start(handler: QueryHandler): Promise<void> {
@@ -105,27 +93,36 @@ class KubemqQuerySource implements Source {
     }
     this.#started = true;
     this.#handler = handler;
-    const tls = this.#options.tls ? await this.#readTls() : undefined;
-    const config: KubemqClientConfig = {
-      address: this.#options.address,
-      authToken: this.#options.auth_token,
-      maxMessageBytes: this.#options.max_message_bytes,
-      reconnectBackoffMs: this.#intervalMs,
-      ...(tls ? { tls } : {}),
-    };
+    const config = await clientConfigFor(this.#options, this.#ctx, this.#intervalMs);
     try {
       this.#client = this.#createClient(config);
     } catch (err) {
       throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
     }
     const client = this.#client;
+    const policy = { ...this.#options, intervalMs: this.#intervalMs };
     const firstAttempts: Promise<void>[] = [];
     for (let index = 0; index < this.#options.sources; index++) {
       const sub: Subscription = { index, handle: null, connected: false };
       this.#subs.push(sub);
       const { promise, resolve } = Promise.withResolvers<void>();
       firstAttempts.push(promise);
-      this.#loops.push(this.#run(client, sub, resolve).finally(resolve));
+      const loop = runSubscriptionLoop(policy, {
+        attempt: (opened) => this.#attempt(client, sub, opened),
+        over: () => this.#over(),
+        lastError: () => this.#lastError,
+        die: (reason) => this.#die(reason),
+        // Stopping ends the wait early; it is not a failure.
+        sleep: (ms) => delay(ms, { signal: this.#abort.signal }).catch(() => {}),
+        resubscribing: (attempt) => {
+          this.#reconnects++;
+          this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
+            attempt,
+            subscription: sub.index,
+          });
+        },
+      }, resolve);
+      this.#loops.push(loop.finally(resolve));
     }
     await Promise.all(firstAttempts);
     // Start-up garbage (module loading, SDK set-up) goes before the first request comes.
@@ -139,65 +136,21 @@ class KubemqQuerySource implements Source {
 
   state(): SourceState {
     return {
-      connected: this.#dead === null && !this.#stopping && this.#subs.length > 0 &&
+      connected: this.#dead.reason === null && !this.#stopping && this.#subs.length > 0 &&
         this.#subs.every((s) => s.connected),
       lastError: this.#lastError,
       reconnects: this.#reconnects,
-      inFlight: this.#inFlight,
-      dead: this.#dead !== null,
+      inFlight: this.#gate.inFlight,
+      dead: this.#dead.reason !== null,
     };
   }
 
   onDead(listener: (reason: string) => void): void {
-    const reason = this.#dead;
-    if (reason === null) this.#deadListeners.push(listener);
-    else queueMicrotask(() => this.#notify(listener, reason));
+    this.#dead.listen(listener);
   }
 
-  async #readTls(): Promise<NonNullable<KubemqClientConfig["tls"]>> {
-    const read = async (key: "ca_cert" | "client_cert" | "client_key") => {
-      const path = this.#options[key];
-      if (path === undefined) return undefined;
-      try {
-        return await this.#ctx.readFile(path);
-      } catch (err) {
-        throw new Error(`Cannot read ${key} ${JSON.stringify(path)}: ${message(err)}`);
-      }
-    };
-    return {
-      ca: await read("ca_cert"),
-      cert: await read("client_cert"),
-      key: await read("client_key"),
-    };
-  }
-
-  /** One subscription's attempt loop; ends when stopping, dead, or out of retries. */
-  async #run(client: KubemqQueryClient, sub: Subscription, opened: () => void): Promise<void> {
-    // Reconnect attempts since the last healthy stream.
-    let retries = 0;
-    while (!this.#stopping && this.#dead === null) {
-      const healthy = await this.#attempt(client, sub, opened);
-      opened();
-      if (this.#stopping || this.#dead !== null) return;
-      if (healthy) retries = 0;
-      if (!this.#options.auto_reconnect) {
-        return this.#die(`${this.#lastError}; auto_reconnect is false, so the source gives up`);
-      }
-      const max = this.#options.max_reconnects;
-      if (max > 0 && retries >= max) {
-        return this.#die(
-          `Gave up after ${max} failed reconnect attempt(s) (max_reconnects): ${this.#lastError}`,
-        );
-      }
-      await this.#sleep(this.#intervalMs);
-      if (this.#stopping || this.#dead !== null) return;
-      retries++;
-      this.#reconnects++;
-      this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
-        attempt: retries,
-        subscription: sub.index,
-      });
-    }
+  #over(): boolean {
+    return this.#stopping || this.#dead.reason !== null;
   }
 
   /** Pings, subscribes and resolves when the stream ends: true if it had proven healthy. */
@@ -212,35 +165,32 @@ class KubemqQuerySource implements Source {
       if (!this.#stopping) this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
       return false;
     }
-    if (this.#stopping || this.#dead !== null) return false;
-    return new Promise<boolean>((resolve) => {
-      let healthy = false;
-      const timer = setTimeout(() => healthy = true, this.#tuning.stableMs);
+    if (this.#over()) return false;
+    return watchStream(this.#tuning.stableMs, (healthy, ended) => {
       const handle = client.subscribe(
         this.#options.channel,
         this.#group,
         this.#clientId,
         (query) => {
-          healthy = true;
+          healthy();
           this.#onQuery(client, query);
         },
         (end) => {
-          clearTimeout(timer);
           sub.handle = null;
           sub.connected = false;
-          if (!this.#stopping && this.#dead === null) {
+          if (!this.#over()) {
             this.#failed(
               end.code === 0
                 ? `Subscription to ${this.#options.channel} was ended by the server`
                 : `Subscription to ${this.#options.channel} failed: ${end.message}`,
             );
           }
-          resolve(healthy);
+          ended();
         },
       );
       sub.handle = handle;
       sub.connected = true;
-      if (this.#paused) handle.pause();
+      if (this.#gate.paused) handle.pause();
       this.#log.info("Subscribed to queries on {channel} at {address}", {
         address: this.#options.address,
         group: this.#group,
@@ -256,37 +206,27 @@ class KubemqQuerySource implements Source {
   }
 
   #die(reason: string): void {
-    if (this.#dead !== null) return;
-    this.#dead = reason;
-    this.#log.error("kubemq.query source for {channel} is dead: {reason}", { reason });
-    for (const sub of this.#subs) sub.handle?.cancel();
-    this.#abort.abort();
-    const listeners = this.#deadListeners;
-    this.#deadListeners = [];
-    for (const listener of listeners) this.#notify(listener, reason);
-  }
-
-  #notify(listener: (reason: string) => void, reason: string): void {
-    try {
-      listener(reason);
-    } catch (err) {
-      this.#log.error("onDead listener failed: {error}", { error: message(err) });
-    }
+    this.#dead.declare(reason, () => {
+      this.#log.error("kubemq.query source for {channel} is dead: {reason}", { reason });
+      for (const sub of this.#subs) sub.handle?.cancel();
+      this.#abort.abort();
+    });
   }
 
   #onQuery(client: KubemqQueryClient, query: ReceivedQuery): void {
     // Messages still buffered in a cancelled stream: the sender will time out (or another
     // replica answers); stopping means no new work.
     if (this.#stopping) return;
-    this.#inFlight++;
-    if (this.#inFlight >= this.#options.concurrency && !this.#paused) {
-      this.#paused = true;
-      for (const sub of this.#subs) sub.handle?.pause();
-    }
-    const reply = {
+    this.#gate.enter();
+    const to = {
+      client,
+      clientId: this.#clientId,
       requestId: query.requestId,
       replyChannel: query.replyChannel,
       requestBytes: query.body.byteLength,
+      content: this.#reply,
+      timeoutMs: this.#tuning.responseTimeoutMs,
+      log: this.#log,
     };
     // The body goes to the handler and is not kept here (an async function would keep it
     // reachable until the answer is sent): once parsed, a large query's ~85 MB message can be
@@ -296,23 +236,14 @@ class KubemqQuerySource implements Source {
       channel: query.channel,
       clientId: query.clientId,
     });
-    void this.#answer(client, reply, answered).finally(() => {
-      this.#inFlight--;
-      if (this.#paused && this.#inFlight < this.#options.concurrency) {
-        this.#paused = false;
-        for (const sub of this.#subs) sub.handle?.resume();
-      }
-      if (this.#inFlight === 0) {
-        scheduleIdleCollection();
-        const waiters = this.#idleWaiters;
-        this.#idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
+    void sendReply(to, answered).finally(() => {
+      this.#gate.leave();
+      if (this.#gate.inFlight === 0) scheduleIdleCollection();
     });
   }
 
   /** Starts the handler; a synchronous throw becomes a rejection. */
-  #startHandler(body: Uint8Array, info: QueryInfo): Promise<Uint8Array> {
+  #startHandler(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
     const handler = this.#handler;
     try {
       if (handler === null) throw new Error("no handler");
@@ -320,60 +251,6 @@ class KubemqQuerySource implements Source {
     } catch (err) {
       return Promise.reject(err);
     }
-  }
-
-  /** Waits for the handler's answer and sends it; never rejects. */
-  async #answer(
-    client: KubemqQueryClient,
-    reply: { requestId: string; replyChannel: string; requestBytes: number },
-    answered: Promise<Uint8Array>,
-  ): Promise<void> {
-    let body: Uint8Array;
-    try {
-      body = await answered;
-      if (!(body instanceof Uint8Array)) throw new TypeError("handler returned no bytes");
-    } catch (err) {
-      this.#log.error("Query {requestId} failed in the handler: {error}", {
-        requestId: reply.requestId,
-        error: message(err),
-      });
-      body = encodeResponse(
-        errorResponse(`internal error: ${message(err)}`, { error_code: "Internal" }),
-      );
-    }
-    if (body.byteLength > this.#options.max_message_bytes) {
-      // Sending it would fail in gRPC and leave the sender waiting for its timeout.
-      body = encodeResponse(errorResponse(
-        `response of ${body.byteLength} bytes exceeds max_message_bytes (${this.#options.max_message_bytes})`,
-        { error_code: "ResponseTooLarge" },
-      ));
-    }
-    try {
-      await client.sendResponse({
-        requestId: reply.requestId,
-        replyChannel: reply.replyChannel,
-        clientId: this.#clientId,
-        body,
-      }, this.#tuning.responseTimeoutMs);
-    } catch (err) {
-      this.#log.warn("SendResponse for query {requestId} failed: {error}", {
-        requestId: reply.requestId,
-        error: message(err),
-      });
-    }
-    if (Math.max(reply.requestBytes, body.byteLength) >= LARGE_TRANSFER_BYTES) {
-      // The transfer's buffers (message, object, S3 and transport chunks) are garbage now:
-      // collect them once the answer is out, so the next transfer does not start on top.
-      setTimeout(collectGarbage, 0);
-    }
-  }
-
-  /** Resolves after `ms` or at once when stopping or dead. */
-  #sleep(ms: number): Promise<void> {
-    const signal = this.#abort.signal;
-    if (signal.aborted) return Promise.resolve();
-    // Stopping ends the wait early; it is not a failure.
-    return delay(ms, { signal }).catch(() => {});
   }
 
   async #stop(drainMs: number): Promise<void> {
@@ -384,19 +261,12 @@ class KubemqQuerySource implements Source {
       sub.connected = false;
     }
     await Promise.all(this.#loops);
-    if (this.#inFlight > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#idleWaiters.push(resolve);
-        timer = setTimeout(resolve, Math.max(0, drainMs));
+    await this.#gate.drained(drainMs);
+    if (this.#gate.inFlight > 0) {
+      this.#log.warn("Stopped with {inFlight} queries unanswered after {drainMs} ms", {
+        inFlight: this.#gate.inFlight,
+        drainMs,
       });
-      clearTimeout(timer);
-      if (this.#inFlight > 0) {
-        this.#log.warn("Stopped with {inFlight} queries unanswered after {drainMs} ms", {
-          inFlight: this.#inFlight,
-          drainMs,
-        });
-      }
     }
     this.#client?.close();
     this.#log.info("kubemq.query source for {channel} stopped", {});
@@ -409,7 +279,7 @@ class KubemqQuerySource implements Source {
  * @example
  * ```ts
  * const source = createKubemqQuerySource(options, ctx);
- * await source.start(async (body) => body); // echo
+ * await source.start(binding.handleQuery.bind(binding));
  * await source.stop(5000);
  * ```
  */

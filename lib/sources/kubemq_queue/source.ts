@@ -3,19 +3,11 @@
  *
  * Receivers: min(sources x batch_size, concurrency) loops, each holding at most one message on
  * its own StreamQueueMessage stream (the server allows one message per stream). A loop asks for
- * a message (waiting up to wait_timeout), hands it to the binding and settles it:
- * - the target succeeded: send the outcome to response_channel (if set), then ack;
- * - unparseable body, or a failure that retrying cannot fix: send it to the dead-letter queue
- *   with the error in its tags (and the outcome to response_channel), then ack;
- * - a retryable failure: wait requeue_delay_seconds (doubling per receive, at most 60 s), then
- *   reject, which puts it back at the end of the queue; once it was received more than
- *   max_requeue + 1 times it is dead-lettered instead.
- * An ack comes only after the target succeeded or the message is safely in the dead-letter
+ * a message (waiting up to wait_timeout), hands it to the binding, extending its visibility
+ * meanwhile (visibility.ts), and settles it by the outcome (settle.ts: ack, requeue or
+ * dead-letter). An ack comes only after the target succeeded or the message is safely in the dead-letter
  * queue; a crash before it returns the message to the queue (the server requeues the message
  * of a stream that goes away), so nothing is lost and a message may be processed twice.
- *
- * While the target works on a message its visibility is extended every half visibility period,
- * so a large upload is not handed to another receiver.
  *
  * Stop (drain): no new receives; streams waiting for a message are cancelled; messages in
  * flight finish and are settled for up to the drain time. A failure while stopping is rejected
@@ -24,21 +16,21 @@
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
-import { encodeResponse, errorResponse } from "../../wire.ts";
-import { clientConfigFor, type Connection, openConnection } from "../kubemq/connection.ts";
+import { clientConfigFor } from "../kubemq/client_config.ts";
+import { type Connection, openConnection } from "../kubemq/connection.ts";
 import {
   createQueueClient,
   type QueueClient,
   type QueueMessageStream,
   type ReceivedQueueMessage,
 } from "../kubemq/queue_client.ts";
-import type { HandleOutcome, QueryHandler, Source, SourceState } from "../source.ts";
+import type { HandleResult, QueryHandler, Source, SourceState } from "../source.ts";
 import { deadLetterQueue, type KubemqQueueOptions } from "./options.ts";
+import { settle, type Settler } from "./settle.ts";
+import { extendVisibility } from "./visibility.ts";
 
 /** The server's longest single wait (MaxWaitTimeoutSeconds). */
 const SERVER_MAX_WAIT_SECONDS = 3600;
-/** Longest requeue delay. */
-const MAX_REQUEUE_DELAY_MS = 60_000;
 /** Wait between attempts after the broker failed a stream. */
 const RETRY_MS = 1000;
 
@@ -199,35 +191,37 @@ class KubemqQueueSource implements Source {
   /** Runs one message through the binding and settles it; never rejects. */
   async #process(stream: QueueMessageStream, msg: ReceivedQueueMessage): Promise<void> {
     this.#inFlight++;
-    const visibility = this.#options.visibility_timeout_seconds;
-    const extender = setInterval(() => {
-      stream.extend(visibility).catch((err) =>
+    const stopExtending = extendVisibility(
+      stream,
+      this.#options.visibility_timeout_seconds,
+      (err) =>
         this.#log.warn("Extending the visibility of message {messageId} failed: {error}", {
           messageId: msg.id,
           error: message(err),
-        })
-      );
-    }, (visibility * 1000) / 2);
-    let outcome: HandleOutcome | null = null;
-    let response: Uint8Array;
+        }),
+    );
+    let result: HandleResult;
     try {
-      response = await this.#handler!(msg.body, {
+      result = await this.#handler!(msg.body, {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
-        onOutcome: (o) => outcome = o,
       });
     } catch (err) {
-      response = encodeResponse(
-        errorResponse(`internal error: ${message(err)}`, { error_code: "Internal" }),
-      );
+      // The handler broke its contract (it never rejects): nothing to settle with, so the
+      // message goes back to the queue.
+      this.#inFlight--;
+      stream.cancel();
+      this.#log.error("Message {messageId} failed in the handler, back to the queue: {error}", {
+        messageId: msg.id,
+        error: message(err),
+      });
+      return;
     } finally {
-      clearInterval(extender);
+      stopExtending();
     }
-    const result: HandleOutcome = outcome ??
-      { kind: "retry", error: "the handler gave no outcome", code: "Internal" };
     try {
-      await this.#settle(stream, msg, result, response);
+      await settle(this.#settler(), stream, msg, result.outcome, result.body);
     } catch (err) {
       // Not acknowledged: the server puts it back (now, or when its visibility runs out).
       stream.cancel();
@@ -240,82 +234,18 @@ class KubemqQueueSource implements Source {
     }
   }
 
-  async #settle(
-    stream: QueueMessageStream,
-    msg: ReceivedQueueMessage,
-    outcome: HandleOutcome,
-    response: Uint8Array,
-  ): Promise<void> {
-    if (outcome.kind === "ok") {
-      await this.#respond(msg, response);
-      await stream.ack();
-      return;
-    }
-    const exhausted = msg.receiveCount > this.#options.max_requeue;
-    if (outcome.kind === "retry" || this.#stopping) {
-      if (this.#stopping || !exhausted) {
-        const delay = Math.min(
-          this.#options.requeue_delay_seconds * 1000 * 2 ** (msg.receiveCount - 1),
-          MAX_REQUEUE_DELAY_MS,
-        );
-        this.#log.warn(
-          "Message {messageId} failed (receive {receiveCount}), back to the queue in {delayMs} ms: {error}",
-          {
-            messageId: msg.id,
-            receiveCount: msg.receiveCount,
-            delayMs: this.#stopping ? 0 : delay,
-            error: outcome.error,
-          },
-        );
-        if (!this.#stopping) await this.#sleep(delay);
-        await stream.reject();
-        return;
-      }
-    }
-    const reason = outcome.kind === "invalid"
-      ? "unparseable"
-      : outcome.kind === "retry"
-      ? "max_requeue"
-      : "permanent";
-    await this.#queue!.send(
-      {
-        channel: this.#deadLetter,
-        body: msg.body,
-        metadata: msg.metadata,
-        tags: {
-          ...msg.tags,
-          error: outcome.error,
-          error_code: outcome.code,
-          dead_letter_reason: reason,
-          source_channel: msg.channel,
-          source_message_id: msg.id,
-          receive_count: String(msg.receiveCount),
-        },
-      },
-      this.#clientId,
-      this.#sendTimeoutMs,
-    );
-    this.#log.error(
-      "Message {messageId} sent to dead-letter queue {deadLetter} ({reason}): {error}",
-      { messageId: msg.id, deadLetter: this.#deadLetter, reason, error: outcome.error },
-    );
-    await this.#respond(msg, response);
-    await stream.ack();
-  }
-
-  /** Sends the outcome to response_channel, when set. */
-  async #respond(msg: ReceivedQueueMessage, response: Uint8Array): Promise<void> {
-    const channel = this.#options.response_channel;
-    if (channel === undefined) return;
-    await this.#queue!.send(
-      {
-        channel,
-        body: response,
-        tags: { message_id: msg.id, source_channel: msg.channel },
-      },
-      this.#clientId,
-      this.#sendTimeoutMs,
-    );
+  /** What settling a message needs of this source. */
+  #settler(): Settler {
+    return {
+      queue: this.#queue!,
+      options: this.#options,
+      deadLetter: this.#deadLetter,
+      clientId: this.#clientId,
+      sendTimeoutMs: this.#sendTimeoutMs,
+      log: this.#log,
+      stopping: () => this.#stopping,
+      sleep: (ms) => this.#sleep(ms),
+    };
   }
 
   /** Resolves after `ms` or at once when stopping. */

@@ -8,7 +8,8 @@ export const s3TargetProperties = {
   aws_key: text({
     description:
       "Access key id. With aws_secret_key unset too, the AWS default credential chain is used.",
-    secret: false,
+    // It identifies the account without granting access: its first characters help debugging.
+    secret: "partial",
     example: "${AWS_ACCESS_KEY_ID}",
   }),
   aws_secret_key: text({

@@ -4,13 +4,13 @@
  * kubemq-js sender. Plus the lean transport's message framing on its own.
  */
 import assert from "node:assert/strict";
-import {
-  createKubemqQueryClient,
-  type KubemqClientConfig,
-  type KubemqQueryClient,
-  type ReceivedQuery,
-  type StreamEnd,
-} from "../../../lib/sources/kubemq_query/client.ts";
+import { createKubemqQueryClient } from "../../../lib/sources/kubemq_query/client.ts";
+import type {
+  KubemqClientConfig,
+  KubemqQueryClient,
+  ReceivedQuery,
+  StreamEnd,
+} from "../../../lib/sources/kubemq_query/query_client.ts";
 import { createKubemqQueryH2Client } from "../../../lib/sources/kubemq_query/h2_client.ts";
 import { MessageFramer, Status } from "../../../lib/sources/kubemq_query/grpc_h2.ts";
 import { startTestBroker } from "../../../testing/broker.ts";

@@ -5,13 +5,12 @@
 import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { parseFields } from "../../../lib/schema.ts";
+import { internalFailure } from "../../../lib/binding/middleware/envelope.ts";
 import type { QueryHandler, QueryInfo, Source } from "../../../lib/sources/source.ts";
 import { kubemqQueryProperties } from "../../../lib/sources/kubemq_query/options.ts";
 import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";
-import {
-  createKubemqQuerySource,
-  type KubemqQuerySourceTuning,
-} from "../../../lib/sources/kubemq_query/source.ts";
+import { createKubemqQuerySource } from "../../../lib/sources/kubemq_query/source.ts";
+import type { KubemqQuerySourceTuning } from "../../../lib/sources/kubemq_query/tuning.ts";
 import { decodeResponse } from "../../../lib/wire.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient, type KubemqClientOptions } from "../../../testing/kubemq_client.ts";
@@ -41,13 +40,29 @@ function createSource(
   }, tuning);
 }
 
+/** A handler that answers with bytes (the binding's encoded response, in production). */
+type BytesHandler = (body: Uint8Array, info: QueryInfo) => Promise<Uint8Array>;
+
+/** The handler contract around `handler`: its bytes, as a successful outcome. */
+function answering(handler: BytesHandler): QueryHandler {
+  return async (body, info) => ({
+    body: await handler(body, info),
+    outcome: { kind: "ok", error: "", code: "" },
+  });
+}
+
 /** Starts the source and disposes it (stop with a short drain) at scope exit. */
-async function started(source: Source, handler: QueryHandler) {
+async function startedWith(source: Source, handler: QueryHandler) {
   await source.start(handler);
   return { [Symbol.asyncDispose]: () => source.stop(2000) };
 }
 
-const echo: QueryHandler = (body) => Promise.resolve(body);
+/** {@link startedWith} a handler that answers bytes. */
+function started(source: Source, handler: BytesHandler) {
+  return startedWith(source, answering(handler));
+}
+
+const echo: BytesHandler = (body) => Promise.resolve(body);
 
 const waitFor = (what: string, check: () => boolean, timeoutMs = 10_000) =>
   waitUntil(what, check, timeoutMs, 20);
@@ -279,26 +294,33 @@ Deno.test("kubemq.query never handles more than concurrency queries at once", as
   assert.equal(source.state().inFlight, 0);
 });
 
-Deno.test("kubemq.query answers a throwing handler with an is_error body and keeps serving", async () => {
+Deno.test("kubemq.query sends the binding's is_error body as is; a handler that rejects gets no answer and the source keeps serving", async () => {
   await using broker = await startTestBroker();
   const source = createSource(broker.address);
-  await using _ = await started(source, (body) => {
+  await using _ = await startedWith(source, (body, info) => {
     const text = dec.decode(body);
+    // What the binding answers when its own handling fails: the bytes the source used to build.
+    if (text === "internal") return Promise.resolve(internalFailure(new Error("boom (async)")));
     if (text === "throw") throw new Error("boom (sync)");
     if (text === "reject") return Promise.reject(new Error("boom (async)"));
-    return Promise.resolve(body);
+    return answering(echo)(body, info);
   });
   await broker.waitForSubscribers(CHANNEL, 1);
   using client = sender(broker.address);
-  for (const [input, error] of [["throw", "boom (sync)"], ["reject", "boom (async)"]]) {
-    const res = await query(client, enc.encode(input));
-    assert.equal(res.executed, true);
-    assert.equal(res.error, "");
-    const decoded = decodeResponse(res.body);
-    assert.equal(decoded.isError, true);
-    assert.equal(decoded.error, `internal error: ${error}`);
-    assert.deepEqual(decoded.metadata, { error_code: "Internal" });
-    assert.equal(decoded.data, null);
+  const res = await query(client, enc.encode("internal"));
+  assert.equal(res.executed, true);
+  assert.equal(res.error, "");
+  assert.equal(
+    dec.decode(res.body),
+    '{"metadata":{"error_code":"Internal"},"data":null,"is_error":true,"error":"internal error: boom (async)"}',
+  );
+  const decoded = decodeResponse(res.body);
+  assert.equal(decoded.isError, true);
+  assert.equal(decoded.error, "internal error: boom (async)");
+  assert.deepEqual(decoded.metadata, { error_code: "Internal" });
+  assert.equal(decoded.data, null);
+  for (const input of ["throw", "reject"]) {
+    await assert.rejects(query(client, enc.encode(input), 500), input);
   }
   assert.equal(dec.decode((await query(client, enc.encode("fine"))).body), "fine");
   assert.equal(source.state().connected, true);
@@ -307,10 +329,10 @@ Deno.test("kubemq.query answers a throwing handler with an is_error body and kee
 Deno.test("kubemq.query stop drains in-flight queries before closing", async () => {
   await using broker = await startTestBroker();
   const source = createSource(broker.address);
-  await source.start(async (body) => {
+  await source.start(answering(async (body) => {
     await delay(300);
     return body;
-  });
+  }));
   try {
     await broker.waitForSubscribers(CHANNEL, 1);
     using client = sender(broker.address);
@@ -457,7 +479,7 @@ Deno.test("kubemq.query over TLS trusts a private CA and fails closed with the w
 
     await t.step("a missing CA file fails start with the key and path", async () => {
       const source = createSource(broker.address, { tls: "true", ca_cert: `${dir}/nope.pem` });
-      await assert.rejects(source.start(echo), /Cannot read ca_cert ".*nope\.pem"/);
+      await assert.rejects(source.start(answering(echo)), /Cannot read ca_cert ".*nope\.pem"/);
       await source.stop(0);
     });
   } finally {

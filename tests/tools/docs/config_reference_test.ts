@@ -8,6 +8,7 @@ import {
   sections,
   table,
 } from "../../../tools/docs/config_reference.ts";
+import { withNewKinds } from "../../../testing/new_kinds.ts";
 
 const never = () => Promise.reject(new Error("not started in docs tests"));
 const queue = defineSourceKind({
@@ -73,4 +74,28 @@ Deno.test("the shipped schemas have a section each, and every property an exampl
   for (const k of kindRegistry.sources) assert.ok(names.includes(`source:${k.kind}`), k.kind);
   for (const k of kindRegistry.targets) assert.ok(names.includes(`target:${k.kind}`), k.kind);
   for (const [name, section] of all) assert.ok(table(name, section).includes("| `"), name);
+});
+
+Deno.test("the generator renders a section for each kind added to the registry's, examples included", async () => {
+  // The kinds of tests/kinds/registry_new_kind_test.ts: a new kind's folder and one registry line.
+  const all = sections(withNewKinds);
+  assert.equal(all.get("source:acme.inbox")?.heading, "Source `acme.inbox`");
+  assert.equal(all.get("target:acme.store")?.heading, "Target `acme.store`");
+  const doc = await Deno.readTextFile(new URL("../../../docs/configuration.md", import.meta.url));
+  const out = renderConfigReference(doc, withNewKinds);
+  assert.ok(out.includes("## Source `acme.inbox`\n\nReads requests from an ACME inbox."));
+  assert.ok(out.includes("## Target `acme.store`\n\nStores objects in an ACME store."));
+  assert.ok(out.includes("| `batch` | integer (1–100) | no | `10` | `5` | Requests per poll. |"));
+  assert.ok(
+    out.includes(
+      "| `password` | string | no |  | `${ACME_PASSWORD}` | Password. Secret: never logged or served. |",
+    ),
+  );
+  // Every shipped kind's section is still there, before the new ones.
+  for (const kind of [...kindRegistry.sources, ...kindRegistry.targets]) {
+    const at = out.indexOf(
+      `config:${kindRegistry.source(kind.kind) ? "source" : "target"}:${kind.kind}:start`,
+    );
+    assert.ok(at >= 0 && at < out.indexOf("acme.inbox"), kind.kind);
+  }
 });
