@@ -24,7 +24,7 @@ import {
   StreamRequestType,
 } from "../lib/sources/kubemq/pb_types.ts";
 import { messageLimits } from "./kubemq_channel.ts";
-import { type Callback, kubemqPb } from "./kubemq_pb.ts";
+import { type Callback, kubemqPb } from "../lib/sources/kubemq/pb.ts";
 
 /** A message to send to a queue. */
 export interface QueueSend {

@@ -45,7 +45,7 @@ if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
 }
 // Loaded after the environment shim above, hence dynamic imports.
 const grpc = (await import("@grpc/grpc-js")).default;
-const { kubemqPb } = await import("../../testing/kubemq_pb.ts");
+const { kubemqPb } = await import("../../lib/sources/kubemq/pb.ts");
 
 /** Request.RequestTypeData for a query. */
 const REQUEST_TYPE_QUERY = 2;

@@ -3,7 +3,7 @@
  * connector's transport settings (createGrpcClient), auth metadata, deadlines and Ping.
  */
 import grpc from "@grpc/grpc-js";
-import pb from "kubemq-js/lib/protos/index.js";
+import { kubemqPb as pb } from "./pb.ts";
 import { createGrpcClient, describeGrpcError } from "../kubemq_query/client.ts";
 import type { KubemqClientConfig } from "../kubemq_query/query_client.ts";
 import type { PbPingResult } from "../kubemq_query/pb_types.ts";
@@ -71,7 +71,7 @@ export interface PbClasses {
   Event: new () => PbEvent;
   Subscribe: new () => PbEventsSubscribe;
 }
-// A default import: under Deno the CommonJS module's named exports come out undefined.
+// The one loaded module (pb.ts), seen through the few classes this file uses.
 export const pbClasses = pb as unknown as PbClasses;
 
 /** An open connection. */

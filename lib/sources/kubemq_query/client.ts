@@ -1,7 +1,8 @@
 /**
  * The `kubemq.query` source's port (query_client.ts) on kubemq-js 1.2.3's generated gRPC client
- * and messages. It and lib/sources/kubemq/ (the other source kinds, which build on
- * createGrpcClient) are the only files in lib/ that import kubemq-js or @grpc/grpc-js. Every
+ * and messages (loaded once, by lib/sources/kubemq/pb.ts). It and lib/sources/kubemq/ (the other
+ * source kinds, which build on createGrpcClient) are the only files in lib/ that use kubemq-js or
+ * @grpc/grpc-js. Every
  * transport the connector creates installs the GOAWAY guard first (goaway_guard.ts: a Deno 2.9.6
  * crash, denoland/deno#36788; remove once Deno fixes it).
  *
@@ -13,7 +14,7 @@ import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import grpc from "@grpc/grpc-js";
-import pb from "kubemq-js/lib/protos/index.js";
+import { kubemqPb as pb } from "../kubemq/pb.ts";
 import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
 import { installGoawayGuard } from "./goaway_guard.ts";
 import { lookupWithPort } from "./dns_port.ts";
@@ -66,7 +67,7 @@ interface Pb {
   Subscribe: new () => PbSubscribe;
   Empty: new () => unknown;
 }
-// A default import: under Deno the CommonJS module's named exports come out undefined.
+// The one loaded module (pb.ts), seen through the few classes this file uses.
 const kubemq = pb as unknown as Pb;
 
 /** Renders a gRPC error as "UNAVAILABLE: details", without the auth token. */

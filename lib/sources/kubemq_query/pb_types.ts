@@ -1,7 +1,7 @@
 /**
  * Types of the kubemq-js 1.2.3 generated protobuf messages (its kubemq_pb.d.ts is empty). Type
- * declarations only: the connector's clients load the generated module themselves, and the tests,
- * tools and bench load it once in testing/kubemq_pb.ts; all view it through these.
+ * declarations only: the module itself is loaded once, by lib/sources/kubemq/pb.ts, for the
+ * connector's clients and for the tests, tools and bench.
  */
 
 /** A protobuf map<string,string> (Tags). */
