@@ -12,6 +12,7 @@ import { uniqueBucketName, withTestBucket } from "../../testing/s3.ts";
 import { stopCountingCrashes } from "../../testing/crashes.ts";
 import { alive, connectorPid, procFigures } from "../../testing/proc.ts";
 import { MAX_SECOND_HALF_GROWTH_PCT, sampleRss } from "../../testing/rss_trend.ts";
+import { waitUntil } from "../../testing/wait_until.ts";
 import { answersPerRequest, probeApi, recordArea } from "./_support.ts";
 
 /**
@@ -111,12 +112,15 @@ Deno.test(`fuzzer: ${WARMUP_SECONDS} + ${SECONDS} s of generated bodies, one res
     // Queries the sender got no answer for: the sender is the witness, not the connector.
     let unanswered = 0;
     const ids = new Set<string>();
+    // The start of each body, to name the one whose log line is missing.
+    const sent = new Map<string, string>();
     const failures: string[] = [];
     const result = await fc.check(
       fc.asyncProperty(bodies(bucket), async (body) => {
         tried++;
         const requestId = crypto.randomUUID();
         ids.add(requestId);
+        sent.set(requestId, new TextDecoder().decode(body.subarray(0, 200)));
         const res = await stack.client.sendQuery({
           channel: stack.channel,
           body,
@@ -156,10 +160,17 @@ Deno.test(`fuzzer: ${WARMUP_SECONDS} + ${SECONDS} s of generated bodies, one res
       sampleRss(pid, 1000).stop();
     const end = procFigures(pid);
     const api = await probeApi(stack.connector);
-    // The connector's request log must agree with the sender: one line per id.
-    await new Promise((r) => setTimeout(r, 200));
-    const answers = answersPerRequest(stack.connector);
-    const logMismatch = [...ids].filter((id) => (answers.get(id) ?? 0) !== 1);
+    // The connector's request log must agree with the sender: one line per id. The last lines
+    // may still be on their way through the process's stdout pipe: wait for them (bounded).
+    const mismatch = () => {
+      const answers = answersPerRequest(stack.connector);
+      return [...ids].filter((id) => (answers.get(id) ?? 0) !== 1).map((id) =>
+        `${id}: ${answers.get(id) ?? 0} lines for ${JSON.stringify(sent.get(id))}`
+      );
+    };
+    await waitUntil("a request-log line per query", () => mismatch().length === 0, 5_000)
+      .catch(() => {});
+    const logMismatch = mismatch();
     const stats = await stack.broker.stats();
     const { crashes, exit } = await stopCountingCrashes(stack.connector);
     await recordArea("fuzz", {
