@@ -6,16 +6,21 @@
  * after a reset, plus 20 ms sampling) and its RSS before each transfer.
  *
  * `--small N` first runs N upload_item and N get_item of 1 KiB at concurrency 32 (as scenario
- * C does), printing the RSS after them.
+ * C does), printing the RSS after them. `--small-method upload_item` (or `get_item`) runs 2N of
+ * that method only; a list (`upload_item,get_item`) runs them one after the other, as the bench
+ * does. `--small-concurrency 1` sets the levels (default `32,1`) and `--small-rounds R` runs each
+ * method R times per level (on a fresh connector the first includes the JIT's warm-up), so a CPU
+ * profile can be taken of one method at one concurrency.
  *
- * Usage: `deno run -A bench/probe_large.ts [--size 64] [--repeats 3] [--small 0]` with S3_* set.
+ * Usage: `deno run -A bench/probe_large.ts [--size 64] [--repeats 3] [--small 0]
+ * [--small-method both] [--small-concurrency 32,1] [--small-rounds 1]` with S3_* set.
  */
 import { parseArgs } from "node:util";
 import { createKubemqClient } from "../testing/kubemq_client.ts";
 import { createTestBucket, deleteTestBucketFully } from "../testing/s3.ts";
 import { decodeResponse, encodeRequest } from "../lib/wire.ts";
 import { baselineS3Client, payload } from "./context.ts";
-import { cpuTimeMs, memory, resetPeak, sampleRss } from "./proc.ts";
+import { cpuTimeMs, memory, parseCpuTimeMs, resetPeak, sampleRss } from "./proc.ts";
 import { benchConfig, ensureBroker, ensureS3, startBenchConnector } from "./stack.ts";
 
 const { values: args } = parseArgs({
@@ -24,8 +29,17 @@ const { values: args } = parseArgs({
     size: { type: "string", default: "64" },
     repeats: { type: "string", default: "3" },
     small: { type: "string", default: "0" },
+    "small-method": { type: "string", default: "both" },
+    "small-concurrency": { type: "string", default: "32,1" },
+    "small-rounds": { type: "string", default: "1" },
   },
 });
+const modes = args["small-method"].split(",");
+for (const mode of modes) {
+  if (!["both", "upload_item", "get_item"].includes(mode)) {
+    throw new Error(`--small-method: both, upload_item or get_item (comma-separated), not ${mode}`);
+  }
+}
 const MiB = 1024 * 1024;
 const size = Number(args.size) * MiB;
 const s3env = await ensureS3();
@@ -37,6 +51,26 @@ const config = await benchConfig(broker.address, channel);
 const sender = createKubemqClient({ address: broker.address, clientId: "probe-sender" });
 const connector = await startBenchConnector(config);
 const mib = (n: number) => (n / MiB).toFixed(0);
+const direct = (Deno.env.get("BENCH_CONNECTOR_MAIN") ?? "").includes("app_direct");
+/**
+ * CPU ms of the connector's threads by kind: the JavaScript thread (`worker-1`, the sandbox
+ * Worker; the main thread under bench/app_direct.ts), V8's helpers (`V8 DefaultWorke`: the
+ * optimizing compiler and parallel GC) and the rest (launcher, tokio, inotify).
+ */
+const threadCpu = (pid: number) => {
+  const out = { js: 0, v8: 0, rest: 0 };
+  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      const dir = `/proc/${pid}/task/${task.name}`;
+      const comm = Deno.readTextFileSync(`${dir}/comm`).trim();
+      const ms = parseCpuTimeMs(Deno.readTextFileSync(`${dir}/stat`));
+      if (comm.startsWith("V8 ")) out.v8 += ms;
+      else if (comm === "worker-1" || (task.name === String(pid) && direct)) out.js += ms;
+      else out.rest += ms;
+    } catch { /* the thread ended */ }
+  }
+  return out;
+};
 try {
   const ask = async (metadata: Record<string, string>, data: Uint8Array | null) => {
     const res = await sender.sendQuery({
@@ -63,27 +97,42 @@ try {
   if (small > 0) {
     const kib = payload(1024);
     let next = 0;
-    const worker = async () => {
+    const worker = (mode: string) => async () => {
       while (next < 2 * small) {
         const i = next++;
-        if (i % 2 === 0) {
+        const method = mode === "both" ? (i % 2 === 0 ? "upload_item" : "get_item") : mode;
+        if (method === "upload_item") {
           await ask({ method: "upload_item", bucket_name: bucket, item_name: `s/${i}` }, kib);
         } else await ask({ method: "get_item", bucket_name: bucket, item_name: "s/0" }, null);
       }
     };
     await ask({ method: "upload_item", bucket_name: bucket, item_name: "s/0" }, kib);
-    for (const c of [32, 1]) {
-      next = 0;
-      const cpu0 = cpuTimeMs(connector.pid);
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: c }, worker));
-      console.log(
-        `${2 * small} small requests at concurrency ${c} in ${
-          (performance.now() - t0).toFixed(0)
-        } ms, connector CPU ${
-          ((cpuTimeMs(connector.pid) - cpu0) / (2 * small) * 1000).toFixed(0)
-        } ms per 1000; RSS ${mib(memory(connector.pid).rss)} MiB`,
-      );
+    const levels = args["small-concurrency"].split(",").map(Number);
+    const rounds = Number(args["small-rounds"]);
+    for (const c of levels) {
+      for (const mode of modes) {
+        for (let r = 0; r < rounds; r++) {
+          next = 0;
+          const cpu0 = cpuTimeMs(connector.pid);
+          const threads0 = threadCpu(connector.pid);
+          const t0 = performance.now();
+          await Promise.all(Array.from({ length: c }, worker(mode)));
+          const ms = performance.now() - t0;
+          const threads = threadCpu(connector.pid);
+          const per1000 = (cpu: number) => (cpu / (2 * small) * 1000).toFixed(0);
+          console.log(
+            `${2 * small} small ${mode} at concurrency ${c} in ${ms.toFixed(0)} ms (${
+              (ms / (2 * small) * c).toFixed(2)
+            } ms each), connector CPU ${
+              ((cpuTimeMs(connector.pid) - cpu0) / (2 * small) * 1000).toFixed(0)
+            } ms per 1000 (JS thread ${per1000(threads.js - threads0.js)}, V8 helpers ${
+              per1000(threads.v8 - threads0.v8)
+            }, rest ${per1000(threads.rest - threads0.rest)}); RSS ${
+              mib(memory(connector.pid).rss)
+            } MiB`,
+          );
+        }
+      }
     }
     await new Promise((r) => setTimeout(r, 1000));
     console.log(`RSS 1 s later ${mib(memory(connector.pid).rss)} MiB`);

@@ -5,6 +5,13 @@ export interface Profile {
   repeats: number;
   /** Untimed operations before the timed runs of each load. */
   warmup(concurrency: number): number;
+  /**
+   * Untimed operations of each kind, interleaved, before the first load of a process that B and
+   * C measure (the SDK script, the connector): V8 compiles and optimizes the request path during
+   * the first few hundred requests, which would otherwise be counted to whichever load runs first
+   * (docs/benchmark.md, "CPU per small request and added latency").
+   */
+  jitWarmup: number;
   /** Operations per timed run at `concurrency`. */
   ops(concurrency: number): number;
   /** Concurrency levels of scenarios A and B (the targets need 1 and 32). */
@@ -26,6 +33,7 @@ export function profileFor(quick: boolean): Profile {
       name: "quick",
       repeats: 2,
       warmup: (c) => Math.max(5, c),
+      jitWarmup: 50,
       ops: (c) => Math.max(20, 2 * c),
       floorConcurrency: [1, 32],
       connectorConcurrency: [1, 32],
@@ -37,6 +45,7 @@ export function profileFor(quick: boolean): Profile {
       name: "full",
       repeats: 3,
       warmup: (c) => Math.max(30, 2 * c),
+      jitWarmup: 400,
       ops: (c) => Math.max(200, 16 * c),
       floorConcurrency: [1, 32],
       connectorConcurrency: [1, 4, 16, 32, 64],

@@ -4,7 +4,7 @@
  * each timed run (scenario E's CPU per 1,000 requests).
  */
 import { ask, type BenchContext, payload } from "../context.ts";
-import { runMeasured } from "../load.ts";
+import { runLoad, runMeasured } from "../load.ts";
 import { type LoadSummary, summarize, summarizeRuns, type Summary } from "../stats.ts";
 import { SMALL_KEY } from "./direct.ts";
 
@@ -37,6 +37,13 @@ export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]
       if (res.data?.length !== 1024) throw new Error(`get_item: ${res.data?.length} bytes`);
     },
   };
+  // Both methods, interleaved, before any timed load: the JIT's warm-up of a fresh connector
+  // would otherwise land on the first one (upload_item at c=1).
+  ctx.log(`C warm-up: ${ctx.profile.jitWarmup} of each method`);
+  await runLoad(
+    (i) => i % 2 === 0 ? ops.upload_item(`warm-${i}`) : ops.get_item(`warm-${i}`),
+    { concurrency: 4, ops: 2 * ctx.profile.jitWarmup },
+  );
   const out: ConnectorResult[] = [];
   for (const concurrency of ctx.profile.connectorConcurrency) {
     for (const method of ["upload_item", "get_item"] as const) {

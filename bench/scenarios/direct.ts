@@ -4,7 +4,7 @@
  */
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { type BenchContext, payload } from "../context.ts";
-import { runMeasured } from "../load.ts";
+import { runLoad, runMeasured } from "../load.ts";
 import { type LoadSummary, summarize, summarizeRuns, type Summary } from "../stats.ts";
 
 /** Key of the 1 KiB object that B and C read. */
@@ -35,6 +35,12 @@ export async function runDirect(ctx: BenchContext): Promise<DirectResult[]> {
       if (bytes.length !== body.length) throw new Error(`GetObject: ${bytes.length} bytes`);
     },
   };
+  // As for the connector (scenario C): the JIT's warm-up lands on no timed load.
+  ctx.log(`B warm-up: ${ctx.profile.jitWarmup} of each operation`);
+  await runLoad(
+    (i) => i % 2 === 0 ? ops.PutObject(`warm-${i}`) : ops.GetObject(),
+    { concurrency: 4, ops: 2 * ctx.profile.jitWarmup },
+  );
   const out: DirectResult[] = [];
   for (const concurrency of ctx.profile.floorConcurrency) {
     for (const op of ["PutObject", "GetObject"] as const) {
