@@ -120,7 +120,7 @@ Deno.test(`fuzzer: ${WARMUP_SECONDS} + ${SECONDS} s of generated bodies, one res
         tried++;
         const requestId = crypto.randomUUID();
         ids.add(requestId);
-        sent.set(requestId, new TextDecoder().decode(body.subarray(0, 200)));
+        sent.set(requestId, new TextDecoder().decode(body.subarray(0, 2000)));
         const res = await stack.client.sendQuery({
           channel: stack.channel,
           body,
@@ -165,7 +165,9 @@ Deno.test(`fuzzer: ${WARMUP_SECONDS} + ${SECONDS} s of generated bodies, one res
     const mismatch = () => {
       const answers = answersPerRequest(stack.connector);
       return [...ids].filter((id) => (answers.get(id) ?? 0) !== 1).map((id) =>
-        `${id}: ${answers.get(id) ?? 0} lines for ${JSON.stringify(sent.get(id))}`
+        `${id}: ${answers.get(id) ?? 0} lines for ${JSON.stringify(sent.get(id))}; its lines: ${
+          JSON.stringify(stack.connector.lines().filter((l) => l.includes(id)))
+        }`
       );
     };
     await waitUntil("a request-log line per query", () => mismatch().length === 0, 5_000)
