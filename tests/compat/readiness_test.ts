@@ -60,7 +60,8 @@ const env = s3TestEnv();
 const conf = await findRadosgwConf(env.endpoint);
 
 Deno.test({
-  name: "compat: a user denied ListBuckets by a radosgw user policy becomes ready and serves",
+  name:
+    "compat: a user denied ListBuckets by a radosgw user policy becomes ready and serves (needs the radosgw of tools/s3/radosgw.sh; skipped against another S3)",
   ignore: conf === null,
   async fn() {
     await using user = await createRadosgwUser(conf!, env, { denyListBuckets: true });
