@@ -11,6 +11,7 @@ import {
 import { Metrics } from "../../lib/metrics.ts";
 import type { QueryHandler, Source } from "../../lib/sources/source.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
+import { middleware } from "./_fakes.ts";
 
 function fakeSourceKind(): { kind: SourceKind; handler: () => QueryHandler } {
   let handler: QueryHandler | null = null;
@@ -63,16 +64,7 @@ function flakyTargetKind(failures: number): { kind: TargetKind; attempts: () => 
 
 const spec: BindingSpec = {
   name: "flaky",
-  middleware: {
-    log_level: "",
-    retry_attempts: 1,
-    retry_delay_milliseconds: 0,
-    retry_max_jitter_milliseconds: 0,
-    retry_delay_type: "fixed",
-    rate_per_second: 0,
-    request_timeout_seconds: 0,
-    metadata: {},
-  },
+  middleware: middleware(),
   source: { kind: "fake.source", name: "src", options: {} },
   target: { kind: "fake.target", name: "tgt", options: {} },
 };

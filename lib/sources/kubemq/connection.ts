@@ -4,9 +4,13 @@
  */
 import grpc from "@grpc/grpc-js";
 import { kubemqPb as pb } from "./pb.ts";
-import { createGrpcClient, describeGrpcError } from "../kubemq_query/client.ts";
+import {
+  type Callback,
+  createGrpcClient,
+  describeGrpcError,
+  type PbPingClient,
+} from "../kubemq_query/client.ts";
 import type { KubemqClientConfig } from "../kubemq_query/query_client.ts";
-import type { PbPingResult } from "../kubemq_query/pb_types.ts";
 import type {
   PbEvent,
   PbEventReceive,
@@ -18,8 +22,6 @@ import type {
   PbStreamQueueMessagesRequest,
   PbStreamQueueMessagesResponse,
 } from "./pb_types.ts";
-
-type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
 
 /** A bidirectional gRPC stream. */
 export interface DuplexStream<Req, Res> {
@@ -41,13 +43,7 @@ export interface ServerStream<Res> {
 }
 
 /** The RPCs of the generated client that these sources use. */
-export interface PbQueuesEventsClient {
-  ping(
-    req: unknown,
-    md: grpc.Metadata,
-    opts: grpc.CallOptions,
-    cb: Callback<PbPingResult>,
-  ): { cancel(): void };
+export interface PbQueuesEventsClient extends PbPingClient {
   sendQueueMessage(
     msg: PbQueueMessage,
     md: grpc.Metadata,

@@ -32,7 +32,8 @@ const SUBSCRIBE_QUERIES = 4;
 const KEEPALIVE_TIME_MS = 300_000;
 const KEEPALIVE_TIMEOUT_MS = 20_000;
 
-type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
+/** A generated client's unary callback. */
+export type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
 interface RequestStream {
   on(event: "data", listener: (req: PbRequest) => void): RequestStream;
   on(event: "error", listener: (err: grpc.ServiceError) => void): RequestStream;
@@ -41,13 +42,16 @@ interface RequestStream {
   resume(): void;
   cancel(): void;
 }
-interface PbClient {
+/** The Ping RPC of the generated client, which every KubeMQ source uses. */
+export interface PbPingClient {
   ping(
     req: unknown,
     md: grpc.Metadata,
     opts: grpc.CallOptions,
     cb: Callback<PbPingResult>,
   ): { cancel(): void };
+}
+interface PbClient extends PbPingClient {
   sendResponse(
     res: PbResponse,
     md: grpc.Metadata,
