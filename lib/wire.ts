@@ -10,7 +10,12 @@
  * ```
  */
 import { ConnectorError, quote } from "./errors.ts";
-import { encodeWithData, LARGE_BODY_BYTES, splitLargeData } from "./wire/_large_body.ts";
+import {
+  encodeWithData,
+  type InvalidData,
+  LARGE_BODY_BYTES,
+  splitLargeData,
+} from "./wire/_large_body.ts";
 
 /** A target request: string metadata and raw bytes. */
 export interface TargetRequest {
@@ -40,6 +45,14 @@ export function decodeBase64(text: string, field: string): Uint8Array {
   } catch (err) {
     throw invalid(`"${field}" is not valid base64 (${(err as Error).message}): got ${quote(text)}`);
   }
+}
+
+function invalidData(bad: InvalidData): ConnectorError {
+  return invalid(
+    `"data" is not valid base64 (${bad.reason}) in the characters from ${bad.at}: got ${
+      quote(bad.excerpt)
+    }`,
+  );
 }
 
 /** Encodes bytes as standard padded base64. */
@@ -87,17 +100,28 @@ export function parseMetadataObject(value: unknown, field: string): Record<strin
   return out;
 }
 
+/** How to parse a request body. */
+export interface ParseOptions {
+  /**
+   * The caller never reads `body` again: a large body's base64 data may be decoded over its own
+   * bytes (the request's data is then a view into `body`) instead of into a second buffer.
+   */
+  spendBody?: boolean;
+}
+
 /**
  * Parses a request body as the original connector does: `{"metadata": {string: string},
  * "data": base64 | null}`. Any other shape is an `InvalidRequest` error.
  */
-export function parseRequest(body: Uint8Array): TargetRequest {
-  const large = body.length >= LARGE_BODY_BYTES ? splitLargeData(body) : null;
+export function parseRequest(body: Uint8Array, options: ParseOptions = {}): TargetRequest {
+  const large = body.length >= LARGE_BODY_BYTES
+    ? splitLargeData(body, options.spendBody === true)
+    : null;
   if (large) {
-    return {
-      metadata: parseMetadataObject(goField(large.rest, "metadata"), "metadata"),
-      data: large.data,
-    };
+    // Metadata first: its error wins over the data's, as on the ordinary path.
+    const metadata = parseMetadataObject(goField(large.rest, "metadata"), "metadata");
+    if (!(large.data instanceof Uint8Array)) throw invalidData(large.data);
+    return { metadata, data: large.data };
   }
   let text: string;
   try {
@@ -175,7 +199,11 @@ export function decodeResponse(body: Uint8Array): TargetResponse {
   const obj = large?.rest ?? JSON.parse(decoder.decode(body)) as Record<string, unknown>;
   return {
     metadata: parseMetadataObject(obj.metadata, "metadata"),
-    data: large ? large.data : typeof obj.data === "string" ? decodeBase64(obj.data, "data") : null,
+    data: large
+      ? large.data as Uint8Array
+      : typeof obj.data === "string"
+      ? decodeBase64(obj.data, "data")
+      : null,
     isError: obj.is_error === true,
     error: typeof obj.error === "string" ? obj.error : "",
   };

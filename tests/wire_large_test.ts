@@ -101,3 +101,48 @@ Deno.test("a large response encodes to the same bytes as JSON and decodes back",
   assert.deepEqual(back.data, data);
   assert.equal(back.isError, false);
 });
+
+Deno.test("spendBody: the data is decoded over the body's own bytes, with the same result", () => {
+  for (const n of [MiB, 3 * MiB + 1, 3 * MiB + 2]) {
+    const data = bytes(n);
+    const body = encodeRequest({ metadata: { method: "upload_item", x: '"data":"' }, data });
+    const req = parseRequest(body, { spendBody: true });
+    assert.deepEqual(req.metadata, { method: "upload_item", x: '"data":"' });
+    assert.deepEqual(req.data, data);
+    // A view into the body: no second buffer of the object's size.
+    assert.equal(req.data!.buffer, body.buffer);
+  }
+  const data = bytes(MiB + 5);
+  const b64 = data.toBase64();
+  const spaced = b64.slice(0, 1000) + "\n" + b64.slice(1000, 777777) + " \r\n" + b64.slice(777777);
+  const text =
+    `{ "data" : "${spaced}", "metadata": {"data": "not this"}, "extra": [{"data": "x"}] }`;
+  const req = parseRequest(encoder.encode(text), { spendBody: true });
+  assert.deepEqual(req.metadata, { data: "not this" });
+  assert.deepEqual(req.data, data);
+});
+
+Deno.test("spendBody: bad base64 is reported with the field, where, and the bad text", () => {
+  const b64 = bytes(MiB).toBase64();
+  const bad = b64.slice(0, 200_000) + "*" + b64.slice(200_001);
+  assert.throws(
+    () => parseRequest(encoder.encode(`{"metadata":{},"data":"${bad}"}`), { spendBody: true }),
+    (err: Error) => {
+      assert.match(err.message, /^invalid request format, "data" is not valid base64 \(/);
+      // 200,000 falls in the slice of characters from 196,608 (3 × 65,536).
+      assert.match(err.message, /in the characters from 196608: got "/);
+      return true;
+    },
+  );
+  const truncated = b64.slice(0, b64.length - 2);
+  assert.throws(
+    () =>
+      parseRequest(encoder.encode(`{"metadata":{},"data":"${truncated}"}`), { spendBody: true }),
+    /invalid request format, "data" is not valid base64/,
+  );
+  // A metadata error wins over the data's, as on the ordinary path.
+  assert.throws(
+    () => parseRequest(encoder.encode(`{"metadata":{"a":1},"data":"${bad}"}`), { spendBody: true }),
+    /invalid request format, metadata "a" must be a string, got number 1/,
+  );
+});

@@ -140,7 +140,7 @@ export class Binding {
       return internalFailure(err);
     };
     try {
-      return this.#handle(body, info.requestId, this.#rawPayload).then(
+      return this.#handle(body, info, this.#rawPayload).then(
         (result) => limitResponse(result, this.#responseLimit),
         fail,
       );
@@ -162,16 +162,18 @@ export class Binding {
    * parameters reachable until it returns, and a large query's body (~85 MB for a 64 MiB
    * object) is garbage once parsed.
    */
-  #handle(body: Uint8Array, requestId: string, raw: boolean): Promise<HandleResult> {
+  #handle(body: Uint8Array, info: QueryInfo, raw: boolean): Promise<HandleResult> {
     const started = performance.now();
     let request: TargetRequest | null = null;
     let failure: TargetResponse | null = null;
     try {
-      request = raw ? rawRequest(body) : parseRequest(body);
+      request = raw
+        ? rawRequest(body)
+        : parseRequest(body, { spendBody: info.bodySpendable === true });
     } catch (err) {
       failure = failureResponse(err, this.#log, this.name).response;
     }
-    return this.#respond(request, failure, requestId, started);
+    return this.#respond(request, failure, info.requestId, started);
   }
 
   async #respond(

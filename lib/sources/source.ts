@@ -9,6 +9,12 @@ export interface QueryInfo {
   requestId: string;
   channel: string;
   clientId: string;
+  /**
+   * True when the source never reads the body after handing it over (a query is answered from
+   * the result alone; a queue message may be dead-lettered as received, so not there): the
+   * binding may then decode a large body's data over its own bytes.
+   */
+  bodySpendable?: boolean;
 }
 
 /**

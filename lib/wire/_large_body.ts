@@ -70,27 +70,52 @@ function findDataString(body: Uint8Array): [number, number] | null {
   return found;
 }
 
-/** Decodes base64 bytes slice by slice straight into one buffer; null if they are not base64. */
-function decodeBase64Bytes(chars: Uint8Array): Uint8Array | null {
+/** Why a large body's base64 data could not be decoded in place. */
+export interface InvalidData {
+  /** The decoder's message. */
+  reason: string;
+  /** Offset, in characters of the data string, of the slice that failed. */
+  at: number;
+  /** That slice's text (the bytes before it are already overwritten). */
+  excerpt: string;
+}
+
+/**
+ * Decodes base64 bytes slice by slice straight into one buffer, or over `chars` itself when
+ * `inPlace` (each slice is read into a string before its decoded bytes, always fewer, are
+ * written at or before its start). Returns null, or with `inPlace` an InvalidData, when the
+ * bytes are not base64.
+ */
+function decodeBase64Bytes(chars: Uint8Array, inPlace: boolean): Uint8Array | InvalidData | null {
   let padding = 0;
   while (padding < 2 && chars[chars.length - 1 - padding] === 0x3d) padding++;
-  const out = new Uint8Array(Math.max(0, Math.floor(chars.length / 4) * 3 - padding) + 3);
+  const out = inPlace
+    ? chars
+    : new Uint8Array(Math.max(0, Math.floor(chars.length / 4) * 3 - padding) + 3);
   let written = 0;
   let carry = "";
+  let at = 0;
+  let text = "";
   try {
-    for (let at = 0; at < chars.length; at += BASE64_SLICE_CHARS) {
+    for (; at < chars.length; at += BASE64_SLICE_CHARS) {
       const last = at + BASE64_SLICE_CHARS >= chars.length;
-      const text = carry + decoder.decode(chars.subarray(at, at + BASE64_SLICE_CHARS));
+      text = carry + decoder.decode(chars.subarray(at, at + BASE64_SLICE_CHARS));
       const r = out.subarray(written).setFromBase64(text, {
         lastChunkHandling: last ? "strict" : "stop-before-partial",
       });
       written += r.written;
       carry = text.slice(r.read);
     }
-  } catch {
-    return null;
+  } catch (err) {
+    return inPlace
+      ? { reason: (err as Error).message, at: at - carry.length, excerpt: text }
+      : null;
   }
-  if (carry !== "") return null;
+  if (carry !== "") {
+    return inPlace
+      ? { reason: "incomplete base64 chunk at the end", at: at - carry.length, excerpt: carry }
+      : null;
+  }
   return out.subarray(0, written);
 }
 
@@ -98,10 +123,16 @@ function decodeBase64Bytes(chars: Uint8Array): Uint8Array | null {
  * Splits a large JSON body into its `data` bytes and the rest of the object, parsed with `data`
  * set to null. Returns null when the fast path does not apply (no plain top-level data string,
  * invalid JSON or base64): the caller then takes the ordinary path, which reports the error.
+ *
+ * With `inPlace` the data is decoded over the body's own bytes (the result is a view into
+ * `body`, and `body` is spent): for a 64 MiB object that saves a second 64 MiB buffer. The data
+ * is then decoded last, and invalid base64 is reported here (InvalidData), since the ordinary
+ * path could no longer read the body.
  */
 export function splitLargeData(
   body: Uint8Array,
-): { rest: Record<string, unknown>; data: Uint8Array } | null {
+  inPlace = false,
+): { rest: Record<string, unknown>; data: Uint8Array | InvalidData } | null {
   const span = findDataString(body);
   if (span === null) return null;
   const [start, end] = span;
@@ -114,7 +145,7 @@ export function splitLargeData(
     return null;
   }
   if (typeof rest !== "object" || rest === null || Array.isArray(rest)) return null;
-  const data = decodeBase64Bytes(body.subarray(start, end));
+  const data = decodeBase64Bytes(body.subarray(start, end), inPlace);
   if (data === null) return null;
   return { rest: rest as Record<string, unknown>, data };
 }

@@ -244,3 +244,28 @@ Deno.test("pipeline: a failure of the binding's own code is answered Internal an
     await binding.stop(100);
   }
 });
+
+Deno.test("pipeline: a large body is decoded over itself only when the source says it may be spent", async () => {
+  await withBinding({}, ok, async (source, target) => {
+    const handler = source.created[0]!.handler!;
+    const data = new Uint8Array(2 * 1024 * 1024).map((_, i) => i * 31);
+    const bad = body({ method: "upload_item" }, data);
+    bad[bad.length - 100] = 0x2a; // "*" inside the base64
+    // A queue source may dead-letter the body as received: it must come back untouched.
+    const kept = bad.slice();
+    const invalid = await handler(bad, info);
+    assert.equal(invalid.outcome.kind, "invalid");
+    assert.match(invalid.outcome.error, /"data" is not valid base64/);
+    assert.deepEqual(bad, kept);
+    // A query source never reads it again: the data is a view into the body, not a copy.
+    const good = body({ method: "upload_item" }, data);
+    const res = await handler(good, { ...info, bodySpendable: true });
+    assert.equal(res.outcome.kind, "ok", res.outcome.error);
+    assert.deepEqual(target.seen.at(-1)?.data, data);
+    assert.equal(target.seen.at(-1)?.data?.buffer, good.buffer);
+    const spentBad = kept.slice();
+    const spent = await handler(spentBad, { ...info, bodySpendable: true });
+    assert.equal(spent.outcome.kind, "invalid");
+    assert.match(spent.outcome.error, /"data" is not valid base64 .* in the characters from \d+/);
+  });
+});

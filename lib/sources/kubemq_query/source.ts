@@ -235,6 +235,8 @@ class KubemqQuerySource implements Source {
       requestId: query.requestId,
       channel: query.channel,
       clientId: query.clientId,
+      // Answered from the result alone: the body may be spent while it is parsed.
+      bodySpendable: true,
     });
     void sendReply(to, answered).finally(() => {
       this.#gate.leave();
