@@ -10,8 +10,9 @@
  * ```
  */
 import { ConnectorError, quote } from "./errors.ts";
+import { joinPieces, type Pieces, wholePieces } from "./pieces.ts";
 import {
-  encodeWithData,
+  dataPieces,
   type InvalidData,
   LARGE_BODY_BYTES,
   splitLargeData,
@@ -172,12 +173,20 @@ export function errorResponse(
 
 /** Encodes a response body with all four keys, as the original always sends them. */
 export function encodeResponse(response: TargetResponse): Uint8Array {
+  return joinPieces(encodeResponsePieces(response));
+}
+
+/**
+ * Encodes a response body in pieces: a large payload's base64 is produced piece by piece as the
+ * transport takes them, never whole.
+ */
+export function encodeResponsePieces(response: TargetResponse): Pieces {
   // Built by hand so a large payload's base64 is not copied again by JSON.stringify.
   const head = `{"metadata":${JSON.stringify(response.metadata)},"data":`;
   const tail = `,"is_error":${response.isError},"error":${JSON.stringify(response.error)}}`;
-  if (response.data === null) return encoder.encode(`${head}null${tail}`);
-  if (response.data.length >= LARGE_BODY_BYTES) return encodeWithData(head, response.data, tail);
-  return encoder.encode(`${head}"${response.data.toBase64()}"${tail}`);
+  if (response.data === null) return wholePieces(encoder.encode(`${head}null${tail}`));
+  if (response.data.length >= LARGE_BODY_BYTES) return dataPieces(head, response.data, tail);
+  return wholePieces(encoder.encode(`${head}"${response.data.toBase64()}"${tail}`));
 }
 
 /**
@@ -228,7 +237,7 @@ export function decodeResponse(body: Uint8Array): TargetResponse {
 export function encodeRequest(request: TargetRequest): Uint8Array {
   const head = `{"metadata":${JSON.stringify(request.metadata)},"data":`;
   if (request.data !== null && request.data.length >= LARGE_BODY_BYTES) {
-    return encodeWithData(head, request.data, "}");
+    return joinPieces(dataPieces(head, request.data, "}"));
   }
   const data = request.data === null ? "null" : `"${request.data.toBase64()}"`;
   return encoder.encode(`${head}${data}}`);

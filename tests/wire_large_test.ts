@@ -7,9 +7,11 @@ import {
   decodeResponse,
   encodeRequest,
   encodeResponse,
+  encodeResponsePieces,
   okResponse,
   parseRequest,
 } from "../lib/wire.ts";
+import { joinPieces } from "../lib/pieces.ts";
 
 const MiB = 1024 * 1024;
 const encoder = new TextEncoder();
@@ -145,4 +147,28 @@ Deno.test("spendBody: bad base64 is reported with the field, where, and the bad 
     () => parseRequest(encoder.encode(`{"metadata":{"a":1},"data":"${bad}"}`), { spendBody: true }),
     /invalid request format, metadata "a" must be a string, got number 1/,
   );
+});
+
+Deno.test("a large response in pieces: each piece made when taken, together the same bytes", () => {
+  const data = bytes(3 * MiB + 2);
+  const response = okResponse({ result: "ok" }, data);
+  const body = encodeResponsePieces(response);
+  const whole = encodeResponse(response);
+  assert.equal(body.byteLength, whole.length);
+  const iterator = body.pieces()[Symbol.iterator]();
+  const head = iterator.next().value!;
+  assert.equal(new TextDecoder().decode(head), '{"metadata":{"result":"ok"},"data":"');
+  const rest: Uint8Array[] = [];
+  for (let r = iterator.next(); !r.done; r = iterator.next()) {
+    // Made on demand: a new buffer per piece, none over the transport's 1 MiB slice.
+    assert.ok(r.value.length <= MiB, `piece of ${r.value.length} bytes`);
+    rest.push(r.value);
+  }
+  // 3 MiB + 2 bytes in 768 KiB slices: 4 pieces of 1 MiB of base64, one of 4 bytes, the tail.
+  assert.equal(rest.length, 6);
+  assert.deepEqual(joinPieces(body), whole);
+  // Each call starts over.
+  assert.deepEqual(joinPieces(body), whole);
+  const small = encodeResponsePieces(okResponse({}, new Uint8Array([1])));
+  assert.deepEqual([...small.pieces()].length, 1);
 });

@@ -10,8 +10,9 @@ import type { KindContext, ResponseLimit, SourceKind, TargetKind } from "../kind
 import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
 import type { HandleResult, QueryInfo, Source, SourceState } from "../sources/source.ts";
+import { joinPieces } from "../pieces.ts";
 import {
-  encodeResponse,
+  encodeResponsePieces,
   parseRequest,
   rawRequest,
   type TargetRequest,
@@ -186,7 +187,8 @@ export class Binding {
     let response: TargetResponse;
     if (failure) response = failure;
     else ({ response, retryable } = await this.#pipeline(request!, requestId, started));
-    const out = encodeResponse(response);
+    const pieces = encodeResponsePieces(response);
+    let whole: Uint8Array | null = null;
     if (request === null) {
       // The original never counts a body it cannot parse in its five counters (it fails before
       // its metrics middleware): our own series counts it.
@@ -201,7 +203,10 @@ export class Binding {
       });
     }
     return {
-      body: out,
+      get body() {
+        return whole ??= joinPieces(pieces);
+      },
+      pieces,
       outcome: {
         kind: !response.isError
           ? "ok"

@@ -3,6 +3,7 @@
  * back what the binding answers. The source moves bytes; the binding owns the envelope (every
  * response body, the error ones included, is built there).
  */
+import type { Pieces } from "../pieces.ts";
 
 /** Facts about one received query, for logs and metrics. */
 export interface QueryInfo {
@@ -36,8 +37,13 @@ export interface HandleOutcome {
 
 /** What the binding answers for one body. */
 export interface HandleResult {
-  /** The encoded response body (wire format), ready to send. */
-  body: Uint8Array;
+  /** The encoded response body (wire format), ready to send; made whole when first read. */
+  readonly body: Uint8Array;
+  /**
+   * The same body in pieces, for a transport that can send it so: a large response's base64 is
+   * then encoded while it is sent, never whole. Read `body` only if this is not used.
+   */
+  readonly pieces?: Pieces;
   /** How the handling ended, matching the body's `is_error`, `error` and `error_code`. */
   outcome: HandleOutcome;
 }

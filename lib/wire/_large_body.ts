@@ -3,6 +3,8 @@
  * is read and written in slices, never held as one string.
  */
 
+import type { Pieces } from "../pieces.ts";
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -19,6 +21,11 @@ export const LARGE_BODY_BYTES = 1024 * 1024;
  * 64 MiB body was decoded).
  */
 const BASE64_SLICE_CHARS = 64 * 1024;
+/**
+ * Base64 characters per piece of an encoded body: the size the transport is handed at a time
+ * (grpc_framing.ts), so each piece goes out whole, right after it is made.
+ */
+const BASE64_PIECE_CHARS = 1024 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -151,19 +158,33 @@ export function splitLargeData(
 }
 
 /**
- * `head` + `"` + base64(data) + `"` + `tail` as UTF-8, written into one buffer slice by slice,
- * so a large payload's base64 never exists as one string (nor its flattened concatenation).
+ * `head` + `"` + base64(data) + `"` + `tail` as UTF-8, in pieces: each slice of the base64 is
+ * encoded when its piece is taken, so a large payload's base64 never exists whole (nor as one
+ * string).
  */
-export function encodeWithData(head: string, data: Uint8Array, tail: string): Uint8Array {
+export function dataPieces(head: string, data: Uint8Array, tail: string): Pieces {
   const headBytes = encoder.encode(`${head}"`);
   const tailBytes = encoder.encode(`"${tail}`);
-  const out = new Uint8Array(headBytes.length + Math.ceil(data.length / 3) * 4 + tailBytes.length);
-  out.set(headBytes, 0);
-  let at = headBytes.length;
+  return {
+    byteLength: headBytes.length + Math.ceil(data.length / 3) * 4 + tailBytes.length,
+    *pieces() {
+      yield headBytes;
+      const pieceBytes = (BASE64_PIECE_CHARS / 4) * 3;
+      for (let i = 0; i < data.length; i += pieceBytes) {
+        yield base64Piece(data.subarray(i, i + pieceBytes));
+      }
+      yield tailBytes;
+    },
+  };
+}
+
+/** The base64 of `part` (a multiple of 3 bytes but at the end), encoded in young slices. */
+function base64Piece(part: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(part.length / 3) * 4);
   const slice = (BASE64_SLICE_CHARS / 4) * 3;
-  for (let i = 0; i < data.length; i += slice) {
-    at += encoder.encodeInto(data.subarray(i, i + slice).toBase64(), out.subarray(at)).written;
+  let at = 0;
+  for (let i = 0; i < part.length; i += slice) {
+    at += encoder.encodeInto(part.subarray(i, i + slice).toBase64(), out.subarray(at)).written;
   }
-  out.set(tailBytes, at);
   return out;
 }

@@ -60,9 +60,10 @@ export function limitResponse(
   result: HandleResult,
   limit: ResponseLimit | undefined,
 ): HandleResult {
-  if (limit === undefined || result.body.byteLength <= limit.bytes) return result;
-  const error =
-    `response of ${result.body.byteLength} bytes exceeds ${limit.option} (${limit.bytes})`;
+  // The pieces' length, when there are pieces: reading `body` would make a large one whole.
+  const bytes = (result.pieces ?? result.body).byteLength;
+  if (limit === undefined || bytes <= limit.bytes) return result;
+  const error = `response of ${bytes} bytes exceeds ${limit.option} (${limit.bytes})`;
   return {
     body: encodeResponse(errorResponse(error, { error_code: "ResponseTooLarge" })),
     outcome: { kind: "fail", error, code: "ResponseTooLarge" },

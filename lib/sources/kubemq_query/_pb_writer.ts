@@ -1,11 +1,12 @@
 /** The protobuf field writer of pb_codec.ts (private to it). */
+import { joinPieces, type Pieces } from "../../pieces.ts";
 import { LEN, VARINT } from "./_pb_wire_types.ts";
 
 const encoder = new TextEncoder();
 
 /** Collects the bytes of a message; large bytes fields are kept as separate chunks. */
 export class Writer {
-  readonly chunks: Uint8Array[] = [];
+  readonly chunks: (Uint8Array | Pieces)[] = [];
   #buf = new Uint8Array(256);
   #at = 0;
   #length = 0;
@@ -61,6 +62,15 @@ export class Writer {
     this.#length += value.length;
   }
 
+  /** A bytes field whose value is produced in pieces when the message is written. */
+  pieces(field: number, value: Pieces): void {
+    this.tag(field, LEN);
+    this.varint(value.byteLength);
+    this.#flush();
+    this.chunks.push(value);
+    this.#length += value.byteLength;
+  }
+
   string(field: number, value: string): void {
     if (value !== "") this.bytes(field, encoder.encode(value), true);
   }
@@ -83,7 +93,7 @@ export class Writer {
     this.#at = 0;
   }
 
-  finish(): Uint8Array[] {
+  finish(): (Uint8Array | Pieces)[] {
     this.#flush();
     return this.chunks;
   }
@@ -105,11 +115,12 @@ export function writeTags(
 }
 
 /** One buffer from chunks (only for small messages). */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+export function concat(chunks: readonly (Uint8Array | Pieces)[]): Uint8Array {
+  const bytes = chunks.map((c) => c instanceof Uint8Array ? c : joinPieces(c));
+  if (bytes.length === 1) return bytes[0]!;
+  const out = new Uint8Array(bytes.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) {
+  for (const c of bytes) {
     out.set(c, at);
     at += c.length;
   }

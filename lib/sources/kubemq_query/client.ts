@@ -20,6 +20,7 @@ import { installGoawayGuard } from "./goaway_guard.ts";
 import { lookupWithPort } from "./dns_port.ts";
 import { formatHostPort, type HostPort, parseHostPort } from "../../host_port.ts";
 import type { KubemqClientConfig, KubemqQueryClient } from "./query_client.ts";
+import { joinPieces } from "../../pieces.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -216,7 +217,7 @@ export function createKubemqQueryClient(
       res.setReplychannel(reply.replyChannel);
       res.setClientid(reply.clientId);
       res.setMetadata("");
-      res.setBody(reply.body);
+      res.setBody(reply.body instanceof Uint8Array ? reply.body : joinPieces(reply.body));
       res.setExecuted(reply.executed ?? true);
       res.setError(reply.error ?? "");
       // Unix seconds, as kubemq-go sets it (ExecutedAt.Unix()).

@@ -3,6 +3,7 @@
  * copied once) and writing a large message in slices.
  */
 import type http2 from "node:http2";
+import type { Pieces } from "../../pieces.ts";
 import { GrpcError, Status } from "./grpc_status.ts";
 
 /** Splits a stream of bytes into gRPC length-prefixed messages, each copied once. */
@@ -67,29 +68,36 @@ export function prefix(length: number): Uint8Array {
   return p;
 }
 
+/** Part of a message to send: bytes, or pieces produced as they are taken. */
+export type Chunk = Uint8Array | Pieces;
+
 /** Bytes handed to the transport at a time for a large message. */
 const WRITE_SLICE_BYTES = 1024 * 1024;
 
 /**
  * Writes the chunks and ends the stream. Large chunks go in slices, each after the previous
  * one was taken: the transport copies what it is given (into nghttp2, then into the socket),
- * so handing it a whole ~85 MB body at once holds two more copies of it.
+ * so handing it a whole ~85 MB body at once holds two more copies of it. Pieces are produced
+ * one at a time, as they are written.
  */
 export async function writeMessage(
   stream: http2.ClientHttp2Stream,
-  chunks: Uint8Array[],
+  chunks: readonly Chunk[],
 ): Promise<void> {
-  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
   if (total <= WRITE_SLICE_BYTES) {
-    stream.end(chunks.length === 1 ? chunks[0] : concatChunks(chunks, total));
+    const bytes = chunks.flatMap((c) => c instanceof Uint8Array ? [c] : [...c.pieces()]);
+    stream.end(bytes.length === 1 ? bytes[0] : concatChunks(bytes, total));
     return;
   }
   for (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += WRITE_SLICE_BYTES) {
-      if (stream.destroyed || stream.closed) return;
-      const slice = chunk.subarray(at, at + WRITE_SLICE_BYTES);
-      const done = new Promise<void>((resolve) => stream.write(slice, () => resolve()));
-      await done;
+    for (const piece of chunk instanceof Uint8Array ? [chunk] : chunk.pieces()) {
+      for (let at = 0; at < piece.length; at += WRITE_SLICE_BYTES) {
+        if (stream.destroyed || stream.closed) return;
+        const slice = piece.subarray(at, at + WRITE_SLICE_BYTES);
+        const done = new Promise<void>((resolve) => stream.write(slice, () => resolve()));
+        await done;
+      }
     }
   }
   if (!stream.destroyed) stream.end();

@@ -16,7 +16,7 @@
 import http2 from "node:http2";
 import { formatHostPort, parseHostPort } from "../../host_port.ts";
 
-import { MessageFramer, prefix, writeMessage } from "./grpc_framing.ts";
+import { type Chunk, MessageFramer, prefix, writeMessage } from "./grpc_framing.ts";
 import {
   type CallHandlers,
   pausableStream,
@@ -128,11 +128,11 @@ export class GrpcH2Channel {
    */
   #call(
     path: string,
-    message: readonly Uint8Array[],
+    message: readonly Chunk[],
     timeoutMs: number,
     handlers: CallHandlers,
   ): StartedCall {
-    const length = message.reduce((n, c) => n + c.length, 0);
+    const length = message.reduce((n, c) => n + c.byteLength, 0);
     let ended = false;
     const end = (error: GrpcError | null) => {
       if (ended) return;
@@ -254,7 +254,7 @@ export class GrpcH2Channel {
   /** One request, one response message. */
   unary(
     path: string,
-    message: readonly Uint8Array[],
+    message: readonly Chunk[],
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<Uint8Array> {
@@ -282,7 +282,7 @@ export class GrpcH2Channel {
    */
   serverStream(
     path: string,
-    message: readonly Uint8Array[],
+    message: readonly Chunk[],
     onMessage: (message: Uint8Array) => void,
     onEnd: (error: GrpcError | null) => void,
   ): ServerStream {

@@ -12,6 +12,7 @@
  * `_pb_writer.ts`).
  */
 
+import type { Pieces } from "../../pieces.ts";
 import { decodeMapEntry, Reader, text } from "./_pb_reader.ts";
 import { LEN, VARINT } from "./_pb_wire_types.ts";
 import { concat, Writer, writeTags } from "./_pb_writer.ts";
@@ -57,7 +58,8 @@ export interface ResponseFields {
   requestId: string;
   replyChannel: string;
   metadata: string;
-  body: Uint8Array;
+  /** Pieces are produced as the message is written. */
+  body: Uint8Array | Pieces;
   cacheHit: boolean;
   /** int64, unix seconds as kubemq-go sets it. */
   timestamp: number;
@@ -80,13 +82,15 @@ export function encodeSubscribe(s: SubscribeFields): Uint8Array {
  * kubemq.Response as protobuf bytes, in chunks: a large Body is one of them, not copied.
  * Fields are written in field-number order, as google-protobuf does.
  */
-export function encodeResponse(r: ResponseFields): Uint8Array[] {
+export function encodeResponse(r: ResponseFields): (Uint8Array | Pieces)[] {
   const w = new Writer();
   w.string(1, r.clientId);
   w.string(2, r.requestId);
   w.string(3, r.replyChannel);
   w.string(4, r.metadata);
-  if (r.body.length > 0) w.bytes(5, r.body);
+  if (r.body instanceof Uint8Array) {
+    if (r.body.length > 0) w.bytes(5, r.body);
+  } else if (r.body.byteLength > 0) w.pieces(5, r.body);
   w.bool(6, r.cacheHit);
   w.uint(7, r.timestamp);
   w.bool(8, r.executed);

@@ -3,6 +3,7 @@
  * node:http2 transport (h2_client.ts, the default) and by grpc-js (client.ts, also the
  * command source's). Types only: importing it loads no transport.
  */
+import type { Pieces } from "../../pieces.ts";
 
 /** How to reach the broker. */
 export interface KubemqClientConfig {
@@ -40,7 +41,8 @@ export interface QueryReply {
   requestId: string;
   replyChannel: string;
   clientId: string;
-  body: Uint8Array;
+  /** Pieces are sent as they are produced (the lean transport) or joined first (grpc-js). */
+  body: Uint8Array | Pieces;
   /** Response.Executed (default true); commands answer false when the target failed. */
   executed?: boolean;
   /** Response.Error (default ""). */

@@ -10,9 +10,9 @@ import type { KubemqQueryClient, QueryReply } from "./query_client.ts";
 /** What a reply carries besides its ids: the body, and for commands Executed and Error. */
 export type ReplyContent = Pick<QueryReply, "body" | "executed" | "error">;
 
-/** A query's reply: the binding's response body as is. */
+/** A query's reply: the binding's response body as is, in pieces when it has them. */
 export function queryReply(result: HandleResult): ReplyContent {
-  return { body: result.body };
+  return { body: result.pieces ?? result.body };
 }
 
 /** Where and how one answer goes. */
@@ -40,7 +40,7 @@ export async function sendReply(to: ReplyTo, answered: Promise<HandleResult>): P
   let answeredBytes: number;
   try {
     const result = await answered;
-    answeredBytes = result.body.byteLength;
+    answeredBytes = (result.pieces ?? result.body).byteLength;
     content = to.content(result);
   } catch (err) {
     to.log.error("Query {requestId} failed in the handler, not answered: {error}", {

@@ -13,6 +13,7 @@ import type {
 } from "../../../lib/sources/kubemq_query/query_client.ts";
 import { createKubemqQueryH2Client } from "../../../lib/sources/kubemq_query/h2_client.ts";
 import { MessageFramer, Status } from "../../../lib/sources/kubemq_query/grpc_h2.ts";
+import type { Pieces } from "../../../lib/pieces.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient } from "../../../testing/kubemq_client.ts";
 
@@ -32,7 +33,7 @@ function config(address: string, extra: Partial<KubemqClientConfig> = {}): Kubem
 function subscribe(
   client: KubemqQueryClient,
   channel: string,
-  answer: (q: ReceivedQuery) => Uint8Array,
+  answer: (q: ReceivedQuery) => Uint8Array | Pieces,
 ) {
   const queries: ReceivedQuery[] = [];
   const { promise: ended, resolve } = Promise.withResolvers<StreamEnd>();
@@ -85,10 +86,24 @@ for (const [name, create] of transports) {
     using sender = createKubemqClient({ address: broker.address });
     try {
       const big = new Uint8Array(60 * MiB).map((_, i) => i % 251);
+      // Pieces of an odd size, produced only when the transport takes them.
+      const inPieces: Pieces = {
+        byteLength: big.length,
+        *pieces() {
+          for (let at = 0; at < big.length; at += 7 * MiB + 3) {
+            yield big.slice(at, at + 7 * MiB + 3);
+          }
+        },
+      };
       const sub = subscribe(
         client,
         "big",
-        (q) => q.body.length === 1 ? big : enc.encode(`${q.body.length}`),
+        (q) =>
+          q.body.length === 1
+            ? big
+            : q.body.length === 2
+            ? inPieces
+            : enc.encode(`${q.body.length}`),
       );
       await broker.waitForSubscribers("big", 1);
       const up = await sender.sendQuery({ channel: "big", body: big, timeoutMs: 60_000 });
@@ -100,6 +115,17 @@ for (const [name, create] of transports) {
       });
       assert.equal(down.body.length, big.length);
       for (let i = 0; i < big.length; i += 65_521) assert.equal(down.body[i], big[i]);
+      const pieces = await sender.sendQuery({
+        channel: "big",
+        body: new Uint8Array(2),
+        timeoutMs: 60_000,
+      });
+      assert.equal(pieces.body.length, big.length);
+      for (let i = 0; i < big.length; i += 65_521) assert.equal(pieces.body[i], big[i]);
+      assert.deepEqual(
+        pieces.body.subarray(7 * MiB - 5, 7 * MiB + 10),
+        big.subarray(7 * MiB - 5, 7 * MiB + 10),
+      );
       // Over max_message_bytes + 1 MiB of envelope: the stream fails, the process lives.
       const over = sender.sendQuery({
         channel: "big",

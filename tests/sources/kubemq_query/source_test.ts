@@ -112,6 +112,8 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
     requestId: "r-1",
     channel: CHANNEL,
     clientId: "test-sender",
+    // A query is answered from the result alone: the binding may spend its body.
+    bodySpendable: true,
   }]);
   await settled(source);
   const state = source.state();
