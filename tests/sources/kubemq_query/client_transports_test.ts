@@ -13,6 +13,7 @@ import type {
 } from "../../../lib/sources/kubemq_query/query_client.ts";
 import { createKubemqQueryH2Client } from "../../../lib/sources/kubemq_query/h2_client.ts";
 import { MessageFramer, Status } from "../../../lib/sources/kubemq_query/grpc_h2.ts";
+import { COLLECT_EVERY_BYTES } from "../../../lib/sources/kubemq_query/grpc_framing.ts";
 import type { Pieces } from "../../../lib/pieces.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient } from "../../../testing/kubemq_client.ts";
@@ -264,4 +265,28 @@ Deno.test("the framer refuses an oversized or compressed message with a gRPC sta
     () => new MessageFramer(10).push(new Uint8Array([1, 0, 0, 0, 1, 0])),
     (e: { code: number }) => e.code === Status.INTERNAL,
   );
+});
+
+Deno.test("the framer collects garbage once per 32 MiB of a large message, never for a small one", () => {
+  let collections = 0;
+  const framer = new MessageFramer(200 * MiB, () => collections++);
+  const header = (n: number) => {
+    const h = new Uint8Array(5);
+    new DataView(h.buffer).setUint32(1, n);
+    return h;
+  };
+  const small = 31 * MiB;
+  framer.push(header(small));
+  for (let at = 0; at < small; at += MiB) framer.push(new Uint8Array(MiB));
+  assert.equal(collections, 0, "a message under 32 MiB");
+  const large = COLLECT_EVERY_BYTES * 2 + 100;
+  framer.push(header(large));
+  // Chunks that straddle the 32 MiB marks: one collection per mark crossed.
+  let got: Uint8Array[] = [];
+  for (let at = 0; at < large; at += 3 * MiB + 7) {
+    got = framer.push(new Uint8Array(Math.min(3 * MiB + 7, large - at)));
+  }
+  assert.equal(got.length, 1);
+  assert.equal(got[0]!.length, large);
+  assert.equal(collections, 2);
 });
