@@ -71,3 +71,40 @@ export async function runMeasured(
   }
   return { runs, cpuMsPer1000 };
 }
+
+/** One of the loads that runInterleaved measures side by side. */
+export interface InterleavedLoad {
+  op: Operation;
+  /** The process whose CPU time is read around each timed run. */
+  cpuPid: number;
+}
+
+/**
+ * Like runMeasured for several loads at once, in rounds: each round runs every load's warm-up
+ * and one timed run, in turn, so a drift of the machine or of S3 during the measurement (a
+ * bucket index that grows, a compaction) falls on all of them alike rather than on whichever
+ * runs last. Returns each load's runs, in the order given.
+ */
+export async function runInterleaved(
+  loads: readonly InterleavedLoad[],
+  options: { concurrency: number; ops: number; warmup: number; repeats: number },
+): Promise<MeasuredRuns[]> {
+  const out = loads.map((): MeasuredRuns => ({ runs: [], cpuMsPer1000: [] }));
+  const offsets = loads.map(() => 0);
+  for (let r = 0; r < options.repeats; r++) {
+    for (const [k, load] of loads.entries()) {
+      const base = offsets[k]!;
+      const one = await runMeasured((i) => load.op(base + i), {
+        concurrency: options.concurrency,
+        ops: options.ops,
+        warmup: options.warmup,
+        repeats: 1,
+        cpuPid: load.cpuPid,
+      });
+      offsets[k] = base + options.warmup + options.ops;
+      out[k]!.runs.push(...one.runs);
+      out[k]!.cpuMsPer1000.push(...one.cpuMsPer1000);
+    }
+  }
+  return out;
+}

@@ -26,6 +26,7 @@ import { runConnector } from "./scenarios/connector.ts";
 import { runDirect } from "./scenarios/direct.ts";
 import { runEcho } from "./scenarios/echo.ts";
 import { runLarge } from "./scenarios/large.ts";
+import { runPaired } from "./scenarios/paired.ts";
 import { runStartup } from "./scenarios/startup.ts";
 import { benchConfig, ensureBroker, ensureS3, startBenchConnector } from "./stack.ts";
 
@@ -96,8 +97,10 @@ try {
     }
   }
 
-  const echo = await runEcho(ctx);
-  const direct = await runDirect(ctx);
+  // Concurrency 1 is measured with A, B and C interleaved (scenarios/paired.ts), the rest in turn.
+  const notOne = (levels: number[]) => levels.filter((c) => c !== 1);
+  const echo = await runEcho(ctx, notOne(profile.floorConcurrency));
+  const direct = await runDirect(ctx, notOne(profile.floorConcurrency));
   const get1 = direct.find((d) => d.op === "GetObject" && d.concurrency === 1);
   if (get1 && get1.load.p50Ms.median > 30) {
     log(
@@ -106,7 +109,11 @@ try {
         "radosgw started before tcp_nodelay=1 was added to tools/s3/radosgw.sh needs a restart.",
     );
   }
-  const connectorResults = await runConnector(ctx);
+  const connectorResults = await runConnector(ctx, notOne(profile.connectorConcurrency));
+  const paired = await runPaired(ctx, 1);
+  echo.unshift(paired.echo);
+  direct.unshift(...paired.direct);
+  connectorResults.unshift(...paired.connector);
   await sleep(1000);
   const rssBeforeLarge = memory(connector.pid).rss;
   const large = await runLarge(ctx);

@@ -10,7 +10,8 @@
  * that method only; a list (`upload_item,get_item`) runs them one after the other, as the bench
  * does. `--small-concurrency 1` sets the levels (default `32,1`) and `--small-rounds R` runs each
  * method R times per level (on a fresh connector the first includes the JIT's warm-up), so a CPU
- * profile can be taken of one method at one concurrency.
+ * profile can be taken of one method at one concurrency; `--small-gap-ms G` leaves the connector
+ * idle for G ms between rounds.
  *
  * Usage: `deno run -A bench/probe_large.ts [--size 64] [--repeats 3] [--small 0]
  * [--small-method both] [--small-concurrency 32,1] [--small-rounds 1]` with S3_* set.
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     "small-method": { type: "string", default: "both" },
     "small-concurrency": { type: "string", default: "32,1" },
     "small-rounds": { type: "string", default: "1" },
+    "small-gap-ms": { type: "string", default: "0" },
   },
 });
 const modes = args["small-method"].split(",");
@@ -112,6 +114,9 @@ try {
     for (const c of levels) {
       for (const mode of modes) {
         for (let r = 0; r < rounds; r++) {
+          if (r > 0 && Number(args["small-gap-ms"]) > 0) {
+            await new Promise((res) => setTimeout(res, Number(args["small-gap-ms"])));
+          }
           next = 0;
           const cpu0 = cpuTimeMs(connector.pid);
           const threads0 = threadCpu(connector.pid);

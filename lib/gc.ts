@@ -42,23 +42,32 @@ export function collectGarbage(): boolean {
   return true;
 }
 
-/** Quiet time after the last request before an idle collection. */
+/** Quiet time after start-up before the start-up garbage is collected. */
 export const IDLE_COLLECTION_DELAY_MS = 1000;
+/**
+ * Quiet time after a burst of requests before its heap is given back. Long on purpose: the
+ * collection reduces memory (V8 shrinks its heap and limits), and the requests after it ran
+ * ~30 % slower with ~35 % more CPU for as long as they were measured (`bench/probe_large.ts
+ * --small 100 --small-concurrency 32,1 --small-rounds 4 --small-gap-ms 1500`: c=1 2,650–2,700 ms
+ * CPU per 1,000 and 6.8 ms each with the collection between rounds, 2,000–2,250 and 5.8–6.6
+ * without). With a 1 s delay, a connector asked every second or two paid that on every request.
+ */
+export const BURST_IDLE_COLLECTION_DELAY_MS = 30_000;
 
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Asks for one full collection once the connector has been idle for IDLE_COLLECTION_DELAY_MS
- * (each call restarts the wait). V8 keeps the heap it grew under load (measured: ~120 MB
- * committed for ~20 MB live after 6,000 small requests, RSS 227 MiB instead of ~110) until it
- * next runs out of room; a collection when the burst is over gives it back. Under steady load
- * the timer never fires, so it costs nothing there.
+ * Asks for one full collection once the connector has been idle for `delayMs` (each call
+ * restarts the wait). V8 keeps the heap it grew under load (measured: ~120 MB committed for
+ * ~20 MB live after 6,000 small requests, RSS 227 MiB instead of ~110) until it next runs out of
+ * room; a collection when the connector is idle gives it back. Under steady load the timer never
+ * fires, so it costs nothing there.
  */
-export function scheduleIdleCollection(): void {
+export function scheduleIdleCollection(delayMs = IDLE_COLLECTION_DELAY_MS): void {
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     idleTimer = undefined;
     collectGarbage();
-  }, IDLE_COLLECTION_DELAY_MS);
+  }, delayMs);
   Deno.unrefTimer(idleTimer);
 }

@@ -17,10 +17,12 @@ export interface ConnectorResult {
   cpuMsPer1000: Summary;
 }
 
-/** Runs scenario C at the profile's connector concurrency levels. */
-export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]> {
+/** C's operations, by method. */
+export function connectorOps(
+  ctx: BenchContext,
+): Record<ConnectorResult["method"], (id: string) => Promise<void>> {
   const data = payload(1024);
-  const ops: Record<ConnectorResult["method"], (id: string) => Promise<void>> = {
+  return {
     upload_item: async (id) => {
       await ask(ctx, {
         method: "upload_item",
@@ -37,6 +39,17 @@ export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]
       if (res.data?.length !== 1024) throw new Error(`get_item: ${res.data?.length} bytes`);
     },
   };
+}
+
+/**
+ * Runs scenario C at `levels` (default: the profile's connector concurrency levels), after its
+ * JIT warm-up.
+ */
+export async function runConnector(
+  ctx: BenchContext,
+  levels: readonly number[] = ctx.profile.connectorConcurrency,
+): Promise<ConnectorResult[]> {
+  const ops = connectorOps(ctx);
   // Both methods, interleaved, before any timed load: the JIT's warm-up of a fresh connector
   // would otherwise land on the first one (upload_item at c=1).
   ctx.log(`C warm-up: ${ctx.profile.jitWarmup} of each method`);
@@ -45,7 +58,7 @@ export async function runConnector(ctx: BenchContext): Promise<ConnectorResult[]
     { concurrency: 4, ops: 2 * ctx.profile.jitWarmup },
   );
   const out: ConnectorResult[] = [];
-  for (const concurrency of ctx.profile.connectorConcurrency) {
+  for (const concurrency of levels) {
     for (const method of ["upload_item", "get_item"] as const) {
       ctx.log(`C ${method} c=${concurrency}`);
       const { runs, cpuMsPer1000 } = await runMeasured(

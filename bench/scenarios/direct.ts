@@ -19,11 +19,12 @@ export interface DirectResult {
   cpuMsPer1000: Summary;
 }
 
-/** Runs scenario B at the profile's floor concurrency levels. */
-export async function runDirect(ctx: BenchContext): Promise<DirectResult[]> {
+/** B's operations, by name. */
+export function directOps(
+  ctx: BenchContext,
+): Record<DirectResult["op"], (id: string) => Promise<void>> {
   const body = payload(1024);
-  await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: SMALL_KEY, Body: body }));
-  const ops = {
+  return {
     PutObject: async (id: string) => {
       await ctx.s3.send(
         new PutObjectCommand({ Bucket: ctx.bucket, Key: `small/direct-${id}`, Body: body }),
@@ -35,14 +36,28 @@ export async function runDirect(ctx: BenchContext): Promise<DirectResult[]> {
       if (bytes.length !== body.length) throw new Error(`GetObject: ${bytes.length} bytes`);
     },
   };
+}
+
+/**
+ * Runs scenario B at `levels` (default: the profile's floor concurrency levels), after its JIT
+ * warm-up; it also writes the 1 KiB object that B and C read.
+ */
+export async function runDirect(
+  ctx: BenchContext,
+  levels: readonly number[] = ctx.profile.floorConcurrency,
+): Promise<DirectResult[]> {
+  await ctx.s3.send(
+    new PutObjectCommand({ Bucket: ctx.bucket, Key: SMALL_KEY, Body: payload(1024) }),
+  );
+  const ops = directOps(ctx);
   // As for the connector (scenario C): the JIT's warm-up lands on no timed load.
   ctx.log(`B warm-up: ${ctx.profile.jitWarmup} of each operation`);
   await runLoad(
-    (i) => i % 2 === 0 ? ops.PutObject(`warm-${i}`) : ops.GetObject(),
+    (i) => i % 2 === 0 ? ops.PutObject(`warm-${i}`) : ops.GetObject(`warm-${i}`),
     { concurrency: 4, ops: 2 * ctx.profile.jitWarmup },
   );
   const out: DirectResult[] = [];
-  for (const concurrency of ctx.profile.floorConcurrency) {
+  for (const concurrency of levels) {
     for (const op of ["PutObject", "GetObject"] as const) {
       ctx.log(`B ${op} c=${concurrency}`);
       const { runs, cpuMsPer1000 } = await runMeasured((i) => ops[op](`c${concurrency}-${i}`), {

@@ -15,19 +15,30 @@ export interface EchoResult {
   cpuMsPer1000: Summary;
 }
 
-/** Runs scenario A at the profile's floor concurrency levels. */
-export async function runEcho(ctx: BenchContext): Promise<EchoResult[]> {
+/** A's operation: one 1 KiB echo. */
+export function echoOp(ctx: BenchContext): () => Promise<void> {
   const channel = ctx.echo.channel;
   const body = encodeRequest({
     metadata: { method: "echo" },
     data: payload(1024),
   });
-  const op = async () => {
+  return async () => {
     const res = await ctx.sender.sendQuery({ channel, body, timeoutMs: 10_000 });
     if (!res.executed || res.body.length !== body.length) {
       throw new Error(`echo failed: ${res.error || `${res.body.length} bytes back`}`);
     }
   };
+}
+
+/**
+ * Runs scenario A at `levels` (default: the profile's floor concurrency levels; main.ts measures
+ * concurrency 1 in scenarios/paired.ts instead).
+ */
+export async function runEcho(
+  ctx: BenchContext,
+  levels: readonly number[] = ctx.profile.floorConcurrency,
+): Promise<EchoResult[]> {
+  const op = echoOp(ctx);
   // The subscription is not acknowledged: retry the first query until the responder has it.
   for (let attempt = 0;; attempt++) {
     try {
@@ -39,7 +50,7 @@ export async function runEcho(ctx: BenchContext): Promise<EchoResult[]> {
     }
   }
   const out: EchoResult[] = [];
-  for (const concurrency of ctx.profile.floorConcurrency) {
+  for (const concurrency of levels) {
     ctx.log(`A echo c=${concurrency}`);
     const { runs, cpuMsPer1000 } = await runMeasured(op, {
       concurrency,

@@ -15,7 +15,7 @@
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
-import { scheduleIdleCollection } from "../../gc.ts";
+import { BURST_IDLE_COLLECTION_DELAY_MS, scheduleIdleCollection } from "../../gc.ts";
 import { clientConfigFor } from "../kubemq/client_config.ts";
 import { ConcurrencyGate } from "../kubemq/concurrency_gate.ts";
 import { DeadNotice } from "../kubemq/dead_notice.ts";
@@ -240,7 +240,7 @@ class KubemqQuerySource implements Source {
     });
     void sendReply(to, answered).finally(() => {
       this.#gate.leave();
-      if (this.#gate.inFlight === 0) scheduleIdleCollection();
+      if (this.#gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
     });
   }
 
