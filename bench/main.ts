@@ -70,7 +70,7 @@ let echoResponder: EchoResponder | null = null;
 try {
   log(`S3 ${s3env.endpoint}, broker ${broker.address}, bucket ${bucket}`);
   connector = await startBenchConnector(config);
-  echoResponder = await startResponder(broker.address);
+  echoResponder = await startResponder(broker.address, bucket);
   const ctx: BenchContext = {
     profile,
     s3env,
@@ -101,6 +101,11 @@ try {
   const notOne = (levels: number[]) => levels.filter((c) => c !== 1);
   const echo = await runEcho(ctx, notOne(profile.floorConcurrency));
   const direct = await runDirect(ctx, notOne(profile.floorConcurrency));
+  const connectorResults = await runConnector(ctx, notOne(profile.connectorConcurrency));
+  const paired = await runPaired(ctx, 1);
+  echo.unshift(paired.echo);
+  direct.unshift(...paired.direct);
+  connectorResults.unshift(...paired.connector);
   const get1 = direct.find((d) => d.op === "GetObject" && d.concurrency === 1);
   if (get1 && get1.load.p50Ms.median > 30) {
     log(
@@ -109,11 +114,6 @@ try {
         "radosgw started before tcp_nodelay=1 was added to tools/s3/radosgw.sh needs a restart.",
     );
   }
-  const connectorResults = await runConnector(ctx, notOne(profile.connectorConcurrency));
-  const paired = await runPaired(ctx, 1);
-  echo.unshift(paired.echo);
-  direct.unshift(...paired.direct);
-  connectorResults.unshift(...paired.connector);
   await sleep(1000);
   const rssBeforeLarge = memory(connector.pid).rss;
   const large = await runLarge(ctx);
@@ -133,6 +133,7 @@ try {
     echo,
     direct,
     connector: connectorResults,
+    minimal: paired.minimal,
     large,
     cost: { idleRss, rssBeforeLarge, startup },
   };

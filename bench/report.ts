@@ -38,6 +38,11 @@ export interface Figures {
   echo: EchoResult[];
   direct: DirectResult[];
   connector: ConnectorResult[];
+  /**
+   * Scenario M at concurrency 1: the minimal responder (wire parse plus the plain SDK call, in
+   * the echo responder's process), measured beside A, B and C. Absent in older result files.
+   */
+  minimal?: ConnectorResult[];
   large: LargeResult[];
   cost: CostResult;
 }
@@ -127,6 +132,11 @@ const OLD_LARGE = "issue 8's target, kept for information: the broker leg alone 
   "slower than direct S3, so this ratio cannot reach 0.5 here; judged by connector ÷ (floor + " +
   "direct) instead";
 const OLD_READY = "issue 8's target, superseded by the 500 ms one";
+const MINIMAL_FLOOR = "what composing A and B costs a minimal responder (M: the wire parse and " +
+  "the plain SDK call, one process, no connector) on this machine; the part of C − (A + B) " +
+  "that is not the connector's";
+const MINIMAL_OWN = "the connector against M, the minimal responder doing the same S3 call: " +
+  "its own share of C − (A + B)";
 
 /** The targets of issue 15 (and issue 8's, for information), from figures of this run. */
 export function evaluateTargets(f: Figures): Target[] {
@@ -223,6 +233,52 @@ export function evaluateTargets(f: Figures): Target[] {
       unit: "ms",
       range: r.range,
       detail: `${num(c.median, 2)} − (${num(a.median, 2)} + ${num(b.median, 2)}) ms`,
+    });
+  }
+  const minimal = (m: ConnectorResult["method"]) => f.minimal?.find((d) => d.method === m);
+  for (const [method, op] of pairs) {
+    const mr = minimal(method);
+    if (!mr) continue;
+    const c = conn(method, 1)?.load.p50Ms ?? NaNSummary;
+    const b = direct(op, 1)?.load.p50Ms ?? NaNSummary;
+    const a = echo(1)?.load.p50Ms ?? NaNSummary;
+    const m = mr.load.p50Ms;
+    const floor = combined([m, a, b], ([m, a, b]) => m! - (a! + b!));
+    add({
+      id: `latency-floor-${method}`,
+      name: `Composition floor at concurrency 1, p50: M − (A + B), ${method}`,
+      measured: floor.value,
+      comparison: "<=",
+      limit: 0.5,
+      unit: "ms",
+      range: floor.range,
+      detail: `${num(m.median, 2)} − (${num(a.median, 2)} + ${num(b.median, 2)}) ms`,
+      informational: MINIMAL_FLOOR,
+    });
+    const own = combined([c, m], ([c, m]) => c! - m!);
+    add({
+      id: `latency-own-${method}`,
+      name: `The connector's own added latency at concurrency 1, p50: C − M, ${method}`,
+      measured: own.value,
+      comparison: "<=",
+      limit: 0.5,
+      unit: "ms",
+      range: own.range,
+      detail: `${num(c.median, 2)} − ${num(m.median, 2)} ms`,
+      informational: MINIMAL_OWN,
+    });
+    const cc = conn(method, 1)?.cpuMsPer1000 ?? NaNSummary;
+    const cpu = combined([cc, mr.cpuMsPer1000], ([cc, mc]) => cc! / mc!);
+    add({
+      id: `cpu-own-${method}`,
+      name: `CPU per 1000 ${method} at concurrency 1 ÷ the minimal responder's`,
+      measured: cpu.value,
+      comparison: "<=",
+      limit: 1.15,
+      unit: "×",
+      range: cpu.range,
+      detail: `${num(cc.median, 0)} ÷ ${num(mr.cpuMsPer1000.median, 0)} ms`,
+      informational: MINIMAL_OWN,
     });
   }
   const idle = f.cost.idleRss / MiB;
@@ -384,6 +440,13 @@ export function renderMarkdown(r: BenchResults): string {
       } | ${spread(c.load.p99Ms, 2)} | ${spread(c.cpuMsPer1000, 0)} |`,
     );
   }
+  for (const m of r.minimal ?? []) {
+    lines.push(
+      `| M minimal responder | ${m.method} | ${m.concurrency} | ${spread(m.load.opsPerSec, 0)} | ${
+        spread(m.load.p50Ms, 2)
+      } | ${spread(m.load.p99Ms, 2)} | ${spread(m.cpuMsPer1000, 0)} (responder) |`,
+    );
+  }
   lines.push(
     "",
     "**Large objects (D)**",
@@ -443,7 +506,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (info.length > 0) {
     lines.push(
       "",
-      "Earlier targets, for information (not counted):",
+      "For information (not counted): earlier targets, and the connector against the minimal responder:",
       "",
       "| Target | Measured (range over repeats) | Target | Status | Why information only |",
       "|---|--:|--:|---|---|",

@@ -3,17 +3,25 @@
 /** A running echo responder. */
 export interface EchoResponder {
   channel: string;
+  /** Scenario M's channel (the minimal responder), when started with a bucket. */
+  s3Channel: string | null;
   pid: number;
   stop(): Promise<void>;
 }
 
 const path = new URL("./echo_responder.ts", import.meta.url).pathname;
 
-/** Spawns the responder on a fresh channel and waits until it has subscribed. */
-export async function startResponder(brokerAddress: string): Promise<EchoResponder> {
+/**
+ * Spawns the responder on a fresh channel and waits until it has subscribed; with `bucket` it
+ * also serves scenario M on `<channel>.s3`.
+ */
+export async function startResponder(
+  brokerAddress: string,
+  bucket?: string,
+): Promise<EchoResponder> {
   const channel = `bench.echo.${Date.now().toString(36)}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", path, brokerAddress, channel],
+    args: ["run", "-A", path, brokerAddress, channel, ...(bucket ? [bucket] : [])],
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",
@@ -33,5 +41,5 @@ export async function startResponder(brokerAddress: string): Promise<EchoRespond
   void (async () => {
     while (!(await reader.read()).done) { /* drain */ }
   })();
-  return { channel, pid: child.pid, stop };
+  return { channel, s3Channel: bucket ? `${channel}.s3` : null, pid: child.pid, stop };
 }

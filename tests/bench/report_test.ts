@@ -191,7 +191,7 @@ Deno.test("the markdown names the machine and says plainly which targets were mi
   assert.match(md, /\| C connector \| upload_item \| 32 \| 900 \| 35\.00 \| 70\.00 \| 1000 \|/);
   assert.match(md, /\| 64 MiB \| upload \| 60\.0 \(50\.0–70\.0\) \| 100\.0 \| 80\.0 \| 0\.74 \|/);
   assert.match(md, /\| Start to \/ready 200 \| 650 \(600–700\) ms \|/);
-  assert.match(md, /Earlier targets, for information \(not counted\)/);
+  assert.match(md, /For information \(not counted\): earlier targets/);
   assert.match(
     md,
     /\| Throughput C\/B at concurrency 32, get_item vs GetObject \| 0\.50 × \| >= 0\.80 × \| information \(missed\) \|/,
@@ -217,4 +217,30 @@ Deno.test("the chart is an SVG with one labelled line per series and no NaN coor
   assert.equal(svg.match(/<polyline /g)?.length, 8);
   assert.ok(svg.includes(">C upload_item<") && svg.includes(">direct download<"));
   assert.ok(!svg.includes("NaN"));
+});
+
+Deno.test("the minimal responder gives the composition floor and the connector's own share, for information", () => {
+  const f = figures();
+  f.minimal = [
+    { method: "upload_item", concurrency: 1, load: load(180, 5.9), cpuMsPer1000: s(1000) },
+    { method: "get_item", concurrency: 1, load: load(220, 4.6), cpuMsPer1000: s(1000) },
+  ];
+  const targets = evaluateTargets(f);
+  const byId = (id: string) => targets.find((t) => t.id === id)!;
+  // M − (A + B): 5.9 − (2 + 3) and 4.6 − (2 + 2.5).
+  near(byId("latency-floor-upload_item").measured, 0.9);
+  near(byId("latency-floor-get_item").measured, 0.1);
+  // C − M: 5.2 − 5.9 and 5 − 4.6; CPU C ÷ M: 1500 ÷ 1000 and 1200 ÷ 1000.
+  near(byId("latency-own-upload_item").measured, -0.7);
+  near(byId("latency-own-get_item").measured, 0.4);
+  near(byId("cpu-own-upload_item").measured, 1.5);
+  for (const id of ["latency-floor-get_item", "latency-own-get_item", "cpu-own-get_item"]) {
+    assert.ok(byId(id).informational, `${id} is information only`);
+  }
+  // Information only: the summary line counts the same targets as without M.
+  assert.equal(summaryLine(targets), summaryLine(evaluateTargets(figures())));
+  const md = renderMarkdown({ ...f, targets });
+  assert.match(md, /\| M minimal responder \| get_item \| 1 \|/);
+  // Without M (older result files) there are no such lines.
+  assert.equal(evaluateTargets(figures()).some((t) => t.id.startsWith("latency-own")), false);
 });
