@@ -20,12 +20,9 @@
  * far behind.
  */
 import type { Logger } from "@logtape/logtape";
-import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
 import { clientConfigFor } from "../kubemq/client_config.ts";
-import { ConcurrencyGate } from "../kubemq/concurrency_gate.ts";
 import { type Connection, openConnection } from "../kubemq/connection.ts";
-import { DeadNotice } from "../kubemq/dead_notice.ts";
 import {
   createEventsClient,
   type EventsClient,
@@ -33,18 +30,14 @@ import {
   type ReceivedEvent,
 } from "../kubemq/events_client.ts";
 import { EventsStoreType, type StartPosition } from "../kubemq/pb_types.ts";
-import { MIN_RETRY_MS, runSubscriptionLoop, watchStream } from "../kubemq/subscription_loop.ts";
+import { subscriberOf } from "../kubemq/subscriber.ts";
+import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
 import type { QueryHandler, Source, SourceState } from "../source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
 import { publishOutcome } from "./publish_outcome.ts";
 
 /** How long an open stream must live to count as healthy. */
 const STABLE_MS = 3000;
-
-interface Sub {
-  handle: EventsSubscriptionHandle | null;
-  connected: boolean;
-}
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -60,19 +53,12 @@ class KubemqEventsSource implements Source {
   readonly #clientId: string;
   readonly #group: string;
   readonly #intervalMs: number;
+  readonly #subs: SubscriptionSet<EventsSubscriptionHandle>;
   #conn: Connection | null = null;
   #events: EventsClient | null = null;
   #handler: QueryHandler | null = null;
-  #subs: Sub[] = [];
-  #loops: Promise<void>[] = [];
   #started = false;
-  #stopping = false;
   #stopped: Promise<void> | null = null;
-  readonly #abort = new AbortController();
-  readonly #dead: DeadNotice;
-  readonly #gate: ConcurrencyGate;
-  #lastError: string | null = null;
-  #reconnects = 0;
   /** Highest events-store sequence seen, where a resubscription continues. */
   #lastSequence = 0;
 
@@ -87,17 +73,21 @@ class KubemqEventsSource implements Source {
     this.#start = store?.start;
     this.#kind = this.#store ? "kubemq.events-store" : "kubemq.events";
     this.#log = ctx.log.with({ binding: ctx.binding, channel: options.channel });
-    this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
-    this.#group = options.group !== "" || options.sources === 1
-      ? options.group
-      : `kubemq-s3-${crypto.randomUUID()}`;
-    this.#intervalMs = Math.max(MIN_RETRY_MS, options.reconnect_interval_seconds * 1000);
-    this.#dead = new DeadNotice(this.#log);
-    this.#gate = new ConcurrencyGate(options.concurrency, () => this.#subs.map((s) => s.handle));
+    ({ clientId: this.#clientId, group: this.#group, intervalMs: this.#intervalMs } = subscriberOf(
+      options,
+    ));
+    this.#subs = new SubscriptionSet({
+      kind: this.#kind,
+      channel: options.channel,
+      log: this.#log,
+      count: options.sources,
+      concurrency: options.concurrency,
+      policy: { ...options, intervalMs: this.#intervalMs },
+    });
   }
 
   async start(handler: QueryHandler): Promise<void> {
-    if (this.#started || this.#stopping) {
+    if (this.#started || this.#subs.stopping) {
       throw new Error(`${this.#kind} source cannot start twice or after stop`);
     }
     this.#started = true;
@@ -109,31 +99,7 @@ class KubemqEventsSource implements Source {
       throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
     }
     this.#events = createEventsClient(this.#conn);
-    const policy = { ...this.#options, intervalMs: this.#intervalMs };
-    const first: Promise<void>[] = [];
-    for (let i = 0; i < this.#options.sources; i++) {
-      const sub: Sub = { handle: null, connected: false };
-      this.#subs.push(sub);
-      const { promise, resolve } = Promise.withResolvers<void>();
-      first.push(promise);
-      const loop = runSubscriptionLoop(policy, {
-        attempt: (opened) => this.#attempt(sub, i, opened),
-        over: () => this.#over(),
-        lastError: () => this.#lastError,
-        die: (reason) => this.#die(reason),
-        // Stopping ends the wait early; it is not a failure.
-        sleep: (ms) => delay(ms, { signal: this.#abort.signal }).catch(() => {}),
-        resubscribing: (attempt) => {
-          this.#reconnects++;
-          this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
-            attempt,
-            subscription: i,
-          });
-        },
-      }, resolve);
-      this.#loops.push(loop.finally(resolve));
-    }
-    await Promise.all(first);
+    await this.#subs.start((slot, opened) => this.#attempt(slot, opened));
   }
 
   stop(drainMs: number): Promise<void> {
@@ -142,22 +108,11 @@ class KubemqEventsSource implements Source {
   }
 
   state(): SourceState {
-    return {
-      connected: this.#dead.reason === null && !this.#stopping && this.#subs.length > 0 &&
-        this.#subs.every((s) => s.connected),
-      lastError: this.#lastError,
-      reconnects: this.#reconnects,
-      inFlight: this.#gate.inFlight,
-      dead: this.#dead.reason !== null,
-    };
+    return this.#subs.state();
   }
 
   onDead(listener: (reason: string) => void): void {
-    this.#dead.listen(listener);
-  }
-
-  #over(): boolean {
-    return this.#stopping || this.#dead.reason !== null;
+    this.#subs.onDead(listener);
   }
 
   /** Where this subscription starts: configured, or after the last stored event seen. */
@@ -169,76 +124,57 @@ class KubemqEventsSource implements Source {
     return this.#start;
   }
 
-  async #attempt(sub: Sub, index: number, opened: () => void): Promise<boolean> {
+  async #attempt(
+    slot: SubscriptionSlot<EventsSubscriptionHandle>,
+    opened: () => void,
+  ): Promise<boolean> {
     try {
-      await this.#conn!.ping(5000, this.#abort.signal);
+      await this.#conn!.ping(5000, this.#subs.signal);
     } catch (err) {
-      if (!this.#stopping) this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+      if (!this.#subs.stopping) {
+        this.#subs.failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+      }
       return false;
     }
-    if (this.#over()) return false;
-    return watchStream(STABLE_MS, (healthy, ended) => {
-      const start = this.#startPosition();
-      const handle = this.#events!.subscribe(
-        {
-          store: this.#store,
-          channel: this.#options.channel,
+    if (this.#subs.over()) return false;
+    const start = this.#startPosition();
+    return this.#subs.watch(
+      slot,
+      STABLE_MS,
+      (healthy, ended) =>
+        this.#events!.subscribe(
+          {
+            store: this.#store,
+            channel: this.#options.channel,
+            group: this.#group,
+            clientId: this.#clientId,
+            ...(start ? { start } : {}),
+          },
+          (event) => {
+            healthy();
+            this.#onEvent(event);
+          },
+          ended,
+        ),
+      () => {
+        this.#log.info("Subscribed to {kind} on {channel} at {address}", {
+          kind: this.#kind,
+          address: this.#options.address,
           group: this.#group,
-          clientId: this.#clientId,
-          ...(start ? { start } : {}),
-        },
-        (event) => {
-          healthy();
-          this.#onEvent(event);
-        },
-        (end) => {
-          sub.handle = null;
-          sub.connected = false;
-          if (!this.#over()) {
-            this.#failed(
-              end.code === 0
-                ? `Subscription to ${this.#options.channel} was ended by the server`
-                : `Subscription to ${this.#options.channel} failed: ${end.message}`,
-            );
-          }
-          ended();
-        },
-      );
-      sub.handle = handle;
-      sub.connected = true;
-      if (this.#gate.paused) handle.pause();
-      this.#log.info("Subscribed to {kind} on {channel} at {address}", {
-        kind: this.#kind,
-        address: this.#options.address,
-        group: this.#group,
-        subscription: index,
-        ...(start ? { startType: start.type, startValue: start.value } : {}),
-      });
-      opened();
-    });
-  }
-
-  #failed(error: string): void {
-    this.#lastError = error;
-    this.#log.warn("{error}", { error });
-  }
-
-  #die(reason: string): void {
-    this.#dead.declare(reason, () => {
-      this.#log.error("{kind} source for {channel} is dead: {reason}", {
-        kind: this.#kind,
-        reason,
-      });
-      for (const sub of this.#subs) sub.handle?.cancel();
-      this.#abort.abort();
-    });
+          subscription: slot.index,
+          ...(start ? { startType: start.type, startValue: start.value } : {}),
+        });
+        opened();
+      },
+    );
   }
 
   #onEvent(event: ReceivedEvent): void {
-    if (this.#stopping) return;
+    if (this.#subs.stopping) return;
     if (event.sequence > this.#lastSequence) this.#lastSequence = event.sequence;
-    this.#gate.enter();
-    void this.#handle(event).finally(() => this.#gate.leave());
+    const gate = this.#subs.gate;
+    gate.enter();
+    void this.#handle(event).finally(() => gate.leave());
   }
 
   /** Runs the handler and publishes the outcome to response_channel; never rejects. */
@@ -269,14 +205,7 @@ class KubemqEventsSource implements Source {
   }
 
   async #stop(drainMs: number): Promise<void> {
-    this.#stopping = true;
-    this.#abort.abort();
-    for (const sub of this.#subs) {
-      sub.handle?.cancel();
-      sub.connected = false;
-    }
-    await Promise.all(this.#loops);
-    await this.#gate.drained(drainMs);
+    await this.#subs.stop(drainMs);
     this.#conn?.close();
     this.#log.info("{kind} source for {channel} stopped", { kind: this.#kind });
   }

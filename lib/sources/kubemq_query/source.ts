@@ -13,13 +13,11 @@
  * (../kubemq/concurrency_gate.ts: at the bound every stream is paused).
  */
 import type { Logger } from "@logtape/logtape";
-import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
 import { BURST_IDLE_COLLECTION_DELAY_MS, scheduleIdleCollection } from "../../gc.ts";
 import { clientConfigFor } from "../kubemq/client_config.ts";
-import { ConcurrencyGate } from "../kubemq/concurrency_gate.ts";
-import { DeadNotice } from "../kubemq/dead_notice.ts";
-import { MIN_RETRY_MS, runSubscriptionLoop, watchStream } from "../kubemq/subscription_loop.ts";
+import { subscriberOf } from "../kubemq/subscriber.ts";
+import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
 import type { HandleResult, QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
 import type {
   KubemqClientConfig,
@@ -31,12 +29,6 @@ import { createKubemqQueryH2Client } from "./h2_client.ts";
 import type { KubemqQueryOptions } from "./options.ts";
 import { queryReply, type ReplyContent, sendReply } from "./reply.ts";
 import type { KubemqQuerySourceTuning } from "./tuning.ts";
-
-interface Subscription {
-  index: number;
-  handle: SubscriptionHandle | null;
-  connected: boolean;
-}
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -52,19 +44,12 @@ class KubemqQuerySource implements Source {
   readonly #clientId: string;
   readonly #group: string;
   readonly #intervalMs: number;
+  readonly #subs: SubscriptionSet<SubscriptionHandle>;
 
   #client: KubemqQueryClient | null = null;
   #handler: QueryHandler | null = null;
-  #subs: Subscription[] = [];
-  #loops: Promise<void>[] = [];
   #started = false;
-  #stopping = false;
   #stopped: Promise<void> | null = null;
-  readonly #abort = new AbortController();
-  readonly #dead: DeadNotice;
-  readonly #gate: ConcurrencyGate;
-  #lastError: string | null = null;
-  #reconnects = 0;
 
   constructor(options: KubemqQueryOptions, ctx: KindContext, tuning: KubemqQuerySourceTuning) {
     this.#options = options;
@@ -77,18 +62,21 @@ class KubemqQuerySource implements Source {
     };
     this.#createClient = tuning.createClient ?? createKubemqQueryH2Client;
     this.#reply = tuning.reply ?? queryReply;
-    this.#clientId = options.client_id ?? `kubemq-s3-${crypto.randomUUID().slice(0, 8)}`;
-    // Copies without a group would each get every query; a shared group answers each once.
-    this.#group = options.group !== "" || options.sources === 1
-      ? options.group
-      : `kubemq-s3-${crypto.randomUUID()}`;
-    this.#intervalMs = Math.max(MIN_RETRY_MS, options.reconnect_interval_seconds * 1000);
-    this.#dead = new DeadNotice(this.#log);
-    this.#gate = new ConcurrencyGate(options.concurrency, () => this.#subs.map((s) => s.handle));
+    ({ clientId: this.#clientId, group: this.#group, intervalMs: this.#intervalMs } = subscriberOf(
+      options,
+    ));
+    this.#subs = new SubscriptionSet({
+      kind: "kubemq.query",
+      channel: options.channel,
+      log: this.#log,
+      count: options.sources,
+      concurrency: options.concurrency,
+      policy: { ...options, intervalMs: this.#intervalMs },
+    });
   }
 
   async start(handler: QueryHandler): Promise<void> {
-    if (this.#started || this.#stopping) {
+    if (this.#started || this.#subs.stopping) {
       throw new Error("kubemq.query source cannot start twice or after stop");
     }
     this.#started = true;
@@ -100,31 +88,7 @@ class KubemqQuerySource implements Source {
       throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
     }
     const client = this.#client;
-    const policy = { ...this.#options, intervalMs: this.#intervalMs };
-    const firstAttempts: Promise<void>[] = [];
-    for (let index = 0; index < this.#options.sources; index++) {
-      const sub: Subscription = { index, handle: null, connected: false };
-      this.#subs.push(sub);
-      const { promise, resolve } = Promise.withResolvers<void>();
-      firstAttempts.push(promise);
-      const loop = runSubscriptionLoop(policy, {
-        attempt: (opened) => this.#attempt(client, sub, opened),
-        over: () => this.#over(),
-        lastError: () => this.#lastError,
-        die: (reason) => this.#die(reason),
-        // Stopping ends the wait early; it is not a failure.
-        sleep: (ms) => delay(ms, { signal: this.#abort.signal }).catch(() => {}),
-        resubscribing: (attempt) => {
-          this.#reconnects++;
-          this.#log.info("Resubscribing to {channel} (attempt {attempt})", {
-            attempt,
-            subscription: sub.index,
-          });
-        },
-      }, resolve);
-      this.#loops.push(loop.finally(resolve));
-    }
-    await Promise.all(firstAttempts);
+    await this.#subs.start((slot, opened) => this.#attempt(client, slot, opened));
     // Start-up garbage (module loading, SDK set-up) goes before the first request comes.
     scheduleIdleCollection();
   }
@@ -135,89 +99,59 @@ class KubemqQuerySource implements Source {
   }
 
   state(): SourceState {
-    return {
-      connected: this.#dead.reason === null && !this.#stopping && this.#subs.length > 0 &&
-        this.#subs.every((s) => s.connected),
-      lastError: this.#lastError,
-      reconnects: this.#reconnects,
-      inFlight: this.#gate.inFlight,
-      dead: this.#dead.reason !== null,
-    };
+    return this.#subs.state();
   }
 
   onDead(listener: (reason: string) => void): void {
-    this.#dead.listen(listener);
-  }
-
-  #over(): boolean {
-    return this.#stopping || this.#dead.reason !== null;
+    this.#subs.onDead(listener);
   }
 
   /** Pings, subscribes and resolves when the stream ends: true if it had proven healthy. */
   async #attempt(
     client: KubemqQueryClient,
-    sub: Subscription,
+    slot: SubscriptionSlot<SubscriptionHandle>,
     opened: () => void,
   ): Promise<boolean> {
     try {
-      await client.ping(this.#tuning.pingTimeoutMs, this.#abort.signal);
+      await client.ping(this.#tuning.pingTimeoutMs, this.#subs.signal);
     } catch (err) {
-      if (!this.#stopping) this.#failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+      if (!this.#subs.stopping) {
+        this.#subs.failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
+      }
       return false;
     }
-    if (this.#over()) return false;
-    return watchStream(this.#tuning.stableMs, (healthy, ended) => {
-      const handle = client.subscribe(
-        this.#options.channel,
-        this.#group,
-        this.#clientId,
-        (query) => {
-          healthy();
-          this.#onQuery(client, query);
-        },
-        (end) => {
-          sub.handle = null;
-          sub.connected = false;
-          if (!this.#over()) {
-            this.#failed(
-              end.code === 0
-                ? `Subscription to ${this.#options.channel} was ended by the server`
-                : `Subscription to ${this.#options.channel} failed: ${end.message}`,
-            );
-          }
-          ended();
-        },
-      );
-      sub.handle = handle;
-      sub.connected = true;
-      if (this.#gate.paused) handle.pause();
-      this.#log.info("Subscribed to queries on {channel} at {address}", {
-        address: this.#options.address,
-        group: this.#group,
-        subscription: sub.index,
-      });
-      opened();
-    });
-  }
-
-  #failed(error: string): void {
-    this.#lastError = error;
-    this.#log.warn("{error}", { error });
-  }
-
-  #die(reason: string): void {
-    this.#dead.declare(reason, () => {
-      this.#log.error("kubemq.query source for {channel} is dead: {reason}", { reason });
-      for (const sub of this.#subs) sub.handle?.cancel();
-      this.#abort.abort();
-    });
+    if (this.#subs.over()) return false;
+    return this.#subs.watch(
+      slot,
+      this.#tuning.stableMs,
+      (healthy, ended) =>
+        client.subscribe(
+          this.#options.channel,
+          this.#group,
+          this.#clientId,
+          (query) => {
+            healthy();
+            this.#onQuery(client, query);
+          },
+          ended,
+        ),
+      () => {
+        this.#log.info("Subscribed to queries on {channel} at {address}", {
+          address: this.#options.address,
+          group: this.#group,
+          subscription: slot.index,
+        });
+        opened();
+      },
+    );
   }
 
   #onQuery(client: KubemqQueryClient, query: ReceivedQuery): void {
     // Messages still buffered in a cancelled stream: the sender will time out (or another
     // replica answers); stopping means no new work.
-    if (this.#stopping) return;
-    this.#gate.enter();
+    if (this.#subs.stopping) return;
+    const gate = this.#subs.gate;
+    gate.enter();
     const to = {
       client,
       clientId: this.#clientId,
@@ -239,8 +173,8 @@ class KubemqQuerySource implements Source {
       bodySpendable: true,
     });
     void sendReply(to, answered).finally(() => {
-      this.#gate.leave();
-      if (this.#gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
+      gate.leave();
+      if (gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
     });
   }
 
@@ -256,17 +190,10 @@ class KubemqQuerySource implements Source {
   }
 
   async #stop(drainMs: number): Promise<void> {
-    this.#stopping = true;
-    this.#abort.abort();
-    for (const sub of this.#subs) {
-      sub.handle?.cancel();
-      sub.connected = false;
-    }
-    await Promise.all(this.#loops);
-    await this.#gate.drained(drainMs);
-    if (this.#gate.inFlight > 0) {
+    const unanswered = await this.#subs.stop(drainMs);
+    if (unanswered > 0) {
       this.#log.warn("Stopped with {inFlight} queries unanswered after {drainMs} ms", {
-        inFlight: this.#gate.inFlight,
+        inFlight: unanswered,
         drainMs,
       });
     }
