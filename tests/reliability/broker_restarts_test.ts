@@ -260,5 +260,8 @@ async function resubscribed(stack: TestStack): Promise<void> {
 
 function ended(stack: TestStack): string {
   const s = stack.connector.ended();
-  return s === null ? "still running" : `code ${s.code}, signal ${s.signal ?? "none"}`;
+  if (s === null) return "still running";
+  // Its last lines say what it was doing (a native abort prints its assertion there).
+  const last = stack.connector.lines().slice(-15).join("\n");
+  return `code ${s.code}, signal ${s.signal ?? "none"}; its last output:\n${last}`;
 }

@@ -10,11 +10,17 @@
  * synchronously inside the native `nghttp2_session_mem_recv` call; grpc-js's listener closes the
  * session, which on an idle session becomes `destroy()` while nghttp2 is still in the frame.
  *
- * The workaround: every session that `http2.connect` returns is wrapped so that a `close()` or
- * `destroy()` called while its `goaway` event is being dispatched runs in a later macrotask
- * (setTimeout 0), after nghttp2 has finished with the frame. grpc-js calls `http2.connect`
- * through the same `node:http2` module object, so patching that object's `connect` reaches it.
- * Nothing else changes: a close or destroy outside the dispatch runs at once, as before.
+ * The workaround: every session that `http2.connect` returns is wrapped so that its `close()` and
+ * `destroy()` run in a later macrotask (setTimeout 0), after nghttp2 has finished with the frame
+ * at hand. Deferring only the calls made inside the `goaway` listeners was not enough: right after
+ * emitting `goaway`, the Node-compatible session closes itself, and once closed, the stream that a
+ * GOAWAY refuses (or the last stream to end) destroys the session from its close callback, all
+ * inside nghttp2's frame processing. Under 50-restart runs of graceful broker restarts that still
+ * crashed about one run in ten (the connector or the test's grpc-js sender). JavaScript cannot
+ * tell whether it was called from nghttp2, so every close and destroy waits one macrotask; the
+ * session already refuses new streams once it received GOAWAY, so nothing is sent meanwhile.
+ * grpc-js calls `http2.connect` through the same `node:http2` module object, so patching that
+ * object's `connect` reaches it.
  *
  * @module
  */
@@ -42,26 +48,14 @@ export function installGoawayGuard(): boolean {
   return true;
 }
 
-/** Defers close() and destroy() made during the session's `goaway` dispatch. */
+/** Makes the session's close() and destroy() run in a later macrotask, with their arguments. */
 export function guardSession(session: Session): void {
-  let dispatching = 0;
-  const emit = session.emit;
-  session.emit = function (this: Session, event: string | symbol, ...args: unknown[]) {
-    if (event !== "goaway") return Reflect.apply(emit, this, [event, ...args]);
-    dispatching++;
-    try {
-      return Reflect.apply(emit, this, [event, ...args]);
-    } finally {
-      dispatching--;
-    }
-  } as Session["emit"];
   for (const name of ["close", "destroy"] as const) {
     const original = session[name] as (...a: unknown[]) => unknown;
     (session as unknown as Record<string, unknown>)[name] = function (
       this: Session,
       ...args: unknown[]
     ) {
-      if (dispatching === 0) return Reflect.apply(original, this, args);
       setTimeout(() => Reflect.apply(original, session, args), 0);
     };
   }

@@ -10,8 +10,8 @@
  * sent one is written as the caller's chunks.
  *
  * Sessions are made with `http2.connect` of the `node:http2` module object, so a guard that
- * wraps it (the GOAWAY crash guard) applies here too; a session is never closed or destroyed
- * synchronously inside its own 'goaway' dispatch.
+ * wraps it (the GOAWAY crash guard) applies here too: a session's close() and destroy() always
+ * run in a later macrotask, never inside nghttp2's frame processing.
  */
 import http2 from "node:http2";
 import { formatHostPort, parseHostPort } from "../../host_port.ts";

@@ -27,8 +27,8 @@ function describe(err: unknown, token: string | undefined): string {
 
 /** Creates the lean client. Connects lazily, on the first call. */
 export function createKubemqQueryH2Client(config: KubemqClientConfig): KubemqQueryClient {
-  // The lean transport never closes a session inside its 'goaway' dispatch itself; the guard
-  // covers anything else on these sessions (denoland/deno#36788, see goaway_guard.ts).
+  // Every close() and destroy() of these sessions, ours and node:http2's own, then runs in a
+  // later macrotask (denoland/deno#36788, see goaway_guard.ts).
   installGoawayGuard();
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const token = config.authToken;
