@@ -3,7 +3,8 @@
  * A focused probe of scenario D, for profiling one change at a time: starts a broker and the
  * connector (as the bench does, BENCH_CONNECTOR_DENO_FLAGS honoured), then times `--repeats`
  * upload_item and get_item transfers of `--size` MiB, printing the connector's peak RSS (VmHWM
- * after a reset, plus 20 ms sampling) and its RSS before each transfer.
+ * after a reset, plus 20 ms sampling) and its RSS before each transfer. `--parallel N` runs N
+ * such transfers at once (N objects), for the memory of concurrent large bodies.
  *
  * `--small N` first runs N upload_item and N get_item of 1 KiB at concurrency 32 (as scenario
  * C does), printing the RSS after them. `--small-method upload_item` (or `get_item`) runs 2N of
@@ -14,7 +15,7 @@
  * idle for G ms between rounds.
  *
  * Usage: `deno run -A bench/probe_large.ts [--size 64] [--repeats 3] [--small 0]
- * [--small-method both] [--small-concurrency 32,1] [--small-rounds 1]` with S3_* set.
+ * [--small-method both] [--small-concurrency 32,1] [--small-rounds 1] [--parallel 1]` with S3_* set.
  */
 import { parseArgs } from "node:util";
 import { createKubemqClient } from "../testing/kubemq_client.ts";
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     "small-concurrency": { type: "string", default: "32,1" },
     "small-rounds": { type: "string", default: "1" },
     "small-gap-ms": { type: "string", default: "0" },
+    parallel: { type: "string", default: "1" },
   },
 });
 const modes = args["small-method"].split(",");
@@ -44,6 +46,7 @@ for (const mode of modes) {
 }
 const MiB = 1024 * 1024;
 const size = Number(args.size) * MiB;
+const parallel = Number(args.parallel);
 const s3env = await ensureS3();
 const broker = await ensureBroker();
 const s3 = baselineS3Client(s3env);
@@ -149,19 +152,27 @@ try {
       resetPeak(connector.pid);
       const sampler = sampleRss(connector.pid);
       const t0 = performance.now();
-      const got = dir === "upload"
-        ? await ask({ method: "upload_item", bucket_name: bucket, item_name: "p" }, data)
-        : await ask({ method: "get_item", bucket_name: bucket, item_name: "p" }, null);
+      const results = await Promise.all(
+        Array.from(
+          { length: parallel },
+          (_, i) =>
+            dir === "upload"
+              ? ask({ method: "upload_item", bucket_name: bucket, item_name: `p${i}` }, data)
+              : ask({ method: "get_item", bucket_name: bucket, item_name: `p${i}` }, null),
+        ),
+      );
       const ms = performance.now() - t0;
       const peak = Math.max(sampler.stop(), memory(connector.pid).hwm);
       if (Deno.env.get("PROBE_TIMELINE")) {
         console.log(sampler.timeline.map(([t, r]) => `${t.toFixed(0)}:${mib(r)}`).join(" "));
       }
-      if (dir === "download" && got?.length !== size) throw new Error("size differs");
+      if (dir === "download" && results.some((got) => got?.length !== size)) {
+        throw new Error("size differs");
+      }
       console.log(
-        `${dir} ${args.size} MiB: ${ms.toFixed(0)} ms, RSS before ${mib(before)} MiB, peak ${
-          mib(peak)
-        } MiB`,
+        `${dir} ${parallel > 1 ? `${parallel} × ` : ""}${args.size} MiB: ${
+          ms.toFixed(0)
+        } ms, RSS before ${mib(before)} MiB, peak ${mib(peak)} MiB`,
       );
     }
   }
