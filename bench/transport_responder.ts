@@ -4,21 +4,22 @@
  * bench/probe_transport.ts: answers `{"reply_bytes":N}` with N bytes and anything else with
  * "ok". Usage: transport_responder.ts <grpc-js|h2> <broker address> <channel>
  */
-import { createKubemqQueryClient } from "../lib/sources/kubemq_query/client.ts";
-import type { KubemqQueryClient } from "../lib/sources/kubemq_query/query_client.ts";
-import { createKubemqQueryH2Client } from "../lib/sources/kubemq_query/h2_client.ts";
+import { createKubemqQueryClient } from "./transports/grpc_js_client.ts";
+import type { KubemqRequestsClient as KubemqQueryClient } from "../lib/sources/kubemq/requests_port.ts";
+import {
+  createKubemqRequestsClient,
+  SubscribeRequests,
+} from "../lib/sources/kubemq/requests_client.ts";
 
 const [transport, address, channel] = Deno.args;
 if (!address || !channel || (transport !== "grpc-js" && transport !== "h2")) {
   console.error("usage: transport_responder.ts <grpc-js|h2> <broker address> <channel>");
   Deno.exit(2);
 }
-const create = transport === "h2" ? createKubemqQueryH2Client : createKubemqQueryClient;
-const client: KubemqQueryClient = create({
-  address,
-  maxMessageBytes: 100 * 1024 * 1024,
-  reconnectBackoffMs: 1000,
-});
+const config = { address, maxMessageBytes: 100 * 1024 * 1024, reconnectBackoffMs: 1000 };
+const client: KubemqQueryClient = transport === "h2"
+  ? createKubemqRequestsClient(config, SubscribeRequests.Queries)
+  : createKubemqQueryClient(config);
 const OK = new TextEncoder().encode("ok");
 const REPLY_BYTES = /^\{"reply_bytes":(\d+)\}$/;
 await client.ping(5000);

@@ -15,10 +15,10 @@
 
 import { Buffer } from "node:buffer";
 import grpc from "@grpc/grpc-js";
-import type { PbTagsMap } from "../lib/sources/kubemq_query/pb_types.ts";
-import { installGoawayGuard } from "../lib/sources/kubemq_query/goaway_guard.ts";
+import type { PbTagsMap } from "./kubemq_pb_request_types.ts";
+import { installGoawayGuard } from "../lib/sources/kubemq/goaway_guard.ts";
 import { isIpAddress, messageLimits } from "./kubemq_channel.ts";
-import { kubemqPb } from "../lib/sources/kubemq/pb.ts";
+import { kubemqPb } from "./kubemq_pb.ts";
 
 /** Subscribe.SubscribeTypeData values. */
 export const SubscribeType = { Commands: 3, Queries: 4 } as const;

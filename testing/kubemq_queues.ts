@@ -22,9 +22,9 @@ import {
   type PbResult,
   type PbSendQueueMessageResult,
   StreamRequestType,
-} from "../lib/sources/kubemq/pb_types.ts";
+} from "./kubemq_pb_types.ts";
 import { messageLimits } from "./kubemq_channel.ts";
-import { type Callback, kubemqPb } from "../lib/sources/kubemq/pb.ts";
+import { type Callback, kubemqPb } from "./kubemq_pb.ts";
 
 /** A message to send to a queue. */
 export interface QueueSend {

@@ -54,7 +54,7 @@ Deno.test("the launcher statically loads only yaml and LogTape from npm, no SDK"
       "lib/sandbox/worker.ts",
       "lib/app.ts",
       "lib/targets/aws_s3/sdk/adapter.ts",
-      "lib/sources/kubemq_query/client.ts",
+      "lib/sources/kubemq/connection.ts",
     ]
   ) {
     assert.equal(local.includes(file), false, `${file} is loaded by the launcher`);

@@ -14,7 +14,7 @@
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import type * as grpcTypes from "@grpc/grpc-js";
-import { installGoawayGuard } from "../../lib/sources/kubemq_query/goaway_guard.ts";
+import { installGoawayGuard } from "../../lib/sources/kubemq/goaway_guard.ts";
 import { isIpAddress, messageLimits } from "../../testing/kubemq_channel.ts";
 
 /**
@@ -45,7 +45,7 @@ if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
 }
 // Loaded after the environment shim above, hence dynamic imports.
 const grpc = (await import("@grpc/grpc-js")).default;
-const { kubemqPb } = await import("../../lib/sources/kubemq/pb.ts");
+const { kubemqPb } = await import("../../testing/kubemq_pb.ts");
 
 /** Request.RequestTypeData for a query. */
 const REQUEST_TYPE_QUERY = 2;

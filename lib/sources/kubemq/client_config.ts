@@ -1,10 +1,24 @@
 /**
  * The client config of a KubeMQ source from its options: address, auth token, message limit and
- * the TLS files the options name, read through the kind context. Free of grpc-js, so the query
- * source's lean transport can use it too.
+ * the TLS files the options name, read through the kind context.
  */
 import type { KindContext } from "../../kinds/kind.ts";
-import type { KubemqClientConfig } from "../kubemq_query/query_client.ts";
+
+/** How to reach the broker. */
+export interface KubemqClientConfig {
+  /** "host:port" or "[v6]:port". */
+  address: string;
+  /** Sent raw as `authorization` metadata on every call; undefined sends none. */
+  authToken?: string | undefined;
+  /** TLS material (PEM). `ca` undefined trusts the system roots; cert and key go together. */
+  tls?: {
+    ca?: Uint8Array | undefined;
+    cert?: Uint8Array | undefined;
+    key?: Uint8Array | undefined;
+  };
+  /** Largest body either way; the gRPC limits get envelope headroom on top. */
+  maxMessageBytes: number;
+}
 
 /** The TLS-related and transport properties every KubeMQ source kind has. */
 export interface ConnectionOptions {
@@ -21,7 +35,6 @@ export interface ConnectionOptions {
 export async function clientConfigFor(
   options: ConnectionOptions,
   ctx: KindContext,
-  reconnectBackoffMs: number,
 ): Promise<KubemqClientConfig> {
   const read = async (key: "ca_cert" | "client_cert" | "client_key") => {
     const path = options[key];
@@ -43,7 +56,6 @@ export async function clientConfigFor(
     address: options.address,
     authToken: options.auth_token,
     maxMessageBytes: options.max_message_bytes,
-    reconnectBackoffMs,
     ...(tls ? { tls } : {}),
   };
 }

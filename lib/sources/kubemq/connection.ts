@@ -1,117 +1,66 @@
 /**
- * A KubeMQ connection for the queue and events sources: the generated gRPC client with the
- * connector's transport settings (createGrpcClient), auth metadata, deadlines and Ping.
+ * A connection to KubeMQ for every client of this folder: the lean gRPC channel (grpc_h2.ts)
+ * with the connector's settings (auth metadata on every call, TLS with a private CA, message
+ * limits with envelope headroom, 5-minute keepalive, a new session after a failure), Ping, and
+ * error texts that never carry the auth token.
  */
-import grpc from "@grpc/grpc-js";
-import { kubemqPb as pb } from "./pb.ts";
-import {
-  type Callback,
-  createGrpcClient,
-  describeGrpcError,
-  type PbPingClient,
-} from "../kubemq_query/client.ts";
-import type { KubemqClientConfig } from "../kubemq_query/query_client.ts";
-import type {
-  PbEvent,
-  PbEventReceive,
-  PbEventsSubscribe,
-  PbQueueMessage,
-  PbQueueMessagePolicy,
-  PbResult,
-  PbSendQueueMessageResult,
-  PbStreamQueueMessagesRequest,
-  PbStreamQueueMessagesResponse,
-} from "./pb_types.ts";
+import type { KubemqClientConfig } from "./client_config.ts";
+import { installGoawayGuard } from "./goaway_guard.ts";
+import { GrpcH2Channel } from "./grpc_h2.ts";
+import { decodePingResult } from "./pb_codec.ts";
 
-/** A bidirectional gRPC stream. */
-export interface DuplexStream<Req, Res> {
-  write(req: Req): boolean;
-  cancel(): void;
-  on(event: "data", listener: (res: Res) => void): DuplexStream<Req, Res>;
-  on(event: "error", listener: (err: grpc.ServiceError) => void): DuplexStream<Req, Res>;
-  on(event: "status", listener: (status: grpc.StatusObject) => void): DuplexStream<Req, Res>;
-}
+/** The KubeMQ gRPC service's path prefix. */
+export const SERVICE = "/kubemq.kubemq";
+/** Headroom over the body limit for the envelope fields (ids, channel, metadata, tags). */
+const ENVELOPE_HEADROOM = 1024 * 1024;
+/** A grpc-go server refuses pings more often than every 5 minutes (its enforcement policy). */
+const KEEPALIVE_TIME_MS = 300_000;
+const KEEPALIVE_TIMEOUT_MS = 20_000;
+const EMPTY: Uint8Array[] = [];
 
-/** A server stream. */
-export interface ServerStream<Res> {
-  on(event: "data", listener: (res: Res) => void): ServerStream<Res>;
-  on(event: "error", listener: (err: grpc.ServiceError) => void): ServerStream<Res>;
-  on(event: "status", listener: (status: grpc.StatusObject) => void): ServerStream<Res>;
-  pause(): void;
-  resume(): void;
-  cancel(): void;
-}
-
-/** The RPCs of the generated client that these sources use. */
-export interface PbQueuesEventsClient extends PbPingClient {
-  sendQueueMessage(
-    msg: PbQueueMessage,
-    md: grpc.Metadata,
-    opts: grpc.CallOptions,
-    cb: Callback<PbSendQueueMessageResult>,
-  ): void;
-  streamQueueMessage(
-    md: grpc.Metadata,
-  ): DuplexStream<PbStreamQueueMessagesRequest, PbStreamQueueMessagesResponse>;
-  sendEvent(ev: PbEvent, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<PbResult>): void;
-  subscribeToEvents(sub: PbEventsSubscribe, md: grpc.Metadata): ServerStream<PbEventReceive>;
-  close(): void;
-}
-
-/** The generated message classes these sources build. */
-export interface PbClasses {
-  Empty: new () => unknown;
-  QueueMessage: new () => PbQueueMessage;
-  QueueMessagePolicy: new () => PbQueueMessagePolicy;
-  StreamQueueMessagesRequest: new () => PbStreamQueueMessagesRequest;
-  Event: new () => PbEvent;
-  Subscribe: new () => PbEventsSubscribe;
-}
-// The one loaded module (pb.ts), seen through the few classes this file uses.
-export const pbClasses = pb as unknown as PbClasses;
-
-/** An open connection. */
-export interface Connection {
-  client: PbQueuesEventsClient;
-  /** Fresh metadata with the auth token. */
-  metadata(): grpc.Metadata;
-  /** Call options with a deadline `ms` from now. */
-  deadline(ms: number): grpc.CallOptions;
-  /** Renders a gRPC error without the auth token. */
+/** An open (lazily connected) KubeMQ connection. */
+export interface KubemqConnection {
+  readonly channel: GrpcH2Channel;
+  /** An error's text without the auth token. */
   describe(err: unknown): string;
   /** Ping with auth; rejects with a readable Error on failure, timeout or abort. */
-  ping(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  ping(timeoutMs: number, signal?: AbortSignal): Promise<{ host: string; version: string }>;
   close(): void;
 }
 
-/** Opens (lazily) a connection. */
-export function openConnection(config: KubemqClientConfig): Connection {
-  const client = createGrpcClient(config) as unknown as PbQueuesEventsClient;
+/** Opens a connection; the session is made on the first call. */
+export function openConnection(config: KubemqClientConfig): KubemqConnection {
+  // Every close() and destroy() of these sessions, ours and node:http2's own, then runs in a
+  // later macrotask (denoland/deno#36788, see goaway_guard.ts).
+  installGoawayGuard();
+  const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const token = config.authToken;
-  const metadata = () => {
-    const md = new grpc.Metadata();
-    if (token !== undefined && token !== "") md.set("authorization", token);
-    return md;
+  const channel = new GrpcH2Channel({
+    address: config.address,
+    ...(config.tls ? { tls: config.tls } : {}),
+    headers: token !== undefined && token !== "" ? { authorization: token } : {},
+    maxReceiveBytes: limit,
+    maxSendBytes: limit,
+    keepaliveTimeMs: KEEPALIVE_TIME_MS,
+    keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
+  });
+  const describe = (err: unknown) => {
+    const text = err instanceof Error ? err.message : String(err);
+    return token ? text.replaceAll(token, "***") : text;
   };
-  const describe = (err: unknown) => describeGrpcError(err, token);
-  const deadline = (ms: number) => ({ deadline: new Date(Date.now() + ms) });
   return {
-    client,
-    metadata,
-    deadline,
+    channel,
     describe,
-    ping(timeoutMs, signal) {
-      return new Promise((resolve, reject) => {
-        const cancel = () => call.cancel();
-        const call = client.ping(new pbClasses.Empty(), metadata(), deadline(timeoutMs), (err) => {
-          signal?.removeEventListener("abort", cancel);
-          if (err) reject(new Error(describe(err)));
-          else resolve();
-        });
-        if (signal?.aborted) cancel();
-        else signal?.addEventListener("abort", cancel);
-      });
+    async ping(timeoutMs, signal) {
+      let reply: Uint8Array;
+      try {
+        reply = await channel.unary(`${SERVICE}/Ping`, EMPTY, timeoutMs, signal);
+      } catch (err) {
+        throw new Error(describe(err));
+      }
+      const res = decodePingResult(reply);
+      return { host: res.host, version: res.version };
     },
-    close: () => client.close(),
+    close: () => channel.close(),
   };
 }

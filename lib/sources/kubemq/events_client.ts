@@ -1,10 +1,13 @@
 /**
- * The events calls of the `kubemq.events` and `kubemq.events-store` sources: SubscribeToEvents
- * (type 1 events, type 2 events-store with a start position) and SendEvent for results.
+ * The events client: SubscribeToEvents (type 1 events, type 2 events-store with a start
+ * position) and SendEvent, over the connection's lean transport (a received Body is a view into
+ * its message; a sent one is not copied).
  */
-import type { Connection } from "./connection.ts";
-import { pbClasses } from "./connection.ts";
-import { EventsSubscribeType, type StartPosition } from "./pb_types.ts";
+import { type KubemqConnection, SERVICE } from "./connection.ts";
+import { decodeEventReceive, decodeResult, encodeEvent, EventsSubscribeType } from "./pb_events.ts";
+import type { StartPosition } from "./pb_events.ts";
+import { encodeSubscribe } from "./pb_codec.ts";
+import type { StreamEnd, SubscriptionHandle } from "./requests_port.ts";
 
 /** An event as received. */
 export interface ReceivedEvent {
@@ -14,19 +17,8 @@ export interface ReceivedEvent {
   body: Uint8Array;
   /** Events-store sequence (0 for plain events). */
   sequence: number;
-}
-
-/** How a subscription stream ended. */
-export interface EventsStreamEnd {
-  code: number;
-  message: string;
-}
-
-/** A live subscription. */
-export interface EventsSubscriptionHandle {
-  pause(): void;
-  resume(): void;
-  cancel(): void;
+  /** The sender's tags. */
+  tags: Record<string, string>;
 }
 
 /** Events operations over a connection. */
@@ -40,8 +32,8 @@ export interface EventsClient {
       start?: StartPosition;
     },
     onData: (event: ReceivedEvent) => void,
-    onEnd: (end: EventsStreamEnd) => void,
-  ): EventsSubscriptionHandle;
+    onEnd: (end: StreamEnd) => void,
+  ): SubscriptionHandle;
   /** SendEvent; rejects when the server failed it or answered Sent false. */
   send(
     event: { channel: string; body: Uint8Array; store: boolean; tags?: Record<string, string> },
@@ -51,60 +43,75 @@ export interface EventsClient {
 }
 
 /** Creates the events client. */
-export function createEventsClient(conn: Connection): EventsClient {
+export function createEventsClient(conn: KubemqConnection): EventsClient {
   return {
     subscribe(opts, onData, onEnd) {
-      const sub = new pbClasses.Subscribe();
-      sub.setSubscribetypedata(
-        opts.store ? EventsSubscribeType.EventsStore : EventsSubscribeType.Events,
-      );
-      sub.setClientid(opts.clientId);
-      sub.setChannel(opts.channel);
-      sub.setGroup(opts.group);
-      if (opts.store && opts.start) {
-        sub.setEventsstoretypedata(opts.start.type);
-        sub.setEventsstoretypevalue(opts.start.value);
-      }
-      const stream = conn.client.subscribeToEvents(sub, conn.metadata());
-      stream.on("error", () => {});
-      stream.on("status", (s) => onEnd({ code: s.code, message: conn.describe(s) }));
-      stream.on("data", (e) =>
-        onData({
-          id: e.getEventid(),
-          channel: e.getChannel(),
-          metadata: e.getMetadata(),
-          body: e.getBody_asU8(),
-          sequence: e.getSequence(),
-        }));
-      return {
-        pause: () => stream.pause(),
-        resume: () => stream.resume(),
-        cancel: () => stream.cancel(),
+      const sub = encodeSubscribe({
+        subscribeType: opts.store ? EventsSubscribeType.EventsStore : EventsSubscribeType.Events,
+        clientId: opts.clientId,
+        channel: opts.channel,
+        group: opts.group,
+        ...(opts.store && opts.start
+          ? { eventsStoreType: opts.start.type, eventsStoreValue: opts.start.value }
+          : {}),
+      });
+      let ended = false;
+      const end = (e: StreamEnd) => {
+        if (ended) return;
+        ended = true;
+        onEnd(e);
       };
+      const stream = conn.channel.serverStream(
+        `${SERVICE}/SubscribeToEvents`,
+        [sub],
+        (message) => {
+          if (ended) return;
+          let e;
+          try {
+            e = decodeEventReceive(message);
+          } catch (err) {
+            // A message we cannot read ends the stream, as grpc-js does on a parse failure.
+            stream.cancel();
+            end({ code: 13, message: `INTERNAL: Failed to parse server response: ${err}` });
+            return;
+          }
+          onData({
+            id: e.eventId,
+            channel: e.channel,
+            metadata: e.metadata,
+            body: e.body,
+            sequence: e.sequence,
+            tags: e.tags,
+          });
+        },
+        (error) =>
+          end(
+            error === null
+              ? { code: 0, message: "OK" }
+              : { code: error.code, message: conn.describe(error) },
+          ),
+      );
+      return stream;
     },
 
-    send(event, clientId, timeoutMs) {
-      const ev = new pbClasses.Event();
-      ev.setEventid(crypto.randomUUID());
-      ev.setClientid(clientId);
-      ev.setChannel(event.channel);
-      ev.setMetadata("");
-      ev.setBody(event.body);
-      ev.setStore(event.store);
-      for (const [k, v] of Object.entries(event.tags ?? {})) ev.getTagsMap().set(k, v);
-      return new Promise((resolve, reject) => {
-        conn.client.sendEvent(ev, conn.metadata(), conn.deadline(timeoutMs), (err, res) => {
-          if (err || !res) {
-            return reject(
-              new Error(`send event to ${event.channel} failed: ${conn.describe(err)}`),
-            );
-          }
-          if (!res.getSent()) {
-            return reject(new Error(`send event to ${event.channel} refused: ${res.getError()}`));
-          }
-          resolve();
-        });
+    async send(event, clientId, timeoutMs) {
+      const message = encodeEvent({
+        eventId: crypto.randomUUID(),
+        clientId,
+        channel: event.channel,
+        metadata: "",
+        body: event.body,
+        store: event.store,
+        ...(event.tags ? { tags: event.tags } : {}),
       });
+      let reply: Uint8Array;
+      try {
+        reply = await conn.channel.unary(`${SERVICE}/SendEvent`, message, timeoutMs);
+      } catch (err) {
+        throw new Error(`send event to ${event.channel} failed: ${conn.describe(err)}`);
+      }
+      const res = decodeResult(reply);
+      if (!res.sent) throw new Error(`send event to ${event.channel} refused: ${res.error}`);
     },
   };
 }

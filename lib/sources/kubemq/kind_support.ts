@@ -33,7 +33,7 @@ const GRPC_ENV = [
 /**
  * The broker's `host:port` and, for a name, the addresses it resolves to: grpc-js resolves the
  * name and connects to the address, which Deno checks as an IP. The lookup itself passes with
- * `host:port`, since the source's client gives it the port (kubemq_query/dns_port.ts), so the
+ * `host:port`, since the source's client gives it the port (the lean transport connects by name with the port), so the
  * bare name (every port of the host) is not listed. Plus the TLS files the options name.
  */
 export const kubemqPermissions: KindPermissions<KubemqEndpointOptions> = {

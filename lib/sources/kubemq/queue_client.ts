@@ -1,12 +1,19 @@
 /**
- * The queue calls of the `kubemq.queue` source: one StreamQueueMessage stream per message
- * (receive with visibility, then ack, reject or extend it) and SendQueueMessage, with the
- * server's rules as docs/broker-protocol.md lists them.
+ * The queues client: one StreamQueueMessage stream per message (receive with visibility, then
+ * ack, reject or extend it) and SendQueueMessage, with the server's rules as
+ * docs/broker-protocol.md lists them, over the connection's lean transport (a received Body is a
+ * view into its message; a sent one is not copied).
  */
-import type { Connection } from "./connection.ts";
-import { pbClasses } from "./connection.ts";
-import type { PbStreamQueueMessagesResponse } from "./pb_types.ts";
-import { StreamRequestType } from "./pb_types.ts";
+import { type KubemqConnection, SERVICE } from "./connection.ts";
+import {
+  type DecodedStreamQueueResponse,
+  decodeSendQueueResult,
+  decodeStreamQueueResponse,
+  encodeQueueMessage,
+  encodeStreamQueueRequest,
+  type StreamQueueRequestFields,
+  StreamRequestType,
+} from "./pb_queues.ts";
 
 /** A message received from a queue. */
 export interface ReceivedQueueMessage {
@@ -60,70 +67,75 @@ export interface QueueClient {
 }
 
 /** Creates the queue client. */
-export function createQueueClient(conn: Connection): QueueClient {
+export function createQueueClient(conn: KubemqConnection): QueueClient {
   return {
     receive({ channel, clientId, visibilitySeconds, waitSeconds }) {
-      const call = conn.client.streamQueueMessage(conn.metadata());
-      type Waiter = { resolve(res: PbStreamQueueMessagesResponse): void; reject(e: Error): void };
+      type Waiter = { resolve(res: DecodedStreamQueueResponse): void; reject(e: Error): void };
       const waiters: Waiter[] = [];
       let failure: Error | null = null;
       const failAll = (err: Error) => {
         failure ??= err;
         for (const w of waiters.splice(0)) w.reject(err);
       };
-      call.on("error", () => {});
-      call.on("status", (status) => {
-        failAll(
-          new Error(
-            status.code === 0
-              ? "the queue stream ended"
-              : `the queue stream failed: ${conn.describe(status)}`,
-          ),
-        );
-      });
-      call.on("data", (res) => {
-        if (res.getIserror() && res.getError().startsWith(VISIBILITY_EXPIRED)) {
-          return failAll(new Error(`${res.getError()} (the message went back to the queue)`));
-        }
-        waiters.shift()?.resolve(res);
-      });
-      const request = (type: number, fill: (r: ReturnType<typeof build>) => void = () => {}) => {
+      const call = conn.channel.duplex(
+        `${SERVICE}/StreamQueueMessage`,
+        (bytes) => {
+          let res: DecodedStreamQueueResponse;
+          try {
+            res = decodeStreamQueueResponse(bytes);
+          } catch (err) {
+            failAll(new Error(`the queue stream sent a message we cannot read: ${err}`));
+            call.cancel();
+            return;
+          }
+          if (res.isError && res.error.startsWith(VISIBILITY_EXPIRED)) {
+            return failAll(new Error(`${res.error} (the message went back to the queue)`));
+          }
+          waiters.shift()?.resolve(res);
+        },
+        (error) => {
+          failAll(
+            new Error(
+              error === null
+                ? "the queue stream ended"
+                : `the queue stream failed: ${conn.describe(error)}`,
+            ),
+          );
+        },
+      );
+      const request = (fields: Omit<StreamQueueRequestFields, "requestId" | "clientId">) => {
         if (failure) return Promise.reject(failure);
-        const req = build(type);
-        fill(req);
-        return new Promise<PbStreamQueueMessagesResponse>((resolve, reject) => {
+        return new Promise<DecodedStreamQueueResponse>((resolve, reject) => {
           waiters.push({ resolve, reject });
-          call.write(req);
+          const bytes = encodeStreamQueueRequest({
+            requestId: crypto.randomUUID(),
+            clientId,
+            ...fields,
+          });
+          if (!call.write(bytes)) failAll(failure ?? new Error("the queue stream ended"));
         });
       };
-      const build = (type: number) => {
-        const req = new pbClasses.StreamQueueMessagesRequest();
-        req.setRequestid(crypto.randomUUID());
-        req.setClientid(clientId);
-        req.setStreamrequesttypedata(type);
-        return req;
-      };
-      const message = request(StreamRequestType.Receive, (r) => {
-        r.setChannel(channel);
-        r.setVisibilityseconds(visibilitySeconds);
-        r.setWaittimeseconds(waitSeconds);
+      const message = request({
+        type: StreamRequestType.Receive,
+        channel,
+        visibilitySeconds,
+        waitSeconds,
       }).then((res): ReceivedQueueMessage | null => {
-        if (res.getIserror()) {
-          if (res.getError().startsWith(NO_MESSAGE)) return null;
-          throw new Error(`receive from queue ${channel} failed: ${res.getError()}`);
+        if (res.isError) {
+          if (res.error.startsWith(NO_MESSAGE)) return null;
+          throw new Error(`receive from queue ${channel} failed: ${res.error}`);
         }
-        const msg = res.getMessage();
+        const msg = res.message;
         if (!msg) throw new Error(`receive from queue ${channel} answered without a message`);
-        const attrs = msg.getAttributes();
         return {
-          id: msg.getMessageid(),
-          clientId: msg.getClientid(),
-          channel: msg.getChannel(),
-          metadata: msg.getMetadata(),
-          body: msg.getBody_asU8(),
-          tags: Object.fromEntries(msg.getTagsMap().toArray()),
-          sequence: attrs?.getSequence() ?? 0,
-          receiveCount: attrs?.getReceivecount() ?? 1,
+          id: msg.messageId,
+          clientId: msg.clientId,
+          channel: msg.channel,
+          metadata: msg.metadata,
+          body: msg.body,
+          tags: msg.tags,
+          sequence: msg.attributes?.sequence ?? 0,
+          receiveCount: msg.attributes?.receiveCount ?? 1,
         };
       });
       // A caller that never awaits `message` (cancelled while waiting) must not leave it
@@ -132,11 +144,12 @@ export function createQueueClient(conn: Connection): QueueClient {
       const settle = async (type: number, what: string, visibility = 0) => {
         const held = await message;
         if (!held) throw new Error(`nothing to ${what}: no message was received`);
-        const res = await request(type, (r) => {
-          r.setRefsequence(held.sequence);
-          r.setVisibilityseconds(visibility);
+        const res = await request({
+          type,
+          refSequence: held.sequence,
+          visibilitySeconds: visibility,
         });
-        if (res.getIserror()) throw new Error(`${what} failed: ${res.getError()}`);
+        if (res.isError) throw new Error(`${what} failed: ${res.error}`);
       };
       return {
         message,
@@ -147,25 +160,24 @@ export function createQueueClient(conn: Connection): QueueClient {
       };
     },
 
-    send(out, clientId, timeoutMs) {
-      const msg = new pbClasses.QueueMessage();
-      msg.setMessageid(crypto.randomUUID());
-      msg.setClientid(clientId);
-      msg.setChannel(out.channel);
-      msg.setMetadata(out.metadata ?? "");
-      msg.setBody(out.body);
-      for (const [k, v] of Object.entries(out.tags ?? {})) msg.getTagsMap().set(k, v);
-      return new Promise((resolve, reject) => {
-        conn.client.sendQueueMessage(msg, conn.metadata(), conn.deadline(timeoutMs), (err, res) => {
-          if (err || !res) {
-            return reject(new Error(`send to queue ${out.channel} failed: ${conn.describe(err)}`));
-          }
-          if (res.getIserror()) {
-            return reject(new Error(`send to queue ${out.channel} refused: ${res.getError()}`));
-          }
-          resolve(res.getMessageid());
-        });
+    async send(out, clientId, timeoutMs) {
+      const message = encodeQueueMessage({
+        messageId: crypto.randomUUID(),
+        clientId,
+        channel: out.channel,
+        metadata: out.metadata ?? "",
+        body: out.body,
+        ...(out.tags ? { tags: out.tags } : {}),
       });
+      let reply: Uint8Array;
+      try {
+        reply = await conn.channel.unary(`${SERVICE}/SendQueueMessage`, message, timeoutMs);
+      } catch (err) {
+        throw new Error(`send to queue ${out.channel} failed: ${conn.describe(err)}`);
+      }
+      const res = decodeSendQueueResult(reply);
+      if (res.isError) throw new Error(`send to queue ${out.channel} refused: ${res.error}`);
+      return res.messageId;
     },
   };
 }

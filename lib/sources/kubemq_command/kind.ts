@@ -1,8 +1,7 @@
 /** The `kubemq.command` source kind: properties, cross-checks and factory. */
 import { defineSourceKind } from "../../kinds/kind.ts";
 import { kubemqPayload, kubemqPermissions, kubemqResponseLimit } from "../kubemq/kind_support.ts";
-import { validateKubemqQueryOptions } from "../kubemq_query/options.ts";
-import { kubemqCommandProperties } from "./options.ts";
+import { kubemqCommandProperties, validateKubemqCommandOptions } from "./options.ts";
 
 /** Kind `kubemq.command`: runs KubeMQ commands and answers Executed true or false. */
 export const kubemqCommandSource = defineSourceKind({
@@ -10,7 +9,7 @@ export const kubemqCommandSource = defineSourceKind({
   description:
     "Subscribes to KubeMQ commands on a channel and answers each with Executed and the error, without a body.",
   properties: kubemqCommandProperties,
-  validate: validateKubemqQueryOptions,
+  validate: validateKubemqCommandOptions,
   permissions: kubemqPermissions,
   payload: kubemqPayload,
   responseLimit: kubemqResponseLimit,

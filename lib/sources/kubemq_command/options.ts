@@ -3,11 +3,11 @@
  * source has the query source's keys), with the channel naming a command channel.
  */
 import { int, type Parsed, text } from "../../schema.ts";
-import { kubemqQueryProperties } from "../kubemq_query/options.ts";
+import { kubemqSubscriberProperties, validateKubemqConnection } from "../kubemq/options.ts";
 
 /** Property schema of the `kubemq.command` source, as written in config.yaml. */
 export const kubemqCommandProperties = {
-  ...kubemqQueryProperties,
+  ...kubemqSubscriberProperties,
   channel: text({
     description: "Command channel to subscribe to.",
     required: true,
@@ -25,3 +25,7 @@ export const kubemqCommandProperties = {
 
 /** Parsed `kubemq.command` source properties. */
 export type KubemqCommandOptions = Parsed<typeof kubemqCommandProperties>;
+
+/** Cross-field checks; each error names the keys involved. */
+export const validateKubemqCommandOptions: (options: KubemqCommandOptions) => string[] =
+  validateKubemqConnection;

@@ -1,19 +1,16 @@
 /**
- * The `kubemq.command` source: the query source's subscription loop, reconnects and
- * concurrency bound, subscribed with the command type (SubscribeTypeData 3). A command's
- * response carries no body: Executed is true when the target succeeded, otherwise false with
- * the error text in Error (both from the binding's outcome), as kubemq-targets answers commands.
+ * The `kubemq.command` source: the shared request-answering source (../kubemq/requests_source.ts)
+ * subscribed to commands. A command's response carries no body: Executed is true when the target
+ * succeeded, otherwise false with the error text in Error (both from the binding's outcome), as
+ * kubemq-targets answers commands.
  */
 import type { KindContext } from "../../kinds/kind.ts";
-import { createKubemqQueryClient } from "../kubemq_query/client.ts";
-import type { ReplyContent } from "../kubemq_query/reply.ts";
-import { createKubemqQuerySource } from "../kubemq_query/source.ts";
-import type { KubemqQuerySourceTuning } from "../kubemq_query/tuning.ts";
+import type { ReplyContent } from "../kubemq/reply.ts";
+import { SubscribeRequests } from "../kubemq/requests_client.ts";
+import { createRequestsSource } from "../kubemq/requests_source.ts";
+import type { RequestsSourceTuning } from "../kubemq/requests_tuning.ts";
 import type { HandleResult, Source } from "../source.ts";
 import type { KubemqCommandOptions } from "./options.ts";
-
-/** Subscribe.SubscribeTypeData for commands. */
-const SUBSCRIBE_COMMANDS = 3;
 
 /** A command's reply: no body; Executed when the target succeeded, else the error text. */
 export function commandReply(result: HandleResult): ReplyContent {
@@ -25,12 +22,12 @@ export function commandReply(result: HandleResult): ReplyContent {
 export function createKubemqCommandSource(
   options: KubemqCommandOptions,
   ctx: KindContext,
-  tuning: KubemqQuerySourceTuning = {},
+  tuning: RequestsSourceTuning = {},
 ): Source {
-  return createKubemqQuerySource(options, ctx, {
-    ...tuning,
-    createClient: tuning.createClient ??
-      ((config) => createKubemqQueryClient(config, SUBSCRIBE_COMMANDS)),
-    reply: commandReply,
-  });
+  return createRequestsSource(
+    { kind: "kubemq.command", subscribeType: SubscribeRequests.Commands, reply: commandReply },
+    options,
+    ctx,
+    tuning,
+  );
 }

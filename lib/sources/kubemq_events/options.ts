@@ -4,12 +4,12 @@
  * subscription starts in the store.
  */
 import { Expected, oneOf, type Parsed, text } from "../../schema.ts";
-import { kubemqQueryProperties, validateKubemqQueryOptions } from "../kubemq_query/options.ts";
-import { EventsStoreType, type StartPosition } from "../kubemq/pb_types.ts";
+import { kubemqSubscriberProperties, validateKubemqConnection } from "../kubemq/options.ts";
+import { EventsStoreType, type StartPosition } from "../kubemq/pb_events.ts";
 
 /** Property schema of the `kubemq.events` source, as written in config.yaml. */
 export const kubemqEventsProperties = {
-  ...kubemqQueryProperties,
+  ...kubemqSubscriberProperties,
   channel: text({
     description: "Events channel to subscribe to.",
     required: true,
@@ -90,7 +90,7 @@ export function startPosition(options: KubemqEventsStoreOptions): StartPosition 
 
 /** Cross-field checks of both kinds; each error names the keys involved. */
 export function validateKubemqEventsOptions(options: KubemqEventsOptions): string[] {
-  return validateKubemqQueryOptions(options as never);
+  return validateKubemqConnection(options);
 }
 
 /** Cross-field checks of `kubemq.events-store`. */

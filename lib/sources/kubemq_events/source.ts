@@ -22,14 +22,14 @@
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds/kind.ts";
 import { clientConfigFor } from "../kubemq/client_config.ts";
-import { type Connection, openConnection } from "../kubemq/connection.ts";
+import { type KubemqConnection, openConnection } from "../kubemq/connection.ts";
 import {
   createEventsClient,
   type EventsClient,
-  type EventsSubscriptionHandle,
   type ReceivedEvent,
 } from "../kubemq/events_client.ts";
-import { EventsStoreType, type StartPosition } from "../kubemq/pb_types.ts";
+import type { SubscriptionHandle } from "../kubemq/requests_port.ts";
+import { EventsStoreType, type StartPosition } from "../kubemq/pb_events.ts";
 import { subscriberOf } from "../kubemq/subscriber.ts";
 import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
 import type { QueryHandler, Source, SourceState } from "../source.ts";
@@ -53,8 +53,8 @@ class KubemqEventsSource implements Source {
   readonly #clientId: string;
   readonly #group: string;
   readonly #intervalMs: number;
-  readonly #subs: SubscriptionSet<EventsSubscriptionHandle>;
-  #conn: Connection | null = null;
+  readonly #subs: SubscriptionSet<SubscriptionHandle>;
+  #conn: KubemqConnection | null = null;
   #events: EventsClient | null = null;
   #handler: QueryHandler | null = null;
   #started = false;
@@ -92,7 +92,7 @@ class KubemqEventsSource implements Source {
     }
     this.#started = true;
     this.#handler = handler;
-    const config = await clientConfigFor(this.#options, this.#ctx, this.#intervalMs);
+    const config = await clientConfigFor(this.#options, this.#ctx);
     try {
       this.#conn = openConnection(config);
     } catch (err) {
@@ -125,7 +125,7 @@ class KubemqEventsSource implements Source {
   }
 
   async #attempt(
-    slot: SubscriptionSlot<EventsSubscriptionHandle>,
+    slot: SubscriptionSlot<SubscriptionHandle>,
     opened: () => void,
   ): Promise<boolean> {
     try {

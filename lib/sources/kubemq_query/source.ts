@@ -1,221 +1,30 @@
 /**
- * The `kubemq.query` source: `sources` parallel query subscriptions that hand each query body to
- * the binding and answer with what it returns.
- *
- * Reconnects: each subscription runs its own loop of attempts (Ping, then SubscribeToRequests),
- * with the policy of ../kubemq/subscription_loop.ts (kubemq-js neither resubscribes nor
- * resumes a stream the server ended with status OK).
- *
- * Readiness: a subscription counts as connected once Ping succeeded and its stream is open
- * (KubeMQ never acknowledges a subscription); the source is connected when all of them are.
- *
- * Concurrency: at most `concurrency` queries are handled at once across all subscriptions
- * (../kubemq/concurrency_gate.ts: at the bound every stream is paused).
+ * The `kubemq.query` source: the shared request-answering source (../kubemq/requests_source.ts)
+ * subscribed to queries, answering each with the binding's response body as is.
  */
-import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds/kind.ts";
-import { BURST_IDLE_COLLECTION_DELAY_MS, scheduleIdleCollection } from "../../gc.ts";
-import { clientConfigFor } from "../kubemq/client_config.ts";
-import { subscriberOf } from "../kubemq/subscriber.ts";
-import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
-import type { HandleResult, QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
-import type {
-  KubemqClientConfig,
-  KubemqQueryClient,
-  ReceivedQuery,
-  SubscriptionHandle,
-} from "./query_client.ts";
-import { createKubemqQueryH2Client } from "./h2_client.ts";
+import type { ReplyContent } from "../kubemq/reply.ts";
+import { SubscribeRequests } from "../kubemq/requests_client.ts";
+import { createRequestsSource } from "../kubemq/requests_source.ts";
+import type { RequestsSourceTuning } from "../kubemq/requests_tuning.ts";
+import type { HandleResult, Source } from "../source.ts";
 import type { KubemqQueryOptions } from "./options.ts";
-import { queryReply, type ReplyContent, sendReply } from "./reply.ts";
-import type { KubemqQuerySourceTuning } from "./tuning.ts";
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** A query's reply: the binding's response body as is, in pieces when it has them. */
+export function queryReply(result: HandleResult): ReplyContent {
+  return { body: result.pieces ?? result.body };
 }
 
-class KubemqQuerySource implements Source {
-  readonly #options: KubemqQueryOptions;
-  readonly #ctx: KindContext;
-  readonly #log: Logger;
-  readonly #tuning: Required<Omit<KubemqQuerySourceTuning, "createClient" | "reply">>;
-  readonly #createClient: (config: KubemqClientConfig) => KubemqQueryClient;
-  readonly #reply: (result: HandleResult) => ReplyContent;
-  readonly #clientId: string;
-  readonly #group: string;
-  readonly #intervalMs: number;
-  readonly #subs: SubscriptionSet<SubscriptionHandle>;
-
-  #client: KubemqQueryClient | null = null;
-  #handler: QueryHandler | null = null;
-  #started = false;
-  #stopped: Promise<void> | null = null;
-
-  constructor(options: KubemqQueryOptions, ctx: KindContext, tuning: KubemqQuerySourceTuning) {
-    this.#options = options;
-    this.#ctx = ctx;
-    this.#log = ctx.log.with({ binding: ctx.binding, channel: options.channel });
-    this.#tuning = {
-      pingTimeoutMs: tuning.pingTimeoutMs ?? 5000,
-      stableMs: tuning.stableMs ?? 3000,
-      responseTimeoutMs: tuning.responseTimeoutMs ?? 30_000,
-    };
-    this.#createClient = tuning.createClient ?? createKubemqQueryH2Client;
-    this.#reply = tuning.reply ?? queryReply;
-    ({ clientId: this.#clientId, group: this.#group, intervalMs: this.#intervalMs } = subscriberOf(
-      options,
-    ));
-    this.#subs = new SubscriptionSet({
-      kind: "kubemq.query",
-      channel: options.channel,
-      log: this.#log,
-      count: options.sources,
-      concurrency: options.concurrency,
-      policy: { ...options, intervalMs: this.#intervalMs },
-    });
-  }
-
-  async start(handler: QueryHandler): Promise<void> {
-    if (this.#started || this.#subs.stopping) {
-      throw new Error("kubemq.query source cannot start twice or after stop");
-    }
-    this.#started = true;
-    this.#handler = handler;
-    const config = await clientConfigFor(this.#options, this.#ctx, this.#intervalMs);
-    try {
-      this.#client = this.#createClient(config);
-    } catch (err) {
-      throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
-    }
-    const client = this.#client;
-    await this.#subs.start((slot, opened) => this.#attempt(client, slot, opened));
-    // Start-up garbage (module loading, SDK set-up) goes before the first request comes.
-    scheduleIdleCollection();
-  }
-
-  stop(drainMs: number): Promise<void> {
-    this.#stopped ??= this.#stop(drainMs);
-    return this.#stopped;
-  }
-
-  state(): SourceState {
-    return this.#subs.state();
-  }
-
-  onDead(listener: (reason: string) => void): void {
-    this.#subs.onDead(listener);
-  }
-
-  /** Pings, subscribes and resolves when the stream ends: true if it had proven healthy. */
-  async #attempt(
-    client: KubemqQueryClient,
-    slot: SubscriptionSlot<SubscriptionHandle>,
-    opened: () => void,
-  ): Promise<boolean> {
-    try {
-      await client.ping(this.#tuning.pingTimeoutMs, this.#subs.signal);
-    } catch (err) {
-      if (!this.#subs.stopping) {
-        this.#subs.failed(`Ping to ${this.#options.address} failed: ${message(err)}`);
-      }
-      return false;
-    }
-    if (this.#subs.over()) return false;
-    return this.#subs.watch(
-      slot,
-      this.#tuning.stableMs,
-      (healthy, ended) =>
-        client.subscribe(
-          this.#options.channel,
-          this.#group,
-          this.#clientId,
-          (query) => {
-            healthy();
-            this.#onQuery(client, query);
-          },
-          ended,
-        ),
-      () => {
-        this.#log.info("Subscribed to queries on {channel} at {address}", {
-          address: this.#options.address,
-          group: this.#group,
-          subscription: slot.index,
-        });
-        opened();
-      },
-    );
-  }
-
-  #onQuery(client: KubemqQueryClient, query: ReceivedQuery): void {
-    // Messages still buffered in a cancelled stream: the sender will time out (or another
-    // replica answers); stopping means no new work.
-    if (this.#subs.stopping) return;
-    const gate = this.#subs.gate;
-    gate.enter();
-    const to = {
-      client,
-      clientId: this.#clientId,
-      requestId: query.requestId,
-      replyChannel: query.replyChannel,
-      requestBytes: query.body.byteLength,
-      content: this.#reply,
-      timeoutMs: this.#tuning.responseTimeoutMs,
-      log: this.#log,
-    };
-    // The body goes to the handler and is not kept here (an async function would keep it
-    // reachable until the answer is sent): once parsed, a large query's ~85 MB message can be
-    // collected while S3 works.
-    const answered = this.#startHandler(query.body, {
-      requestId: query.requestId,
-      channel: query.channel,
-      clientId: query.clientId,
-      // Answered from the result alone: the body may be spent while it is parsed.
-      bodySpendable: true,
-    });
-    void sendReply(to, answered).finally(() => {
-      gate.leave();
-      if (gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
-    });
-  }
-
-  /** Starts the handler; a synchronous throw becomes a rejection. */
-  #startHandler(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
-    const handler = this.#handler;
-    try {
-      if (handler === null) throw new Error("no handler");
-      return handler(body, info);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  async #stop(drainMs: number): Promise<void> {
-    const unanswered = await this.#subs.stop(drainMs);
-    if (unanswered > 0) {
-      this.#log.warn("Stopped with {inFlight} queries unanswered after {drainMs} ms", {
-        inFlight: unanswered,
-        drainMs,
-      });
-    }
-    this.#client?.close();
-    this.#log.info("kubemq.query source for {channel} stopped", {});
-  }
-}
-
-/**
- * Creates a `kubemq.query` source from parsed options.
- *
- * @example
- * ```ts
- * const source = createKubemqQuerySource(options, ctx);
- * await source.start(binding.handleQuery.bind(binding));
- * await source.stop(5000);
- * ```
- */
+/** Creates a `kubemq.query` source from parsed options. */
 export function createKubemqQuerySource(
   options: KubemqQueryOptions,
   ctx: KindContext,
-  tuning: KubemqQuerySourceTuning = {},
+  tuning: RequestsSourceTuning = {},
 ): Source {
-  return new KubemqQuerySource(options, ctx, tuning);
+  return createRequestsSource(
+    { kind: "kubemq.query", subscribeType: SubscribeRequests.Queries, reply: queryReply },
+    options,
+    ctx,
+    tuning,
+  );
 }

@@ -5,9 +5,9 @@
  * limit.
  */
 import { bool, int, type Parsed, text } from "../../schema.ts";
-import { kubemqQueryProperties, validateKubemqQueryOptions } from "../kubemq_query/options.ts";
+import { kubemqSubscriberProperties, validateKubemqConnection } from "../kubemq/options.ts";
 
-const q = kubemqQueryProperties;
+const q = kubemqSubscriberProperties;
 
 /** Property schema of the `kubemq.queue` source, as written in config.yaml. */
 export const kubemqQueueProperties = {
@@ -101,7 +101,7 @@ export function deadLetterQueue(options: KubemqQueueOptions): string {
 
 /** Cross-field checks; each error names the keys involved. */
 export function validateKubemqQueueOptions(options: KubemqQueueOptions): string[] {
-  const errors = validateKubemqQueryOptions(options as never);
+  const errors = validateKubemqConnection(options);
   const queueName = /^[^\s*>]+$/;
   for (const key of ["channel", "response_channel", "dead_letter_queue"] as const) {
     const value = options[key];

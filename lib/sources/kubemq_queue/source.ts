@@ -17,7 +17,7 @@ import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
 import type { KindContext } from "../../kinds/kind.ts";
 import { clientConfigFor } from "../kubemq/client_config.ts";
-import { type Connection, openConnection } from "../kubemq/connection.ts";
+import { type KubemqConnection, openConnection } from "../kubemq/connection.ts";
 import {
   createQueueClient,
   type QueueClient,
@@ -54,7 +54,7 @@ class KubemqQueueSource implements Source {
   readonly #deadLetter: string;
   readonly #sendTimeoutMs: number;
   readonly #settleGraceMs: number;
-  #conn: Connection | null = null;
+  #conn: KubemqConnection | null = null;
   #queue: QueueClient | null = null;
   #handler: QueryHandler | null = null;
   #loops: Promise<void>[] = [];
@@ -84,7 +84,7 @@ class KubemqQueueSource implements Source {
     }
     this.#started = true;
     this.#handler = handler;
-    const config = await clientConfigFor(this.#options, this.#ctx, RETRY_MS);
+    const config = await clientConfigFor(this.#options, this.#ctx);
     try {
       this.#conn = openConnection(config);
     } catch (err) {

@@ -12,7 +12,7 @@ import { startConnectorWithConfig, testTargetProperties } from "../../../testing
 import { createKubemqClient } from "../../../testing/kubemq_client.ts";
 import { createQueuesClient } from "../../../testing/kubemq_queues.ts";
 import { withTestBucket } from "../../../testing/s3.ts";
-import { EventsStoreType } from "../../../lib/sources/kubemq/pb_types.ts";
+import { EventsStoreType } from "../../../lib/sources/kubemq/pb_events.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -13,7 +13,7 @@ import {
   startPosition,
   validateKubemqEventsStoreOptions,
 } from "../../../lib/sources/kubemq_events/options.ts";
-import { EventsStoreType } from "../../../lib/sources/kubemq/pb_types.ts";
+import { EventsStoreType } from "../../../lib/sources/kubemq/pb_events.ts";
 import { kindRegistry } from "../../../lib/kinds/registry.ts";
 
 const base = { address: "kubemq-cluster:50000", channel: "queue.s3" };

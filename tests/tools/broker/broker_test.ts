@@ -16,7 +16,7 @@ import {
   type SendRequestOptions,
   SubscribeType,
 } from "../../../testing/kubemq_client.ts";
-import { guardSession } from "../../../lib/sources/kubemq_query/goaway_guard.ts";
+import { guardSession } from "../../../lib/sources/kubemq/goaway_guard.ts";
 
 const TIMEOUT_301 = "Error 301: timeout for request message";
 const INTERNAL = 13;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { startTestBroker, type TestBroker } from "../../../testing/broker.ts";
 import { createQueuesClient, type QueuesClient } from "../../../testing/kubemq_queues.ts";
-import { StreamRequestType } from "../../../lib/sources/kubemq/pb_types.ts";
+import { StreamRequestType } from "../../../lib/sources/kubemq/pb_queues.ts";
 
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

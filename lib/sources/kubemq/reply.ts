@@ -1,27 +1,22 @@
 /**
- * Sending a query's answer: the binding's result (its encoded response, or for commands the
- * outcome alone) goes back to the query's reply channel.
+ * Sending a request's answer: the binding's result (its encoded response, or for commands the
+ * outcome alone) goes back to the request's reply channel.
  */
 import type { Logger } from "@logtape/logtape";
 import { collectGarbage, LARGE_TRANSFER_BYTES } from "../../gc.ts";
 import type { HandleResult } from "../source.ts";
-import type { KubemqQueryClient, QueryReply } from "./query_client.ts";
+import type { KubemqRequestsClient, RequestReply } from "./requests_port.ts";
 
 /** What a reply carries besides its ids: the body, and for commands Executed and Error. */
-export type ReplyContent = Pick<QueryReply, "body" | "executed" | "error">;
-
-/** A query's reply: the binding's response body as is, in pieces when it has them. */
-export function queryReply(result: HandleResult): ReplyContent {
-  return { body: result.pieces ?? result.body };
-}
+export type ReplyContent = Pick<RequestReply, "body" | "executed" | "error">;
 
 /** Where and how one answer goes. */
 export interface ReplyTo {
-  client: KubemqQueryClient;
+  client: KubemqRequestsClient;
   clientId: string;
   requestId: string;
   replyChannel: string;
-  /** Size of the query's body, to decide on a collection after a large transfer. */
+  /** Size of the request's body, to decide on a collection after a large transfer. */
   requestBytes: number;
   /** Builds the reply from the binding's result. */
   content: (result: HandleResult) => ReplyContent;
@@ -43,7 +38,7 @@ export async function sendReply(to: ReplyTo, answered: Promise<HandleResult>): P
     answeredBytes = (result.pieces ?? result.body).byteLength;
     content = to.content(result);
   } catch (err) {
-    to.log.error("Query {requestId} failed in the handler, not answered: {error}", {
+    to.log.error("Request {requestId} failed in the handler, not answered: {error}", {
       requestId: to.requestId,
       error: err instanceof Error ? err.message : String(err),
     });
@@ -57,7 +52,7 @@ export async function sendReply(to: ReplyTo, answered: Promise<HandleResult>): P
       clientId: to.clientId,
     }, to.timeoutMs);
   } catch (err) {
-    to.log.warn("SendResponse for query {requestId} failed: {error}", {
+    to.log.warn("SendResponse for request {requestId} failed: {error}", {
       requestId: to.requestId,
       error: err instanceof Error ? err.message : String(err),
     });

@@ -10,8 +10,8 @@ import {
   decodeRequest,
   encodeResponse,
   encodeSubscribe,
-} from "../../../lib/sources/kubemq_query/pb_codec.ts";
-import { kubemqPb as gen } from "../../../lib/sources/kubemq/pb.ts";
+} from "../../../lib/sources/kubemq/pb_codec.ts";
+import { kubemqPb as gen } from "../../../testing/kubemq_pb.ts";
 
 const text = fc.string({ unit: "binary", maxLength: 40 });
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });

@@ -1,4 +1,4 @@
-/** The protobuf field reader of pb_codec.ts (private to it). */
+/** The protobuf field reader of the KubeMQ codec (private to pb_codec.ts, pb_queues.ts, pb_events.ts). */
 import { FIXED32, FIXED64, LEN, VARINT } from "./_pb_wire_types.ts";
 
 // ignoreBOM: a string field's leading U+FEFF is data (google-protobuf keeps it); the default
@@ -96,4 +96,20 @@ export function decodeMapEntry(bytes: Uint8Array): [string, string] {
     else r.skip(type);
   }
   return [key, value];
+}
+
+/**
+ * Reads each field of a message: `onField` consumes the value of the fields it knows from `r`
+ * and returns true; the others are skipped.
+ */
+export function readFields(
+  bytes: Uint8Array,
+  onField: (field: number, wireType: number, r: Reader) => boolean,
+): void {
+  const r = new Reader(bytes);
+  while (!r.done) {
+    const tag = r.varint();
+    const type = tag & 7;
+    if (!onField(Math.floor(tag / 8), type, r)) r.skip(type);
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * A minimal gRPC client over `node:http2`: unary and server-streaming calls with identity
- * encoding, deadlines, auth metadata, message size limits, keepalive pings and a session that
- * is created again after it ends. Just what the KubeMQ query source needs (see h2_client.ts).
+ * encoding, bidirectional streams of small messages, deadlines, auth metadata, message size
+ * limits, keepalive pings and a session that is created again after it ends. Just what the KubeMQ
+ * clients need (requests_client.ts, queue_client.ts, events_client.ts, connection.ts).
  *
  * Why not grpc-js: under Deno, grpc-js keeps several copies of a large message while receiving
  * and sending it (chunk lists, a concatenated copy, google-protobuf's copies): a 64 MiB object
@@ -43,6 +44,14 @@ export interface GrpcH2Config {
   /** HTTP/2 PING interval while calls are open, and how long to wait for its ack. */
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
+}
+
+/** A live bidirectional call. */
+export interface DuplexCall {
+  /** Sends one message; false when the call has ended (the message is not sent). */
+  write(message: Uint8Array): boolean;
+  /** Ends the call; onEnd gets CANCELLED. */
+  cancel(): void;
 }
 
 /** A gRPC channel: one HTTP/2 session at a time, made on demand. */
@@ -124,15 +133,16 @@ export class GrpcH2Channel {
 
   /**
    * Starts a call: sends `message` (chunks) as the one request message and reports each
-   * response message and the end. `timeoutMs` 0 means no deadline.
+   * response message and the end; `message` null leaves the stream open for the caller's
+   * writes. `timeoutMs` 0 means no deadline.
    */
   #call(
     path: string,
-    message: readonly Chunk[],
+    message: readonly Chunk[] | null,
     timeoutMs: number,
     handlers: CallHandlers,
   ): StartedCall {
-    const length = message.reduce((n, c) => n + c.byteLength, 0);
+    const length = message?.reduce((n, c) => n + c.byteLength, 0) ?? 0;
     let ended = false;
     const end = (error: GrpcError | null) => {
       if (ended) return;
@@ -244,7 +254,7 @@ export class GrpcH2Channel {
       // A failing session closes its streams before it emits 'error': wait for that.
       setTimeout(settle, 0);
     });
-    void writeMessage(stream, [prefix(length), ...message]);
+    if (message !== null) void writeMessage(stream, [prefix(length), ...message]);
     return {
       stream,
       cancel: () => cancelWith(new GrpcError(Status.CANCELLED, "Cancelled on client")),
@@ -287,6 +297,41 @@ export class GrpcH2Channel {
     onEnd: (error: GrpcError | null) => void,
   ): ServerStream {
     return pausableStream((handlers) => this.#call(path, message, 0, handlers), onMessage, onEnd);
+  }
+
+  /**
+   * A bidirectional stream: `write` sends one (small) message at a time, the server's messages
+   * go to `onMessage` and `onEnd` comes once, however the call ends.
+   */
+  duplex(
+    path: string,
+    onMessage: (message: Uint8Array) => void,
+    onEnd: (error: GrpcError | null) => void,
+  ): DuplexCall {
+    let open = true;
+    const call = this.#call(path, null, 0, {
+      onMessage,
+      onEnd: (error) => {
+        open = false;
+        onEnd(error);
+      },
+    });
+    return {
+      write: (message) => {
+        const stream = call.stream;
+        if (!open || stream === null || stream.destroyed || stream.closed) return false;
+        if (message.length > this.#config.maxSendBytes) {
+          call.cancel();
+          return false;
+        }
+        const framed = new Uint8Array(5 + message.length);
+        framed.set(prefix(message.length));
+        framed.set(message, 5);
+        stream.write(framed);
+        return true;
+      },
+      cancel: () => call.cancel(),
+    };
   }
 
   /** Ends the session after open calls finish; new calls fail with UNAVAILABLE. */

@@ -1,4 +1,4 @@
-/** Protobuf wire types (private to pb_codec.ts). */
+/** Protobuf wire types (private to the codec: pb_codec.ts, pb_queues.ts, pb_events.ts). */
 
 export const VARINT = 0;
 export const FIXED64 = 1;

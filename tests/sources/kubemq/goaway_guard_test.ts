@@ -5,10 +5,7 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import http2 from "node:http2";
-import {
-  guardSession,
-  installGoawayGuard,
-} from "../../../lib/sources/kubemq_query/goaway_guard.ts";
+import { guardSession, installGoawayGuard } from "../../../lib/sources/kubemq/goaway_guard.ts";
 
 /** A stand-in session that records when close and destroy really run. */
 class FakeSession extends EventEmitter {

@@ -1,9 +1,8 @@
 /**
- * The `kubemq.query` source's port (query_client.ts) on kubemq-js 1.2.3's generated gRPC client
- * and messages (loaded once, by lib/sources/kubemq/pb.ts). It and lib/sources/kubemq/ (the other
- * source kinds, which build on createGrpcClient) are the only files in lib/ that use kubemq-js or
- * @grpc/grpc-js. Every
- * transport the connector creates installs the GOAWAY guard first (goaway_guard.ts: a Deno 2.9.6
+ * The connector's former grpc-js transport, kept for the side-by-side transport probe
+ * (bench/probe_transport.ts): the requests port (lib/sources/kubemq/requests_port.ts) on
+ * kubemq-js 1.2.3's generated gRPC client and messages (testing/kubemq_pb.ts). It installs the
+ * GOAWAY guard first (goaway_guard.ts: a Deno 2.9.6
  * crash, denoland/deno#36788; remove once Deno fixes it).
  *
  * kubemq-js's own client classes are not used (see docs in kubemq-protocol.md): they keep the
@@ -14,13 +13,19 @@ import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import grpc from "@grpc/grpc-js";
-import { kubemqPb as pb } from "../kubemq/pb.ts";
-import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "./pb_types.ts";
-import { installGoawayGuard } from "./goaway_guard.ts";
+import { kubemqPb as pb } from "../../testing/kubemq_pb.ts";
+import type {
+  PbPingResult,
+  PbRequest,
+  PbResponse,
+  PbSubscribe,
+} from "../../testing/kubemq_pb_request_types.ts";
+import { installGoawayGuard } from "../../lib/sources/kubemq/goaway_guard.ts";
 import { lookupWithPort } from "./dns_port.ts";
-import { formatHostPort, type HostPort, parseHostPort } from "../../host_port.ts";
-import type { KubemqClientConfig, KubemqQueryClient } from "./query_client.ts";
-import { joinPieces } from "../../pieces.ts";
+import { formatHostPort, type HostPort, parseHostPort } from "../../lib/host_port.ts";
+import type { KubemqClientConfig } from "../../lib/sources/kubemq/client_config.ts";
+import type { KubemqRequestsClient as KubemqQueryClient } from "../../lib/sources/kubemq/requests_port.ts";
+import { joinPieces } from "../../lib/pieces.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
 const ENVELOPE_HEADROOM = 1024 * 1024;
@@ -119,7 +124,9 @@ function credentialsFor(
  * The generated KubeMQ gRPC client with this connector's transport settings (raised message
  * limits, TLS, keepalive, reconnect backoff), for every source kind. Connects lazily.
  */
-export function createGrpcClient(config: KubemqClientConfig): grpc.Client {
+export function createGrpcClient(
+  config: KubemqClientConfig & { reconnectBackoffMs: number },
+): grpc.Client {
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const backoff = Math.max(100, config.reconnectBackoffMs);
   const target = parseHostPort(config.address);
@@ -148,7 +155,7 @@ export function createGrpcClient(config: KubemqClientConfig): grpc.Client {
 
 /** Creates the query (or, with `subscribeType` 3, command) client. Connects lazily. */
 export function createKubemqQueryClient(
-  config: KubemqClientConfig,
+  config: KubemqClientConfig & { reconnectBackoffMs: number },
   subscribeType: number = SUBSCRIBE_QUERIES,
 ): KubemqQueryClient {
   const client = createGrpcClient(config) as unknown as PbClient;
@@ -202,6 +209,7 @@ export function createKubemqQueryClient(
           metadata: req.getMetadata(),
           body: req.getBody_asU8(),
           timeoutMs: req.getTimeout(),
+          tags: Object.fromEntries(req.getTagsMap().toArray()),
         });
       });
       return {

@@ -1,15 +1,16 @@
 /**
- * Hand-rolled protobuf encoding and decoding of the few KubeMQ messages the lean transport
- * (h2_client.ts) carries: Subscribe and Response out, Request and PingResult in. Field numbers
- * are kubemq-js 1.2.3's generated messages (lib/protos/kubemq_pb.js), which stay the source of
- * truth: tests/sources/kubemq_query/pb_codec_test.ts round-trips every field against them.
+ * Hand-rolled protobuf encoding and decoding of the KubeMQ messages of the requests pattern and
+ * the shared ones: Subscribe and Response out, Request and PingResult in (the queue and events
+ * messages are in pb_queues.ts and pb_events.ts). Field numbers are kubemq-js 1.2.3's generated
+ * messages (lib/protos/kubemq_pb.js), which stay the source of truth:
+ * tests/sources/kubemq/pb_codec_test.ts round-trips every field against them.
  *
  * Why by hand: google-protobuf copies a bytes field on encode (one more ~85 MB buffer for a
  * 64 MiB object) and its message objects keep the whole buffer reachable. Here a received Body
  * is a view into the received message, and a Response's Body is written as its own chunk.
  *
- * The messages are here; the field reader and writer are private to it (`_pb_reader.ts`,
- * `_pb_writer.ts`).
+ * The messages are here; the field reader and writer are private to the codec files
+ * (`_pb_reader.ts`, `_pb_writer.ts`).
  */
 
 import type { Pieces } from "../../pieces.ts";
@@ -50,6 +51,9 @@ export interface SubscribeFields {
   clientId: string;
   channel: string;
   group: string;
+  /** Events-store start position: EventsStoreTypeData and its value (pb_events.ts). */
+  eventsStoreType?: number;
+  eventsStoreValue?: number;
 }
 
 /** kubemq.Response fields the connector sends. */
@@ -75,6 +79,8 @@ export function encodeSubscribe(s: SubscribeFields): Uint8Array {
   w.string(2, s.clientId);
   w.string(3, s.channel);
   w.string(4, s.group);
+  w.uint(5, s.eventsStoreType ?? 0);
+  w.uint(6, s.eventsStoreValue ?? 0);
   return concat(w.finish());
 }
 

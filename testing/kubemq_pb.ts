@@ -1,7 +1,8 @@
 /**
  * The one loader of kubemq-js 1.2.3's generated protobuf module (`kubemq-js/lib/protos`): its
- * message classes and gRPC client, typed (its kubemq_pb.d.ts is empty). The connector's grpc-js
- * clients and the tests, tools and bench all load it through here.
+ * message classes and gRPC client, typed (its kubemq_pb.d.ts is empty). The reference that the
+ * connector's own codec is property-tested against, and the grpc-js clients of the tests, tools
+ * and bench, load it through here; the connector never does.
  *
  * Loading this module loads @grpc/grpc-js, which reads GRPC_* and proxy variables as it loads: a
  * CLI that runs without --allow-env imports it dynamically, after hiding those variables
@@ -9,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { kubemqPb } from "./pb.ts";
+ * import { kubemqPb } from "./kubemq_pb.ts";
  * const req = new kubemqPb.Request();
  * req.setChannel("query.aws.s3");
  * const bytes = req.serializeBinary();
@@ -18,7 +19,12 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
-import type { PbPingResult, PbRequest, PbResponse, PbSubscribe } from "../kubemq_query/pb_types.ts";
+import type {
+  PbPingResult,
+  PbRequest,
+  PbResponse,
+  PbSubscribe,
+} from "./kubemq_pb_request_types.ts";
 import type {
   PbAckAllQueueMessagesRequest,
   PbAckAllQueueMessagesResponse,
@@ -35,7 +41,7 @@ import type {
   PbSendQueueMessageResult,
   PbStreamQueueMessagesRequest,
   PbStreamQueueMessagesResponse,
-} from "./pb_types.ts";
+} from "./kubemq_pb_types.ts";
 
 /** What every generated message has: its protobuf encoding. */
 export interface PbMessage {

@@ -1,9 +1,9 @@
 /**
  * Types of the kubemq-js 1.2.3 generated queue and events messages (its kubemq_pb.d.ts is empty),
- * next to the query ones in ../kubemq_query/pb_types.ts. Type declarations only: the connector's
- * clients and the test clients load the generated module themselves and view it through these.
+ * next to the query ones in ./kubemq_pb_request_types.ts. Type declarations only: the test
+ * clients load the generated module (./kubemq_pb.ts) and view it through these.
  */
-import type { PbTagsMap } from "../kubemq_query/pb_types.ts";
+import type { PbTagsMap } from "./kubemq_pb_request_types.ts";
 
 /** kubemq.QueueMessageAttributes: set by the server. Timestamps are unix nanoseconds. */
 export interface PbQueueMessageAttributes {
@@ -164,32 +164,10 @@ export interface PbEventsSubscribe {
   setEventsstoretypevalue(v: number): void;
 }
 
-/** StreamQueueMessagesRequest.StreamRequestTypeData values. */
-export const StreamRequestType = {
-  Receive: 1,
-  Ack: 2,
-  Reject: 3,
-  ModifyVisibility: 4,
-  Resend: 5,
-  SendModified: 6,
-} as const;
-
-/** Subscribe.EventsStoreTypeData values: where an events-store subscription starts. */
-export const EventsStoreType = {
-  StartNewOnly: 1,
-  StartFromFirst: 2,
-  StartFromLast: 3,
-  StartAtSequence: 4,
-  StartAtTime: 5,
-  StartAtTimeDelta: 6,
-} as const;
-
-/** Subscribe.SubscribeTypeData values for events. */
-export const EventsSubscribeType = { Events: 1, EventsStore: 2 } as const;
-
-/** Where an events-store subscription starts (Subscribe.EventsStoreTypeData and value). */
-export interface StartPosition {
-  type: number;
-  /** Sequence, unix time in nanoseconds, or seconds back, depending on `type`. */
-  value: number;
-}
+// The enums are the connector's own (its codec); the tests share them.
+export { StreamRequestType } from "../lib/sources/kubemq/pb_queues.ts";
+export {
+  EventsStoreType,
+  EventsSubscribeType,
+  type StartPosition,
+} from "../lib/sources/kubemq/pb_events.ts";

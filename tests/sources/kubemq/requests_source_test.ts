@@ -10,7 +10,7 @@ import type { QueryHandler, QueryInfo, Source } from "../../../lib/sources/sourc
 import { kubemqQueryProperties } from "../../../lib/sources/kubemq_query/options.ts";
 import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";
 import { createKubemqQuerySource } from "../../../lib/sources/kubemq_query/source.ts";
-import type { KubemqQuerySourceTuning } from "../../../lib/sources/kubemq_query/tuning.ts";
+import type { RequestsSourceTuning as KubemqQuerySourceTuning } from "../../../lib/sources/kubemq/requests_tuning.ts";
 import { decodeResponse } from "../../../lib/wire.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient, type KubemqClientOptions } from "../../../testing/kubemq_client.ts";

@@ -1,7 +1,7 @@
 /**
  * Types of the kubemq-js 1.2.3 generated protobuf messages (its kubemq_pb.d.ts is empty). Type
- * declarations only: the module itself is loaded once, by lib/sources/kubemq/pb.ts, for the
- * connector's clients and for the tests, tools and bench.
+ * declarations only: the module itself is loaded once, by ./kubemq_pb.ts, for the tests, tools
+ * and bench.
  */
 
 /** A protobuf map<string,string> (Tags). */

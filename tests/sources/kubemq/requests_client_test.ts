@@ -1,19 +1,21 @@
 /**
- * The contract of a KubeMQ query client, run against both transports: grpc-js (client.ts) and
- * the lean node:http2 one (h2_client.ts, the source's default), through the test broker with a
- * kubemq-js sender. Plus the lean transport's message framing on its own.
+ * The contract of the KubeMQ requests client (requests_client.ts on the lean node:http2
+ * transport), through the test broker with a kubemq-js sender. Plus the transport's message
+ * framing on its own.
  */
 import assert from "node:assert/strict";
-import { createKubemqQueryClient } from "../../../lib/sources/kubemq_query/client.ts";
+import type { KubemqClientConfig } from "../../../lib/sources/kubemq/client_config.ts";
 import type {
-  KubemqClientConfig,
-  KubemqQueryClient,
-  ReceivedQuery,
+  KubemqRequestsClient as KubemqQueryClient,
+  ReceivedRequest as ReceivedQuery,
   StreamEnd,
-} from "../../../lib/sources/kubemq_query/query_client.ts";
-import { createKubemqQueryH2Client } from "../../../lib/sources/kubemq_query/h2_client.ts";
-import { MessageFramer, Status } from "../../../lib/sources/kubemq_query/grpc_h2.ts";
-import { COLLECT_EVERY_BYTES } from "../../../lib/sources/kubemq_query/grpc_framing.ts";
+} from "../../../lib/sources/kubemq/requests_port.ts";
+import {
+  createKubemqRequestsClient,
+  SubscribeRequests,
+} from "../../../lib/sources/kubemq/requests_client.ts";
+import { MessageFramer, Status } from "../../../lib/sources/kubemq/grpc_h2.ts";
+import { COLLECT_EVERY_BYTES } from "../../../lib/sources/kubemq/grpc_framing.ts";
 import type { Pieces } from "../../../lib/pieces.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient } from "../../../testing/kubemq_client.ts";
@@ -22,12 +24,11 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const MiB = 1024 * 1024;
 const transports: [string, (c: KubemqClientConfig) => KubemqQueryClient][] = [
-  ["grpc-js", createKubemqQueryClient],
-  ["h2", createKubemqQueryH2Client],
+  ["queries", (c) => createKubemqRequestsClient(c, SubscribeRequests.Queries)],
 ];
 
 function config(address: string, extra: Partial<KubemqClientConfig> = {}): KubemqClientConfig {
-  return { address, maxMessageBytes: 100 * MiB, reconnectBackoffMs: 100, ...extra };
+  return { address, maxMessageBytes: 100 * MiB, ...extra };
 }
 
 /** Subscribes, answering each query with `answer(query)`; resolves once the broker has it. */

@@ -1,4 +1,4 @@
-/** The protobuf field writer of pb_codec.ts (private to it). */
+/** The protobuf field writer of the KubeMQ codec (private to pb_codec.ts, pb_queues.ts, pb_events.ts). */
 import { joinPieces, type Pieces } from "../../pieces.ts";
 import { LEN, VARINT } from "./_pb_wire_types.ts";
 
