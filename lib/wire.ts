@@ -17,6 +17,7 @@ import {
   LARGE_BODY_BYTES,
   splitLargeData,
 } from "./wire/_large_body.ts";
+import { restoreSpent } from "./wire/_spent_body.ts";
 
 /** A target request: string metadata and raw bytes. */
 export interface TargetRequest {
@@ -104,10 +105,21 @@ export function parseMetadataObject(value: unknown, field: string): Record<strin
 /** How to parse a request body. */
 export interface ParseOptions {
   /**
-   * The caller never reads `body` again: a large body's base64 data may be decoded over its own
-   * bytes (the request's data is then a view into `body`) instead of into a second buffer.
+   * The caller reads `body` again only through `restoreBody`: a large body's base64 data may be
+   * decoded over its own bytes (the request's data is then a view into `body`) instead of into
+   * a second buffer.
    */
   spendBody?: boolean;
+}
+
+/**
+ * A body as it was received, after `parseRequest` may have spent it (`spendBody`): the same
+ * bytes again once the request's data is no longer needed (the data is encoded back over
+ * itself), or, when its base64 had line breaks or spaces, a new body with the same JSON value.
+ * A body that was not spent is returned as is.
+ */
+export function restoreBody(body: Uint8Array): Uint8Array {
+  return restoreSpent(body);
 }
 
 /**

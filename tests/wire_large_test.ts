@@ -10,6 +10,7 @@ import {
   encodeResponsePieces,
   okResponse,
   parseRequest,
+  restoreBody,
 } from "../lib/wire.ts";
 import { joinPieces } from "../lib/pieces.ts";
 
@@ -171,4 +172,65 @@ Deno.test("a large response in pieces: each piece made when taken, together the 
   assert.deepEqual(joinPieces(body), whole);
   const small = encodeResponsePieces(okResponse({}, new Uint8Array([1])));
   assert.deepEqual([...small.pieces()].length, 1);
+});
+
+Deno.test("restoreBody gives a spent body its exact bytes back, in place, for every length", () => {
+  for (const n of [MiB, MiB + 1, MiB + 2, 3 * MiB + 49_151, 3 * MiB + 49_153]) {
+    const data = bytes(n);
+    const body = encodeRequest({ metadata: { method: "upload_item" }, data });
+    const original = body.slice();
+    const req = parseRequest(body, { spendBody: true });
+    assert.notDeepEqual(body, original, "the body was spent");
+    assert.deepEqual(req.data, data);
+    const back = restoreBody(body);
+    assert.equal(back, body, "restored in place");
+    assert.deepEqual(back, original);
+  }
+});
+
+Deno.test("restoreBody: a body never spent is returned as is; restoring twice changes nothing", () => {
+  const body = encodeRequest({ metadata: {}, data: bytes(2 * MiB) });
+  const original = body.slice();
+  parseRequest(body);
+  assert.equal(restoreBody(body), body);
+  assert.deepEqual(body, original);
+  parseRequest(body, { spendBody: true });
+  restoreBody(body);
+  assert.deepEqual(restoreBody(body), original);
+});
+
+Deno.test("restoreBody: base64 with line breaks comes back as the same JSON value, without them", () => {
+  const data = bytes(MiB + 5);
+  const b64 = data.toBase64();
+  const spaced = b64.slice(0, 1000) + "\n" + b64.slice(1000, 777777) + " \r\n" + b64.slice(777777);
+  const text = `{"metadata":{"method":"upload_item"},"data":"${spaced}","x":1}`;
+  const body = encoder.encode(text);
+  parseRequest(body, { spendBody: true });
+  const back = restoreBody(body);
+  assert.notEqual(back, body);
+  assert.equal(
+    new TextDecoder().decode(back),
+    `{"metadata":{"method":"upload_item"},"data":"${b64}","x":1}`,
+  );
+});
+
+Deno.test("restoreBody: a body whose base64 failed partway is restored exactly (a dead letter)", () => {
+  const b64 = bytes(MiB).toBase64();
+  for (const at of [10, 200_000, b64.length - 3]) {
+    const bad = b64.slice(0, at) + "*" + b64.slice(at + 1);
+    const body = encoder.encode(`{"metadata":{"method":"upload_item"},"data":"${bad}"}`);
+    const original = body.slice();
+    assert.throws(() => parseRequest(body, { spendBody: true }), /not valid base64/);
+    assert.deepEqual(restoreBody(body), original);
+  }
+  // Not UTF-8 in the second slice: nothing of that slice was written.
+  const body = encoder.encode(`{"metadata":{},"data":"${b64}"}`);
+  body[23 + 70_000] = 0xff;
+  const copy = body.slice();
+  assert.throws(() => parseRequest(body, { spendBody: true }), /not valid/);
+  assert.deepEqual(restoreBody(body), copy);
+  const truncated = encoder.encode(`{"metadata":{},"data":"${b64.slice(0, b64.length - 2)}"}`);
+  const original = truncated.slice();
+  assert.throws(() => parseRequest(truncated, { spendBody: true }), /not valid base64/);
+  assert.deepEqual(restoreBody(truncated), original);
 });

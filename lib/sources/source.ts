@@ -11,9 +11,9 @@ export interface QueryInfo {
   channel: string;
   clientId: string;
   /**
-   * True when the source never reads the body after handing it over (a query is answered from
-   * the result alone; a queue message may be dead-lettered as received, so not there): the
-   * binding may then decode a large body's data over its own bytes.
+   * True when the source never reads the body after handing it over, or only through
+   * `restoreBody` of lib/wire.ts (a queue message is dead-lettered as received): the binding may
+   * then decode a large body's data over its own bytes.
    */
   bodySpendable?: boolean;
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Pieces } from "../pieces.ts";
+import { markSpent } from "./_spent_body.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
@@ -93,7 +94,11 @@ export interface InvalidData {
  * written at or before its start). Returns null, or with `inPlace` an InvalidData, when the
  * bytes are not base64.
  */
-function decodeBase64Bytes(chars: Uint8Array, inPlace: boolean): Uint8Array | InvalidData | null {
+function decodeBase64Bytes(
+  chars: Uint8Array,
+  inPlace: boolean,
+  onSpent: (consumed: number, written: number) => void = () => {},
+): Uint8Array | InvalidData | null {
   let padding = 0;
   while (padding < 2 && chars[chars.length - 1 - padding] === 0x3d) padding++;
   const out = inPlace
@@ -103,26 +108,35 @@ function decodeBase64Bytes(chars: Uint8Array, inPlace: boolean): Uint8Array | In
   let carry = "";
   let at = 0;
   let text = "";
+  // True between a slice's decoding into text and its bytes being counted: when
+  // setFromBase64 fails, it may already have written some of them.
+  let writing = false;
   try {
     for (; at < chars.length; at += BASE64_SLICE_CHARS) {
       const last = at + BASE64_SLICE_CHARS >= chars.length;
       text = carry + decoder.decode(chars.subarray(at, at + BASE64_SLICE_CHARS));
+      writing = true;
       const r = out.subarray(written).setFromBase64(text, {
         lastChunkHandling: last ? "strict" : "stop-before-partial",
       });
       written += r.written;
+      writing = false;
       carry = text.slice(r.read);
     }
   } catch (err) {
-    return inPlace
-      ? { reason: (err as Error).message, at: at - carry.length, excerpt: text }
-      : null;
+    if (!inPlace) return null;
+    // The failed slice may be partly overwritten with the bytes decoded before the error: put
+    // its text back, so a spent body can be restored (lib/wire/_spent_body.ts).
+    if (writing) encoder.encodeInto(text, out.subarray(at - carry.length));
+    onSpent(at - carry.length, written);
+    return { reason: (err as Error).message, at: at - carry.length, excerpt: text };
   }
   if (carry !== "") {
-    return inPlace
-      ? { reason: "incomplete base64 chunk at the end", at: at - carry.length, excerpt: carry }
-      : null;
+    if (!inPlace) return null;
+    onSpent(at - carry.length, written);
+    return { reason: "incomplete base64 chunk at the end", at: at - carry.length, excerpt: carry };
   }
+  if (inPlace) onSpent(chars.length, written);
   return out.subarray(0, written);
 }
 
@@ -152,7 +166,11 @@ export function splitLargeData(
     return null;
   }
   if (typeof rest !== "object" || rest === null || Array.isArray(rest)) return null;
-  const data = decodeBase64Bytes(body.subarray(start, end), inPlace);
+  const data = decodeBase64Bytes(
+    body.subarray(start, end),
+    inPlace,
+    (consumed, written) => markSpent(body, { start, consumed, written }),
+  );
   if (data === null) return null;
   return { rest: rest as Record<string, unknown>, data };
 }

@@ -32,7 +32,13 @@ import type { SubscriptionHandle } from "../kubemq/requests_port.ts";
 import { EventsStoreType, type StartPosition } from "../kubemq/pb_events.ts";
 import { subscriberOf } from "../kubemq/subscriber.ts";
 import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
-import type { QueryHandler, Source, SourceState } from "../source.ts";
+import {
+  BURST_IDLE_COLLECTION_DELAY_MS,
+  collectGarbage,
+  LARGE_TRANSFER_BYTES,
+  scheduleIdleCollection,
+} from "../../gc.ts";
+import type { HandleResult, QueryHandler, Source, SourceState } from "../source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
 import { publishOutcome } from "./publish_outcome.ts";
 
@@ -174,24 +180,46 @@ class KubemqEventsSource implements Source {
     if (event.sequence > this.#lastSequence) this.#lastSequence = event.sequence;
     const gate = this.#subs.gate;
     gate.enter();
-    void this.#handle(event).finally(() => gate.leave());
-  }
-
-  /** Runs the handler and publishes the outcome to response_channel; never rejects. */
-  async #handle(event: ReceivedEvent): Promise<void> {
-    let response: Uint8Array;
+    const { id, body } = event;
+    // The body goes to the handler and is not kept here (an async function would keep it
+    // reachable until the outcome is published): an event is never read again, so a large
+    // body's data is decoded over its own bytes.
+    let answered: Promise<HandleResult>;
     try {
-      ({ body: response } = await this.#handler!(event.body, {
-        requestId: event.id,
+      answered = this.#handler!(body, {
+        requestId: id,
         channel: event.channel,
         clientId: this.#clientId,
-      }));
+        bodySpendable: true,
+      });
+    } catch (err) {
+      answered = Promise.reject(err);
+    }
+    void this.#publish(id, body.byteLength, answered).finally(() => {
+      gate.leave();
+      if (gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
+    });
+  }
+
+  /** Publishes the handler's answer to response_channel; never rejects. */
+  async #publish(
+    eventId: string,
+    eventBytes: number,
+    answered: Promise<HandleResult>,
+  ): Promise<void> {
+    let response: Uint8Array;
+    try {
+      ({ body: response } = await answered);
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {
-        eventId: event.id,
+        eventId,
         error: message(err),
       });
       return;
+    }
+    if (eventBytes >= LARGE_TRANSFER_BYTES) {
+      // The transfer's buffers are garbage now: collect them before the next one starts.
+      setTimeout(collectGarbage, 0);
     }
     const channel = this.#options.response_channel;
     if (channel === undefined) return;
@@ -199,7 +227,7 @@ class KubemqEventsSource implements Source {
       channel,
       store: this.#store,
       clientId: this.#clientId,
-      eventId: event.id,
+      eventId,
       log: this.#log,
     }, response);
   }

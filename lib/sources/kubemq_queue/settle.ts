@@ -16,6 +16,7 @@ import type {
   ReceivedQueueMessage,
 } from "../kubemq/queue_client.ts";
 import type { HandleOutcome } from "../source.ts";
+import { restoreBody } from "../../wire.ts";
 import type { KubemqQueueOptions } from "./options.ts";
 
 /** Longest requeue delay. */
@@ -78,7 +79,8 @@ export async function settle(
   await s.queue.send(
     {
       channel: s.deadLetter,
-      body: msg.body,
+      // The binding may have decoded a large body's data over it: the bytes as received.
+      body: restoreBody(msg.body),
       metadata: msg.metadata,
       tags: {
         ...msg.tags,

@@ -206,6 +206,8 @@ class KubemqQueueSource implements Source {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
+        // Read again only to dead-letter it, through restoreBody (settle.ts).
+        bodySpendable: true,
       });
     } catch (err) {
       // The handler broke its contract (it never rejects): nothing to settle with, so the

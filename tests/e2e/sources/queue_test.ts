@@ -112,6 +112,17 @@ Deno.test("queue: uploads are stored; poison and failing messages go to the dead
       body: encodeRequest({ metadata: { method: "make_coffee" }, data: null }),
       tags: { case: "unknown-method" },
     });
+    // Large bodies: the binding decodes their data over the received bytes, and the dead
+    // letter must still be the message as sent, byte for byte.
+    const largePermanent = upload("no-such-bucket-kubemq-s3-test", "big", randomBytes(3 << 20));
+    await q.send({ channel: ch, body: largePermanent, tags: { case: "large-permanent" } });
+    const b64 = randomBytes(3 << 20).toBase64();
+    const largePoison = enc(
+      `{"metadata":{"method":"upload_item","bucket_name":"${bucket}","item_name":"p"},"data":"${
+        b64.slice(0, 2_000_000)
+      }*${b64.slice(2_000_001)}"}`,
+    );
+    await q.send({ channel: ch, body: largePoison, tags: { case: "large-poison" } });
     const good = new Map<string, Uint8Array>();
     for (let i = 0; i < 5; i++) {
       const data = crypto.getRandomValues(new Uint8Array(1000 + i));
@@ -121,7 +132,7 @@ Deno.test("queue: uploads are stored; poison and failing messages go to the dead
     await using connector = await startQueueConnector(
       queueBinding(broker, ch, { sources: "2", max_requeue: "3" }),
     );
-    await waitFor("8 outcomes", async () => (await broker.queue(`${ch}.responses`)).ready >= 8);
+    await waitFor("10 outcomes", async () => (await broker.queue(`${ch}.responses`)).ready >= 10);
     await waitFor("an empty queue", async () => {
       const state = await broker.queue(ch);
       return state.ready === 0 && state.inFlight === 0;
@@ -130,8 +141,16 @@ Deno.test("queue: uploads are stored; poison and failing messages go to the dead
       assert.equal(await objectSha256(s3, bucket, key), await sha256(data), key);
     }
     const dead = await drain(q, `${ch}.dead-letter`);
-    assert.equal(dead.length, 3);
+    assert.equal(dead.length, 5);
     const byCase = new Map(dead.map((m) => [m.tags.case, m]));
+    for (
+      const [name, sent] of [["large-permanent", largePermanent], ["large-poison", largePoison]]
+    ) {
+      const letter = byCase.get(name as string)!;
+      assert.equal(await sha256(letter.body), await sha256(sent as Uint8Array), `${name}: as sent`);
+    }
+    assert.equal(byCase.get("large-permanent")!.tags.error_code, "NoSuchBucket");
+    assert.equal(byCase.get("large-poison")!.tags.error_code, "InvalidRequest");
     const poison = byCase.get("poison")!;
     assert.equal(new TextDecoder().decode(poison.body), "this is not JSON", "body kept as sent");
     assert.equal(poison.tags.dead_letter_reason, "unparseable");
@@ -146,11 +165,11 @@ Deno.test("queue: uploads are stored; poison and failing messages go to the dead
     assert.equal(byCase.get("unknown-method")!.tags.error_code, "UnknownMethod");
 
     const outcomes = (await drain(q, `${ch}.responses`)).map((m) => decodeResponse(m.body));
-    assert.equal(outcomes.length, 8, "one outcome per processed message");
+    assert.equal(outcomes.length, 10, "one outcome per processed message");
     assert.equal(outcomes.filter((r) => !r.isError).length, 5);
     assert.deepEqual(
       outcomes.filter((r) => r.isError).map((r) => r.metadata.error_code).sort(),
-      ["InvalidRequest", "NoSuchBucket", "UnknownMethod"],
+      ["InvalidRequest", "InvalidRequest", "NoSuchBucket", "NoSuchBucket", "UnknownMethod"],
     );
     assert.equal((await broker.stats()).queues.rejected, 0, "nothing was requeued");
     assert.equal(await connector.stop("SIGTERM"), 0);
