@@ -49,11 +49,10 @@ for (const kind of kinds) {
       env: () => undefined,
     });
     assert.deepEqual(allow.net, [
-      "10.0.0.5:50000",
       "10.0.0.9:9000",
       "127.0.0.1:8080",
-      // Exactly the broker's host:port (lookups carry the port, dns_port.ts): no bare host name
-      // that would open every port of it.
+      // Exactly the broker's host:port (node:http2 looks the name up and connects with the port):
+      // no bare host name that would open every port of it, and no resolved address.
       "kubemq.example:50000",
     ]);
     assert.deepEqual(allow.read, ["/etc/tls/ca.pem"]);

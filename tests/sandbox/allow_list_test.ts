@@ -84,13 +84,11 @@ Deno.test("allow-list of several bindings lists each source, each S3 endpoint an
   assert.deepEqual(allow, {
     net: [
       "0.0.0.0:8080",
-      // grpc-js resolves the name itself and connects to these addresses.
-      "10.0.0.5:50001",
       "10.1.2.3:50000",
       "127.0.0.1:50000",
       "127.0.0.1:7480",
-      "[fd00::5]:50001",
-      // The lookup passes with host:port (it carries the port): never the bare name.
+      // The lookup and the connection pass with host:port: never the bare name, and not the
+      // addresses it resolves to (node:http2 connects by name).
       "kubemq.example:50001",
       "minio.example:443",
       "s3.local:80",
@@ -98,8 +96,8 @@ Deno.test("allow-list of several bindings lists each source, each S3 endpoint an
     read: [],
     ...base,
   });
-  // IP literals and S3 endpoints (node:http connects by name) are not looked up.
-  assert.deepEqual(lookedUp, ["kubemq.example"]);
+  // Nothing is looked up: sources and S3 endpoints (node:http) connect by name.
+  assert.deepEqual(lookedUp, []);
 });
 
 Deno.test("allow-list uses the scheme's default port for endpoints without one (http 80, https 443)", async () => {
@@ -164,7 +162,7 @@ Deno.test("allow-list keeps IPv6 literals in brackets for sources, endpoints and
   assert.deepEqual(lookedUp, []);
 });
 
-Deno.test("allow-list of an unresolvable source name keeps host:port (not the bare name), so the failure shows as a connection error", async () => {
+Deno.test("allow-list of a source name is its host:port alone (not the bare name, no lookup), so an unresolvable one shows as a connection error", async () => {
   const { allow, lookedUp } = await derive([
     {
       source: { address: "kubemq-cluster-grpc.kubemq:50000" },
@@ -176,7 +174,7 @@ Deno.test("allow-list of an unresolvable source name keeps host:port (not the ba
     "127.0.0.1:8080",
     "kubemq-cluster-grpc.kubemq:50000",
   ]);
-  assert.deepEqual(lookedUp, ["kubemq-cluster-grpc.kubemq"]);
+  assert.deepEqual(lookedUp, []);
 });
 
 Deno.test("allow-list with the AWS default credential chain adds STS, the metadata endpoints, ~/.aws and the token file", async () => {

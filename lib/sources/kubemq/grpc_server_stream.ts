@@ -47,8 +47,8 @@ export function pausableStream(
       else onMessage(m);
     },
     onEnd: (error) => {
-      // A cancel ends at once; otherwise queued messages are delivered first.
-      if (error?.code === Status.CANCELLED) waiting.length = 0;
+      // Queued messages are delivered first, a cancel's too (then at once, paused or not): the
+      // server handed them to this stream, and no one else gets them.
       endedWith = { error };
       if (error?.code === Status.CANCELLED) paused = false;
       drain();

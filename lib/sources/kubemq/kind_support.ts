@@ -3,7 +3,7 @@
  * broker (its `host:port`, the TLS files), how `do_not_parse_payload` reads payloads and, for
  * the sources that answer, the response limit `max_message_bytes` sets.
  */
-import { formatHostPort, isIpLiteral, parseHostPort } from "../../host_port.ts";
+import { formatHostPort, parseHostPort } from "../../host_port.ts";
 import type { KindPermissions, PayloadFormat, ResponseLimit } from "../../kinds/kind.ts";
 
 /** The options every KubeMQ source has that decide its permissions and payloads. */
@@ -16,40 +16,20 @@ export interface KubemqEndpointOptions {
 }
 
 /**
- * Environment variables grpc-js reads when it loads or connects: GRPC_* settings and the proxy
- * variables. None of them is a secret of ours. (Found with DENO_AUDIT_PERMISSIONS.)
- */
-const GRPC_ENV = [
-  "GRPC_*",
-  "grpc_proxy",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-] as const;
-
-/**
- * The broker's `host:port` and, for a name, the addresses it resolves to: grpc-js resolves the
- * name and connects to the address, which Deno checks as an IP. The lookup itself passes with
- * `host:port`, since the source's client gives it the port (the lean transport connects by name with the port), so the
- * bare name (every port of the host) is not listed. Plus the TLS files the options name.
+ * Exactly the broker's `host:port`, and the TLS files the options name. The connector's KubeMQ
+ * transport connects through `node:http2` by name, and Deno checks both the lookup and the
+ * connection as `host:port`: neither the bare name (every port of the host) nor the addresses it
+ * resolves to are listed, so a name whose addresses change needs no restart. It reads no
+ * environment variables (grpc-js, which read GRPC_* and the proxy variables, is gone).
  */
 export const kubemqPermissions: KindPermissions<KubemqEndpointOptions> = {
-  env: GRPC_ENV,
+  env: [],
   sys: [],
-  async endpoint(options, ctx) {
-    const broker = parseHostPort(options.address);
-    const net = [formatHostPort(broker)];
-    if (!isIpLiteral(broker.host)) {
-      for (const ip of await ctx.resolve(broker.host)) {
-        net.push(formatHostPort({ host: ip, port: broker.port }));
-      }
-    }
+  endpoint(options) {
+    const net = [formatHostPort(parseHostPort(options.address))];
     const read = [options.ca_cert, options.client_cert, options.client_key]
       .filter((f): f is string => f !== undefined && f !== "");
-    return { net, read };
+    return Promise.resolve({ net, read });
   },
 };
 

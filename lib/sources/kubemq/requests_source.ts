@@ -160,9 +160,9 @@ class RequestsSource implements Source {
   }
 
   #onRequest(client: KubemqRequestsClient, request: ReceivedRequest): void {
-    // Messages still buffered in a cancelled stream: the sender will time out (or another
-    // replica answers); stopping means no new work.
-    if (this.#subs.stopping) return;
+    // Delivered, even while stopping (a request the stream had already brought in, or held
+    // while paused): the broker gave it to this subscriber alone, in a group too, so it is
+    // answered within the drain rather than left to time out.
     const gate = this.#subs.gate;
     gate.enter();
     const to = {

@@ -176,7 +176,8 @@ class KubemqEventsSource implements Source {
   }
 
   #onEvent(event: ReceivedEvent): void {
-    if (this.#subs.stopping) return;
+    // Delivered, even while stopping: handled within the drain (in a group, no other member
+    // gets it).
     if (event.sequence > this.#lastSequence) this.#lastSequence = event.sequence;
     const gate = this.#subs.gate;
     gate.enter();
