@@ -46,7 +46,7 @@ export function createPipeline(spec: BindingSpec, deps: PipelineDeps): Pipeline 
   const mw = spec.middleware;
   const toTarget = compose([
     deadline(mw.request_timeout_seconds, deps.hardStop),
-    targetReady(deps.target, { binding: spec.name, target: spec.target.name }),
+    targetReady(deps.target, { binding: spec.name, target: spec.target.name || spec.target.kind }),
     rateLimit(mw.rate_per_second),
     retry(mw),
     logContext,

@@ -198,6 +198,6 @@ Deno.test("get_item requires bucket_name and item_name", async () => {
   assert.equal(err.message, `Missing metadata "item_name": required by method "get_item"`);
   err = await runS3Error(s3, { method: "get_item", bucket_name: "b", item_name: "" });
   assert.equal(err.code, "InvalidMetadata");
-  assert.equal(err.message, `Invalid metadata "item_name": expected a non-blank value, got ""`);
+  assert.equal(err.message, `Invalid metadata "item_name": expected a non-empty value, got ""`);
   assert.deepEqual(s3.calls, []);
 });
