@@ -47,8 +47,9 @@ export function createPipeline(spec: BindingSpec, deps: PipelineDeps): Pipeline 
   const toTarget = compose([
     deadline(mw.request_timeout_seconds, deps.hardStop),
     targetReady(deps.target, { binding: spec.name, target: spec.target.name || spec.target.kind }),
-    rateLimit(mw.rate_per_second),
+    // Inside retry, as in the original's chain: every attempt takes a token.
     retry(mw),
+    rateLimit(mw.rate_per_second),
     logContext,
   ], (call) => call.target!.run(call.request, call.signal));
   const chain = compose([
