@@ -14,6 +14,9 @@ Deno.test("get_item answers the object's bytes exactly, with its headers as meta
     content_length: "256",
     etag: md5Etag(allBytes),
     last_modified: FAKE_NOW,
+    // As the newest original sends them.
+    bucket: "b",
+    key: "all.bin",
   });
   assert.deepEqual(s3.calls, [{
     op: "getObject",
@@ -73,6 +76,8 @@ Deno.test("get_item answers the headers stored by upload_item", async () => {
     content_encoding: "gzip",
     content_disposition: "inline",
     cache_control: "no-cache",
+    bucket: "b",
+    key: "k.gz",
   });
 });
 
