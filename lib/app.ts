@@ -85,6 +85,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   const api = await serveApi(config.apiHost, config.apiPort, {
     bindings: () => runtime.bindings(),
+    redactedConfig: () => redactConfig(config, kindRegistry),
     metrics,
     enableRequestApi: () => config.enableRequestApi,
     accepting: () => accepting,

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics with prom-client (the de-facto Node client; it runs unchanged under Deno
  * and writes the exposition format for us). The original connector's counters keep their names
- * and labels; ours add durations, in-flight, reconnects and bytes.
+ * and labels; ours add durations, in-flight, reconnects and bytes; prom-client's default metrics
+ * add the process_* series.
  */
 import client from "prom-client";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Labels of the original's counters. */
 export interface BindingLabels {
@@ -92,6 +94,11 @@ export class Metrics {
     labelNames: ["binding"] as const,
     registers: [this.registry],
   });
+
+  constructor() {
+    // The process_* series a dashboard of the original expects (see process_metrics.ts).
+    registerProcessMetrics(this.registry);
+  }
 
   /**
    * Creates a binding's series at 0, so a scrape right after start lists every binding and

@@ -203,14 +203,15 @@ export function parseFields<S extends Schema>(
   for (const [key, field] of Object.entries(schema)) {
     const has = Object.hasOwn(raw, key);
     let value = has ? raw[key] : undefined;
-    if (value !== undefined && field.emptyIsUnset && value.trim() === "") value = undefined;
+    // Only "" is unset: a blank value is a value, as for Go's MustParseString (`val == ""`).
+    if (value !== undefined && field.emptyIsUnset && value === "") value = undefined;
     if (value === undefined) value = field.default;
     if (value === undefined) {
       if (field.required) {
-        // A blank value was given: say what was wrong with it rather than "missing".
+        // An empty value was given: say what was wrong with it rather than "missing".
         errors.push(
           has
-            ? new FieldError(key, raw[key], "invalid", "a non-blank value")
+            ? new FieldError(key, raw[key], "invalid", "a non-empty value")
             : new FieldError(key, undefined, "missing", ""),
         );
       }

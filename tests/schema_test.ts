@@ -47,23 +47,28 @@ Deno.test("a required text that is absent is missing", () => {
   assert.equal(errors[0]?.message, `"name" is required`);
 });
 
-Deno.test("a required text that is blank is invalid, naming the blank value", () => {
-  for (const value of ["", " ", "\t\n"]) {
+Deno.test("a required text that is empty is invalid; a blank one is a value (MustParseString)", () => {
+  for (const value of [" ", "\t\n"]) {
+    const schema = { name: text({ description: "n", required: true }) };
+    assert.equal(parseFields(schema, { name: value }).name, value);
+  }
+  for (const value of [""]) {
     const errors = failures({ name: text({ description: "n", required: true }) }, { name: value });
     assert.deepEqual(simplify(errors), [
-      { key: "name", value, reason: "invalid", expected: "a non-blank value" },
+      { key: "name", value, reason: "invalid", expected: "a non-empty value" },
     ]);
     assert.equal(
       errors[0]?.message,
-      `"name": expected a non-blank value, got ${JSON.stringify(value)}`,
+      `"name": expected a non-empty value, got ${JSON.stringify(value)}`,
     );
   }
 });
 
-Deno.test("an optional text that is absent or blank is undefined", () => {
+Deno.test("an optional text that is absent or empty is undefined; blank is a value", () => {
   const schema = { name: text({ description: "n" }) };
   assert.equal(parseFields(schema, {}).name, undefined);
-  assert.equal(parseFields(schema, { name: "  " }).name, undefined);
+  assert.equal(parseFields(schema, { name: "" }).name, undefined);
+  assert.equal(parseFields(schema, { name: "  " }).name, "  ");
   assert.equal(parseFields(schema, { name: "x" }).name, "x");
 });
 
@@ -236,13 +241,13 @@ Deno.test("parseFields collects every error at once, in schema order", () => {
     { key: "bucket", value: undefined, reason: "missing", expected: "" },
     { key: "wait", value: "yes", reason: "invalid", expected: GO_BOOL_EXPECTED },
     { key: "size", value: "11", reason: "invalid", expected: "an integer from 1 to 10" },
-    { key: "mode", value: "", reason: "invalid", expected: "a non-blank value" },
+    { key: "mode", value: "", reason: "invalid", expected: "a non-empty value" },
     { key: "meta", value: "[]", reason: "invalid", expected: "a JSON object of strings" },
   ]);
   assert.equal(
     caught.message,
     `"bucket" is required; "wait": expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"; ` +
-      `"size": expected an integer from 1 to 10, got "11"; "mode": expected a non-blank value, got ""; ` +
+      `"size": expected an integer from 1 to 10, got "11"; "mode": expected a non-empty value, got ""; ` +
       `"meta": expected a JSON object of strings, got "[]"`,
   );
 });

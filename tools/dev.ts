@@ -181,7 +181,7 @@ The connector is serving queries on channel ${CHANNEL} at ${ADDRESS}. Try, in an
   deno task send --method create_bucket --bucket my-bucket --wait
   deno task send --method upload_item --bucket my-bucket --item notes.txt --data-file README.md
   deno task send --method get_item --bucket my-bucket --item notes.txt --out /tmp/notes.txt
-HTTP API: http://127.0.0.1:8080/health /ready /metrics /bindings
+HTTP API: http://127.0.0.1:8080/health /ready /metrics /bindings /bindings/stats /bindings/state
 Press Ctrl-C to stop (this stops the broker, the connector and a local S3 it started).`);
     await new Promise<void>((resolve) => {
       Deno.addSignalListener("SIGINT", () => resolve());

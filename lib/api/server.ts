@@ -1,15 +1,20 @@
 /**
- * The HTTP API on `apiPort`: /health, /ready, /metrics, /bindings and (when enabled)
- * POST /bindings/request. Nothing it returns contains a secret.
+ * The HTTP API on `apiPort`: the original's /health, /ready, /metrics, /bindings,
+ * /bindings/stats and (when enabled) POST /bindings/request, and our /bindings/state. Nothing it
+ * returns contains a secret.
  */
 import type { Binding } from "../binding/binding.ts";
+import type { AppConfig } from "../config/config.ts";
 import { logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { parseRequest, type TargetRequest } from "../wire.ts";
+import { bindingsView, statsView } from "./original_views.ts";
 
 /** What the API serves from. */
 export interface ApiDeps {
   bindings(): readonly Binding[];
+  /** The running config with its secrets redacted (for the original's GET /bindings). */
+  redactedConfig(): AppConfig;
   metrics: Metrics;
   /** Whether POST /bindings/request runs requests (read per request: it follows reloads). */
   enableRequestApi(): boolean;
@@ -39,7 +44,8 @@ export async function handleApi(req: Request, deps: ApiDeps): Promise<Response> 
         bindings.map(async (b) => ({ binding: b.name, reason: await b.notReady() })),
       );
       const notReady = reasons.filter((r) => r.reason !== null);
-      if (bindings.length > 0 && notReady.length === 0) return new Response("ready");
+      // No bindings (a valid config, as in the original) is ready: nothing to wait for.
+      if (notReady.length === 0) return new Response("ready");
       return json(503, { ready: false, bindings: notReady });
     }
     case "GET /metrics":
@@ -48,14 +54,24 @@ export async function handleApi(req: Request, deps: ApiDeps): Promise<Response> 
       return new Response(await deps.metrics.text(), {
         headers: { "content-type": deps.metrics.contentType },
       });
-    case "GET /bindings":
+    case "GET /bindings": {
+      const running = new Map(deps.bindings().map((b) => [b.name, b]));
+      const ready = async (name: string) => {
+        const b = running.get(name);
+        return b !== undefined && (await b.notReady()) === null;
+      };
+      return json(200, await bindingsView(deps.redactedConfig(), ready));
+    }
+    case "GET /bindings/stats":
+      return json(200, await statsView(deps.metrics));
+    case "GET /bindings/state":
       return json(200, deps.bindings().map((b) => b.status()));
     case "POST /bindings/request":
       return await runRequest(req, deps);
     default:
       return json(404, {
         error:
-          `No route ${route}; try GET /health, /ready, /metrics, /bindings or POST /bindings/request`,
+          `No route ${route}; try GET /health, /ready, /metrics, /bindings, /bindings/stats, /bindings/state or POST /bindings/request`,
       });
   }
 }

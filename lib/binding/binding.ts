@@ -25,7 +25,7 @@ import { TargetStarter } from "./target_starter.ts";
 import type { BindingSpec } from "./spec.ts";
 
 export type { BindingSpec, MiddlewareSettings } from "./spec.ts";
-/** Live status for /bindings and /ready (never secrets). */
+/** Live status for /bindings/state and /ready (never secrets). */
 export interface BindingStatus {
   name: string;
   source: { name: string; kind: string; state: SourceState | null };
@@ -281,7 +281,7 @@ export class Binding {
     }
   }
 
-  /** Status for /bindings. */
+  /** Status for /bindings/state. */
   status(): BindingStatus {
     const state = this.#source?.state() ?? null;
     this.#syncSourceMetrics(state);

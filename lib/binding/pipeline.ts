@@ -46,9 +46,10 @@ export function createPipeline(spec: BindingSpec, deps: PipelineDeps): Pipeline 
   const mw = spec.middleware;
   const toTarget = compose([
     deadline(mw.request_timeout_seconds, deps.hardStop),
-    targetReady(deps.target, { binding: spec.name, target: spec.target.name }),
-    rateLimit(mw.rate_per_second),
+    targetReady(deps.target, { binding: spec.name, target: spec.target.name || spec.target.kind }),
+    // Inside retry, as in the original's chain: every attempt takes a token.
     retry(mw),
+    rateLimit(mw.rate_per_second),
     logContext,
   ], (call) => call.target!.run(call.request, call.signal));
   const chain = compose([

@@ -41,7 +41,7 @@ export const appProperties = {
 /** One side of a binding: a source or a target. */
 export interface EndpointConfig {
   kind: string;
-  /** Name for logs and metric labels; the kind when not given. */
+  /** Name for logs and metric labels; "" when not given, as in the original. */
   name: string;
   /** The properties as written, after `${ENV}` expansion, scalars as strings. */
   properties: Record<string, string>;

@@ -5,7 +5,8 @@
  *
  * One file per job: the schema and types (`app_config.ts`), the error (`config_error.ts`),
  * YAML (`yaml.ts`), `${ENV}` expansion (`env.ts`), validation (`validate.ts`), text to config
- * (`parse.ts`), where the text comes from (`load.ts`) and redaction (`redact.ts`).
+ * (`parse.ts`), where the text comes from (`load.ts`), key case (`fold_keys.ts`) and redaction
+ * (`redact.ts`).
  *
  * @example
  * ```ts
@@ -15,11 +16,11 @@
  *
  * let errors: readonly string[] = [];
  * try {
- *   parseConfigText("bindings: []", { env: {}, kinds: kindRegistry });
+ *   parseConfigText("bindings: {name: a}", { env: {}, kinds: kindRegistry });
  * } catch (err) {
  *   if (err instanceof ConfigError) errors = err.errors;
  * }
- * assert.deepEqual(errors, ["bindings: expected at least one binding, got an empty list"]);
+ * assert.deepEqual(errors, ["bindings: expected a list of bindings, got a mapping"]);
  * ```
  *
  * @module

@@ -1,6 +1,6 @@
 /**
- * Where the config comes from: an explicit file (`--config`), the `CONFIG` environment variable
- * (YAML, JSON, or base64 of either), or `config.yaml`.
+ * Where the config comes from: the file `--config` names (default `config.yaml`), or the
+ * `CONFIG` environment variable (YAML, JSON, or base64 of either).
  */
 import type { KindSet } from "../kinds/kind_set.ts";
 import { ConfigError } from "./config_error.ts";
@@ -10,8 +10,8 @@ import { parseConfigText, type ParsedConfig } from "./parse.ts";
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /**
-   * Config file given explicitly (`--config`): it is read even when `CONFIG` is set, as in the
-   * original. Unset: `CONFIG` when it is non-blank, else `config.yaml`.
+   * `--config` as given: a path, `""` (read `CONFIG`, as the original does for `--config ""`),
+   * or undefined (`config.yaml`, the flag's default in the newest original).
    */
   path?: string;
   env: Env;
@@ -29,10 +29,11 @@ export interface LoadedConfig extends ParsedConfig {
 }
 
 /**
- * Loads the configuration. As in the original connector, an explicit path (`--config`) wins;
- * without one, a non-blank environment variable `CONFIG` holds the whole config (YAML or JSON,
- * optionally base64-encoded) and then no file is read (`CONFIG` is then listed in
- * `envVarsUsed`); else `config.yaml` is read.
+ * Loads the configuration as the newest original does: `--config` defaults to `config.yaml`,
+ * and that file wins over the `CONFIG` environment variable. `CONFIG` (YAML or JSON, optionally
+ * base64-encoded) is read when `--config ""` is given, and, as our addition, when no path was
+ * given and `config.yaml` does not exist (the original fails there). `CONFIG` is then listed in
+ * `envVarsUsed`.
  *
  * @example Load the config from the `CONFIG` variable
  * ```ts
@@ -47,30 +48,42 @@ export interface LoadedConfig extends ParsedConfig {
  *     target: { kind: "aws.s3", properties: { region: "us-east-1" } },
  *   }],
  * });
- * const loaded = await loadConfig({ env: { CONFIG }, kinds: kindRegistry });
+ * const loaded = await loadConfig({ path: "", env: { CONFIG }, kinds: kindRegistry });
  * assert.equal(loaded.origin, "CONFIG");
  * assert.equal(loaded.config.bindings[0]?.name, "s3");
  * ```
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
-  const inline = options.path === undefined ? lookupEnv(options.env, "CONFIG") : undefined;
-  let sourceText: string;
-  let origin: string;
-  if (inline !== undefined && inline.trim() !== "") {
-    origin = "CONFIG";
-    sourceText = decodeInlineConfig(inline);
+  const inline = lookupEnv(options.env, "CONFIG");
+  const hasInline = inline !== undefined && inline.trim() !== "";
+  const read = options.readTextFile ?? ((p: string) => Deno.readTextFile(p));
+  let sourceText: string | undefined;
+  let origin = "CONFIG";
+  if (options.path === "") {
+    if (!hasInline) {
+      throw new ConfigError(
+        ['--config "": the CONFIG environment variable is not set (or blank)'],
+        [],
+        "CONFIG",
+      );
+    }
   } else {
     origin = options.path ?? "config.yaml";
-    const read = options.readTextFile ?? ((p: string) => Deno.readTextFile(p));
     try {
       sourceText = await read(origin);
     } catch (err) {
-      const detail = err instanceof Deno.errors.NotFound
-        ? "file not found (pass another path, or put the config in the CONFIG environment variable)"
-        : (err as Error).message;
-      throw new ConfigError([`${origin}: cannot read: ${detail}`], [], origin);
+      const missing = err instanceof Deno.errors.NotFound;
+      // Our addition: without --config, a missing config.yaml falls back to CONFIG.
+      if (!(missing && options.path === undefined && hasInline)) {
+        const detail = missing
+          ? "file not found (pass another path, or put the config in the CONFIG environment variable)"
+          : (err as Error).message;
+        throw new ConfigError([`${origin}: cannot read: ${detail}`], [], origin);
+      }
+      origin = "CONFIG";
     }
   }
+  if (sourceText === undefined) sourceText = decodeInlineConfig(inline ?? "");
   const parsed = parseConfigText(sourceText, { env: options.env, kinds: options.kinds, origin });
   if (origin === "CONFIG") parsed.envVarsUsed = [...parsed.envVarsUsed, "CONFIG"].sort();
   return { ...parsed, sourceText, origin };

@@ -7,6 +7,7 @@ import { quote } from "../errors.ts";
 import type { KindSet, Role } from "../kinds/kind_set.ts";
 import { type FieldError, FieldErrors, type Parsed, parseFields, type Schema } from "../schema.ts";
 import { describe, isPlainObject, join } from "./_tree.ts";
+import { foldKeys } from "./fold_keys.ts";
 import {
   type AppConfig,
   appProperties,
@@ -64,10 +65,8 @@ export class Validator {
   }
 
   app(tree: unknown): AppConfig | undefined {
-    if (tree === null || tree === undefined) {
-      this.#error("bindings", "bindings is required");
-      return undefined;
-    }
+    // An empty file is an empty config, as in the original: no bindings, the API still serves.
+    if (tree === null || tree === undefined) tree = {};
     if (!isPlainObject(tree)) {
       this.#error(
         "",
@@ -75,32 +74,30 @@ export class Validator {
       );
       return undefined;
     }
-    for (const key of Object.keys(tree)) {
+    const top = this.#fold(tree, TOP_LEVEL_KEYS, "");
+    for (const key of Object.keys(top)) {
       if (!TOP_LEVEL_KEYS.has(key)) {
         this.warnings.push(`${join("", key)}: unknown top-level key, ignored`);
       }
     }
     const raw = this.#strings(
-      Object.fromEntries(Object.entries(tree).filter(([k]) => Object.hasOwn(appProperties, k))),
+      Object.fromEntries(Object.entries(top).filter(([k]) => Object.hasOwn(appProperties, k))),
       "",
     );
     const settings = this.#parse(appProperties, raw, "");
-    const bindings = this.#bindings(tree["bindings"]);
+    const bindings = this.#bindings(top["bindings"]);
     if (settings === undefined || bindings === undefined) return undefined;
     return { ...settings, bindings };
   }
 
   #bindings(node: unknown): BindingConfig[] | undefined {
-    if (node === null || node === undefined) {
-      this.#error("bindings", "bindings is required");
-      return undefined;
+    // Like the original's newest code: no bindings is valid, and only the HTTP API serves.
+    if (node === null || node === undefined || (Array.isArray(node) && node.length === 0)) {
+      this.warnings.push("bindings: none configured; only the HTTP API serves");
+      return [];
     }
     if (!Array.isArray(node)) {
       this.#error("bindings", `bindings: expected a list of bindings, got ${describe(node)}`);
-      return undefined;
-    }
-    if (node.length === 0) {
-      this.#error("bindings", "bindings: expected at least one binding, got an empty list");
       return undefined;
     }
     const out: (BindingConfig | undefined)[] = node.map((b, i) => this.#binding(b, i));
@@ -108,15 +105,16 @@ export class Validator {
     return out.every((b) => b !== undefined) ? out : undefined;
   }
 
-  #binding(node: unknown, index: number): BindingConfig | undefined {
+  #binding(item: unknown, index: number): BindingConfig | undefined {
     const path = `bindings[${index}]`;
-    if (!isPlainObject(node)) {
+    if (!isPlainObject(item)) {
       this.#error(
         path,
-        `${path}: expected a mapping with name, source and target, got ${describe(node)}`,
+        `${path}: expected a mapping with name, source and target, got ${describe(item)}`,
       );
       return undefined;
     }
+    const node = this.#fold(item, BINDING_KEYS, path);
     this.#unknownKeys(node, BINDING_KEYS, path, "binding key");
     const name = this.#requiredString(node["name"], join(path, "name"));
     if (name !== undefined) this.#bindingNames.set(index, name);
@@ -124,9 +122,10 @@ export class Validator {
     const rawMiddleware = this.#properties(node["properties"], middlewarePath);
     let middleware: MiddlewareOptions | undefined;
     if (rawMiddleware !== undefined) {
-      this.#unknownKeys(rawMiddleware, MIDDLEWARE_KEYS, middlewarePath, "binding property");
+      const folded = this.#fold(rawMiddleware, MIDDLEWARE_KEYS, middlewarePath);
+      this.#unknownKeys(folded, MIDDLEWARE_KEYS, middlewarePath, "binding property");
       try {
-        middleware = parseMiddlewareOptions(rawMiddleware);
+        middleware = parseMiddlewareOptions(folded);
       } catch (err) {
         if (!(err instanceof FieldErrors)) throw err;
         this.#fieldErrors(err, middlewarePath, middlewareProperties);
@@ -158,25 +157,27 @@ export class Validator {
     }
   }
 
-  #endpoint(node: unknown, path: string, role: Role): EndpointConfig | undefined {
-    if (node === null || node === undefined) {
+  #endpoint(item: unknown, path: string, role: Role): EndpointConfig | undefined {
+    if (item === null || item === undefined) {
       this.#error(path, `${path} is required`);
       return undefined;
     }
-    if (!isPlainObject(node)) {
+    if (!isPlainObject(item)) {
       this.#error(
         path,
-        `${path}: expected a mapping with kind, name and properties, got ${describe(node)}`,
+        `${path}: expected a mapping with kind, name and properties, got ${describe(item)}`,
       );
       return undefined;
     }
+    const node = this.#fold(item, ENDPOINT_KEYS, path);
     this.#unknownKeys(node, ENDPOINT_KEYS, path, `${role} key`);
     const kindName = this.#requiredString(node["kind"], join(path, "kind"));
+    // Omitted, the name is "" as in the original (its metric labels show ""); logs show the kind.
     const name = node["name"] === undefined || node["name"] === null || node["name"] === ""
-      ? kindName
+      ? ""
       : this.#requiredString(node["name"], join(path, "name"));
     const propertiesPath = join(path, "properties");
-    const properties = this.#properties(node["properties"], propertiesPath);
+    let properties = this.#properties(node["properties"], propertiesPath);
     if (kindName === undefined) return undefined;
 
     const kind = this.#kinds[role](kindName);
@@ -194,6 +195,7 @@ export class Validator {
       return undefined;
     }
     if (properties === undefined || name === undefined) return undefined;
+    properties = this.#fold(properties, Object.keys(kind.properties), propertiesPath);
     this.#unknownKeys(
       properties,
       new Set(Object.keys(kind.properties)),
@@ -245,7 +247,8 @@ export class Validator {
   }
 
   #requiredString(node: unknown, path: string): string | undefined {
-    if (node === undefined || node === null || (typeof node === "string" && node.trim() === "")) {
+    // Only "" is missing: a blank value is a value, as the original's checks (`== ""`) see it.
+    if (node === undefined || node === null || node === "") {
       this.#error(path, `${path} is required`);
       return undefined;
     }
@@ -279,6 +282,13 @@ export class Validator {
       const named = e.reason === "missing" ? "" : suffix;
       this.#error(join(path, e.key), fieldMessage(path, e, schema) + named);
     }
+  }
+
+  /** Matches `node`'s keys to `known` without regard to case (see fold_keys.ts). */
+  #fold<T>(node: Record<string, T>, known: Iterable<string>, path: string): Record<string, T> {
+    const folded = foldKeys(node, known, path);
+    for (const e of folded.errors) this.#error(path, e);
+    return folded.node as Record<string, T>;
   }
 
   #unknownKeys(node: object, known: ReadonlySet<string>, path: string, what: string): void {

@@ -18,7 +18,7 @@ import { SELF_TEST_ENV } from "./self_test.ts";
 
 /** Launcher options, from the command line. */
 export interface LaunchOptions {
-  /** --config; when unset, the CONFIG variable or else config.yaml. */
+  /** --config: a path, "" for the CONFIG variable, or unset for config.yaml. */
   configPath: string | undefined;
   logFormat: "json" | "text" | undefined;
 }

@@ -119,8 +119,9 @@ Deno.test("defaults are applied to top-level settings, middleware and kind optio
     request_timeout_seconds: 0,
   });
   // Without a name, an endpoint is named after its kind.
-  assert.equal(b.source.name, "kubemq.query");
-  assert.equal(b.target.name, "aws.s3");
+  // Omitted names are "", as in the original (its metric labels show "").
+  assert.equal(b.source.name, "");
+  assert.equal(b.target.name, "");
   const s3 = b.target.options as S3TargetOptions;
   assert.equal(s3.uploader, true);
   assert.equal(s3.part_size_mb, 8);
@@ -146,7 +147,8 @@ Deno.test("numbers and booleans may be written as YAML scalars or strings", () =
   assert.equal(b.middleware.log_level, "debug");
   // The scalar's text as written: a YAML number would have lost the leading zeros.
   assert.equal(b.source.properties["client_id"], "007");
-  assert.equal(b.target.properties["uploader"], "false");
+  // An unquoted YAML boolean is what the original's mapstructure makes of it: "0" or "1".
+  assert.equal(b.target.properties["uploader"], "0");
   assert.equal(b.target.properties["part_size_mb"], "16");
   const s3 = b.target.options as S3TargetOptions;
   assert.equal(s3.uploader, false);
@@ -185,7 +187,7 @@ bindings:
   );
   assert.deepEqual(
     [backups.name, backups.source.name, backups.target.name],
-    ["backups", "kubemq.query", "s3-minio"],
+    ["backups", "", "s3-minio"],
   );
   assert.equal(images.middleware.rate_per_second, 5);
   assert.deepEqual(images.middleware.metadata, { bucket_name: "images" });
@@ -202,11 +204,6 @@ bindings:
 
 Deno.test("each problem has its exact message", () => {
   const cases: [string, string, string[]][] = [
-    ["no bindings", "apiPort: 8080\n", ["bindings is required"]],
-    ["empty file", "", ["bindings is required"]],
-    ["empty bindings", "bindings: []\n", [
-      "bindings: expected at least one binding, got an empty list",
-    ]],
     ["bindings as a mapping", "bindings: {name: a}\n", [
       "bindings: expected a list of bindings, got a mapping",
     ]],
@@ -238,10 +235,10 @@ Deno.test("each problem has its exact message", () => {
     ["required property", yaml().replace("channel: q1", ""), [
       "bindings[0].source.properties.channel is required",
     ]],
-    ["blank required property", yaml().replace("channel: q1", "channel: ' '"), [
-      'bindings[0].source.properties.channel: expected a non-blank value, got " " (binding "b1")',
+    ["empty required property", yaml().replace("channel: q1", "channel: ''"), [
+      'bindings[0].source.properties.channel: expected a non-empty value, got "" (binding "b1")',
     ]],
-    ["bad boolean", yaml({ target: "uploader: yes" }), [
+    ["bad boolean", yaml({ target: "uploader: 'yes'" }), [
       'bindings[0].target.properties.uploader: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes" (binding "b1")',
     ]],
     ["bad host:port", yaml().replace("localhost:50000", "localhost"), [
@@ -280,7 +277,7 @@ Deno.test("each problem has its exact message", () => {
     ["logFormat", yaml({ top: "logFormat: xml" }), [
       'logFormat: expected one of "json", "text", got "xml"',
     ]],
-    ["enableRequestApi", yaml({ top: "enableRequestApi: yes" }), [
+    ["enableRequestApi", yaml({ top: "enableRequestApi: 'yes'" }), [
       'enableRequestApi: expected "true" or "false" (also accepted: 1, t, T, TRUE, True, 0, f, F, FALSE, False), got "yes"',
     ]],
   ];
@@ -390,7 +387,7 @@ Deno.test("an unset or malformed ${...} is an error naming the path and the vari
   assert.deepEqual(
     errorsOf(yaml().replace("channel: q1", "channel: ${CHANNEL}"), { CHANNEL: "" }),
     [
-      'bindings[0].source.properties.channel: expected a non-blank value, got "" (binding "b1")',
+      'bindings[0].source.properties.channel: expected a non-empty value, got "" (binding "b1")',
     ],
   );
   assert.deepEqual(errorsOf(yaml({ top: "apiHost: ${HOST" })), [
@@ -406,7 +403,7 @@ Deno.test("an unset or malformed ${...} is an error naming the path and the vari
   );
 });
 
-Deno.test("CONFIG carries the whole config as YAML, JSON or base64; the file is not read", async () => {
+Deno.test('CONFIG carries the whole config as YAML, JSON or base64 (--config "")', async () => {
   const asJson = JSON.stringify({
     apiPort: "7070",
     bindings: [{
@@ -426,6 +423,7 @@ Deno.test("CONFIG carries the whole config as YAML, JSON or base64; the file is 
   ];
   for (const [name, value, binding] of cases) {
     const loaded = await loadConfig({
+      path: "",
       env: { CONFIG: value },
       kinds,
       readTextFile: () => Promise.reject(new Error("must not read the file")),
@@ -440,7 +438,7 @@ Deno.test("CONFIG carries the whole config as YAML, JSON or base64; the file is 
 
 Deno.test("CONFIG that is neither YAML nor base64 of text is an error", async () => {
   await assert.rejects(
-    loadConfig({ env: { CONFIG: "//79" }, kinds }),
+    loadConfig({ path: "", env: { CONFIG: "//79" }, kinds }),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.deepEqual(err.errors, [
@@ -465,7 +463,7 @@ Deno.test("loadConfig reads config.yaml by default, another path when given", as
   assert.deepEqual(read, ["config.yaml", "/etc/s3.yaml"]);
 });
 
-Deno.test("an explicit path (--config) wins over CONFIG, as in the original", async () => {
+Deno.test("config.yaml and an explicit path win over CONFIG, as in the newest original", async () => {
   const read: string[] = [];
   const readTextFile = (path: string) => {
     read.push(path);
@@ -481,9 +479,27 @@ Deno.test("an explicit path (--config) wins over CONFIG, as in the original", as
   assert.equal(loaded.origin, "/etc/s3.yaml");
   assert.deepEqual(read, ["/etc/s3.yaml"]);
   assert.equal(loaded.config.bindings[0]?.name, "b1");
-  const fromEnv = await loadConfig({ env: { CONFIG: inline }, kinds, readTextFile });
+  const byDefault = await loadConfig({ env: { CONFIG: inline }, kinds, readTextFile });
+  assert.equal(byDefault.origin, "config.yaml");
+  assert.equal(byDefault.config.bindings[0]?.name, "b1");
+  assert.deepEqual(read, ["/etc/s3.yaml", "config.yaml"]);
+  // Our addition: no config.yaml, and no --config, falls back to CONFIG (the original fails).
+  const noFile = () => Promise.reject(new Deno.errors.NotFound("No such file"));
+  const fromEnv = await loadConfig({ env: { CONFIG: inline }, kinds, readTextFile: noFile });
   assert.equal(fromEnv.origin, "CONFIG");
   assert.equal(fromEnv.config.bindings[0]?.name, "from-config-variable");
+  // An explicit path that is missing does not fall back.
+  await assert.rejects(
+    loadConfig({ path: "x.yaml", env: { CONFIG: inline }, kinds, readTextFile: noFile }),
+    ConfigError,
+  );
+  await assert.rejects(loadConfig({ path: "", env: {}, kinds }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.errors, [
+      '--config "": the CONFIG environment variable is not set (or blank)',
+    ]);
+    return true;
+  });
 });
 
 Deno.test("a missing config file is a ConfigError naming it", async () => {

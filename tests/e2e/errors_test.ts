@@ -136,12 +136,12 @@ Deno.test("e2e request errors", async (t) => {
     assertError(
       await stack.ask({ method: "list_bucket_items", bucket_name: "" }),
       "InvalidMetadata",
-      `Invalid metadata "bucket_name": expected a non-blank value, got ""`,
+      `Invalid metadata "bucket_name": expected a non-empty value, got ""`,
     );
     assertError(
       await stack.ask({ method: "get_item", bucket_name: "b", item_name: "  " }),
       "InvalidMetadata",
-      `Invalid metadata "item_name": expected a non-blank value, got "  "`,
+      `Invalid metadata "item_name": expected a non-empty value, got "  "`,
     );
   });
 

@@ -64,7 +64,7 @@ Deno.test("e2e reload: add a binding, reject an invalid edit, restart the worker
       ),
       "the first binding was stopped",
     );
-    const names = (await (await fetch(`${connector.apiUrl}/bindings`)).json())
+    const names = (await (await fetch(`${connector.apiUrl}/bindings/state`)).json())
       .map((b: { name: string }) => b.name);
     assert.deepEqual(names, ["first", "second"]);
 

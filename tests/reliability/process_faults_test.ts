@@ -166,7 +166,7 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       await waitUntil(
         "uploads in flight",
         async () => {
-          const res = await fetch(`${stack.connector.apiUrl}/bindings`);
+          const res = await fetch(`${stack.connector.apiUrl}/bindings/state`);
           const [status] = await res.json() as {
             counters: { inFlight: number; requests: number };
           }[];

@@ -107,7 +107,7 @@ Deno.test("S3 hanging: the per-request deadline answers Timeout and the concurre
     let polling = true;
     const poll = (async () => {
       while (polling) {
-        const res = await fetch(`${stack.connector.apiUrl}/bindings`);
+        const res = await fetch(`${stack.connector.apiUrl}/bindings/state`);
         const [status] = await res.json() as { counters: { inFlight: number } }[];
         peakInFlight = Math.max(peakInFlight, status?.counters.inFlight ?? 0);
         await new Promise((r) => setTimeout(r, 50));

@@ -5,7 +5,7 @@
 import type { BindingLabels, Metrics } from "../../metrics.ts";
 import type { ResponseMiddleware } from "./compose.ts";
 
-/** A binding's own counts, for /bindings. */
+/** A binding's own counts, for /bindings/state. */
 export interface BindingCounters {
   requests: number;
   errors: number;

@@ -29,7 +29,7 @@ export function createS3Target(s3: S3Port, options: S3TargetOptions, log: Logger
     async run(request, signal) {
       const name = request.metadata.method;
       const valid = `valid methods: ${methodNames.join(", ")}`;
-      if (name === undefined || name.trim() === "") {
+      if (name === undefined || name === "") {
         throw new ConnectorError("MissingMetadata", `Missing metadata "method"; ${valid}`);
       }
       const method = methodsByName.get(name);

@@ -59,7 +59,7 @@ Deno.test("e2e api: /health, /ready, /bindings, /metrics, 404 and a disabled POS
   assert.equal(health.status, 200);
   assert.equal(health.body, "ok");
 
-  const bindings = await call("/bindings");
+  const bindings = await call("/bindings/state");
   assert.equal(bindings.status, 200);
   assert.match(bindings.type, /^application\/json/);
   const list = JSON.parse(bindings.body) as {
@@ -76,6 +76,10 @@ Deno.test("e2e api: /health, /ready, /bindings, /metrics, 404 and a disabled POS
     assert.equal(b.source.state.dead, false);
     assert.deepEqual(b.counters, { requests: 0, errors: 0, inFlight: 0 });
   }
+
+  // The original's views (shapes: tests/compat/api_test.ts) go through the secrets check below.
+  assert.equal((await call("/bindings")).status, 200);
+  assert.equal((await call("/bindings/stats")).status, 200);
 
   // radosgw ignores a session token that goes with static keys, so both are ready.
   const ready = await call("/ready");
@@ -104,7 +108,7 @@ Deno.test("e2e api: /health, /ready, /bindings, /metrics, 404 and a disabled POS
   assert.equal(missing.status, 404);
   assert.deepEqual(JSON.parse(missing.body), {
     error:
-      "No route GET /nope; try GET /health, /ready, /metrics, /bindings or POST /bindings/request",
+      "No route GET /nope; try GET /health, /ready, /metrics, /bindings, /bindings/stats, /bindings/state or POST /bindings/request",
   });
 
   const secrets = { aws_secret_key: secretKey, auth_token: AUTH_TOKEN, token: SESSION_TOKEN };

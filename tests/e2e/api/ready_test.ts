@@ -56,7 +56,7 @@ Deno.test("e2e /ready: 503 naming the binding while the broker is down, 200 agai
   assert.deepEqual(body.bindings.map((b) => b.binding), ["e2e"]);
   assert.match(body.bindings[0]!.reason, /^source not subscribed: /);
   assert.ok(!down.body.includes(AUTH_TOKEN), "the auth token is in the /ready body");
-  const bindings = await (await fetch(`${api}/bindings`)).json();
+  const bindings = await (await fetch(`${api}/bindings/state`)).json();
   assert.equal(bindings[0].source.state.connected, false);
   assert.ok(!JSON.stringify(bindings).includes(AUTH_TOKEN));
 

@@ -59,7 +59,7 @@ Deno.test("e2e POST /bindings/request: runs through the binding's middleware and
     assert.match((await notJson.json()).error, /^Body is not JSON: /);
 
     // Counted like queries: 2 via the API, 1 via KubeMQ, 1 error.
-    const status = await (await fetch(`${stack.connector.apiUrl}/bindings`)).json();
+    const status = await (await fetch(`${stack.connector.apiUrl}/bindings/state`)).json();
     assert.deepEqual(status[0].counters, { requests: 3, errors: 1, inFlight: 0 });
     const metrics = await (await fetch(`${stack.connector.apiUrl}/metrics`)).text();
     assert.match(metrics, /^kubemq_targets_requests_count\{binding="e2e",[^}]*\} 3$/m);

@@ -41,9 +41,9 @@ export async function ready(apiUrl: string): Promise<{ status: number; body: unk
   return { status: res.status, body };
 }
 
-/** GET /bindings. */
+/** GET /bindings/state (our live state of each binding). */
 export async function bindings(apiUrl: string): Promise<BindingStatus[]> {
-  const res = await fetch(`${apiUrl}/bindings`);
+  const res = await fetch(`${apiUrl}/bindings/state`);
   return await res.json() as BindingStatus[];
 }
 

@@ -11,12 +11,12 @@ const root = decodeURIComponent(new URL("../../../", import.meta.url).pathname);
 async function runWithConfig(
   text: string,
   env: Record<string, string> = {},
-  passConfig = true,
+  configArgs?: string[],
 ): Promise<{ code: number; stderr: string; path: string }> {
   const path = await Deno.makeTempFile({ prefix: "kubemq-s3-bad-", suffix: ".yaml" });
   try {
     await Deno.writeTextFile(path, text);
-    const cmd = connectorCommand(passConfig ? ["--config", path] : []);
+    const cmd = connectorCommand(configArgs ?? ["--config", path]);
     const out = await new Deno.Command(cmd.command, {
       args: cmd.args,
       cwd: root,
@@ -107,11 +107,11 @@ for (const c of cases) {
   });
 }
 
-Deno.test("config error in the CONFIG environment variable (no --config): named CONFIG, exit code 2", async () => {
+Deno.test('config error in the CONFIG environment variable (-config ""): named CONFIG, exit code 2', async () => {
   const { code, stderr } = await runWithConfig(
     "this file is not read\n",
     { CONFIG: `bindings:${binding("a", "")}` },
-    false,
+    ["-config", ""],
   );
   assert.equal(
     stderr,

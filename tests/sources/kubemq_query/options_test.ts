@@ -88,7 +88,7 @@ Deno.test("kubemq.query requires address and channel", () => {
   const message = errorOf({});
   assert.match(message, /"address" is required/);
   assert.match(message, /"channel" is required/);
-  assert.match(errorOf({ address: "  ", channel: "c" }), /"address": expected a non-blank value/);
+  assert.match(errorOf({ address: "", channel: "c" }), /"address": expected a non-empty value/);
 });
 
 Deno.test("kubemq.query address must be host:port", () => {

@@ -24,7 +24,7 @@ const rangeField = {
 export const getItem = defineMethod({
   name: "get_item",
   description:
-    "Download an item: data is its bytes, exactly. Response metadata has content_type, content_length, etag, last_modified and x-amz-meta-* user metadata.",
+    "Download an item: data is its bytes, exactly. Response metadata has bucket and key (as the newest original), content_type, content_length, etag, last_modified and x-amz-meta-* user metadata.",
   metadata: {
     bucket_name: bucketName,
     item_name: itemName,
@@ -41,6 +41,8 @@ export const getItem = defineMethod({
       content_length: "12",
       etag: `"5d41402abc4b2a76b9719d911017c592"`,
       last_modified: "2026-11-24T10:00:00.000Z",
+      bucket: "my-bucket",
+      key: "hello.txt",
     },
     responseData: "my item here",
   },
@@ -52,6 +54,8 @@ export const getItem = defineMethod({
       versionId: args.version_id,
       ifMatch: args.if_match,
     }, ctx.signal);
-    return { metadata: headMetadata(head), data: body, downloadedBytes: body.length };
+    // bucket and key as the newest original sends them with the bytes.
+    const metadata = { ...headMetadata(head), bucket: args.bucket_name, key: args.item_name };
+    return { metadata, data: body, downloadedBytes: body.length };
   },
 });

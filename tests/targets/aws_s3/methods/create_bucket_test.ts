@@ -69,12 +69,12 @@ Deno.test("create_bucket requires bucket_name", async () => {
   assert.deepEqual(s3.calls, []);
 });
 
-Deno.test("create_bucket rejects a blank bucket_name", async () => {
-  const err = await runS3Error(new FakeS3(), { method: "create_bucket", bucket_name: "  " });
+Deno.test("create_bucket rejects an empty bucket_name (a blank one goes to S3, as in the original)", async () => {
+  const err = await runS3Error(new FakeS3(), { method: "create_bucket", bucket_name: "" });
   assert.equal(err.code, "InvalidMetadata");
   assert.equal(
     err.message,
-    `Invalid metadata "bucket_name": expected a non-blank value, got "  "`,
+    `Invalid metadata "bucket_name": expected a non-empty value, got ""`,
   );
 });
 

@@ -14,6 +14,9 @@ Deno.test("get_item answers the object's bytes exactly, with its headers as meta
     content_length: "256",
     etag: md5Etag(allBytes),
     last_modified: FAKE_NOW,
+    // As the newest original sends them.
+    bucket: "b",
+    key: "all.bin",
   });
   assert.deepEqual(s3.calls, [{
     op: "getObject",
@@ -73,6 +76,8 @@ Deno.test("get_item answers the headers stored by upload_item", async () => {
     content_encoding: "gzip",
     content_disposition: "inline",
     cache_control: "no-cache",
+    bucket: "b",
+    key: "k.gz",
   });
 });
 
@@ -198,6 +203,6 @@ Deno.test("get_item requires bucket_name and item_name", async () => {
   assert.equal(err.message, `Missing metadata "item_name": required by method "get_item"`);
   err = await runS3Error(s3, { method: "get_item", bucket_name: "b", item_name: "" });
   assert.equal(err.code, "InvalidMetadata");
-  assert.equal(err.message, `Invalid metadata "item_name": expected a non-blank value, got ""`);
+  assert.equal(err.message, `Invalid metadata "item_name": expected a non-empty value, got ""`);
   assert.deepEqual(s3.calls, []);
 });
