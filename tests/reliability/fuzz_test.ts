@@ -23,7 +23,7 @@ const fuzzArea = area("fuzz");
  * 30 s or more with the whole suite running), and a leak shows as growth that goes on after it.
  */
 const SECONDS = Number(Deno.env.get("FUZZ_SECONDS") ?? "30");
-const WARMUP_SECONDS = 20;
+const WARMUP_SECONDS = 40;
 const encoder = new TextEncoder();
 
 /** Methods that only touch the test bucket or fail; create/delete_bucket are left out. */
