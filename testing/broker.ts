@@ -40,6 +40,9 @@ export interface BrokerStats {
   queues: {
     sent: number;
     delivered: number;
+    /** Of those, messages handed out again (received before: a requeue after a reject, a
+     * visibility expiry or a receiver that went away). */
+    redelivered: number;
     acked: number;
     rejected: number;
     visibilityExpired: number;
@@ -51,6 +54,20 @@ export interface BrokerStats {
   events: { events: number; stored: number; delivered: number };
   /** Last `authorization` metadata per RPC kind; null when the last call had none. */
   authTokens: Partial<Record<string, string | null>>;
+}
+
+/** The broker's record of one query or command (GET /requests). */
+export interface RequestRecord {
+  /** The sender's request id. */
+  requestId: string;
+  channel: string;
+  /** Client ids of the subscribers it was written to, in order. */
+  deliveredTo: string[];
+  /** Client ids of every response to it, late or duplicate ones included. */
+  answeredBy: string[];
+  /** How it ended for the sender. */
+  outcome: "pending" | "answered" | "timeout" | "failed";
+  error?: string;
 }
 
 /** One channel's queue and events-store state, as served by GET /queue. */
@@ -101,6 +118,8 @@ export interface TestBroker {
   stats(): Promise<BrokerStats>;
   /** A queue's (and events-store channel's) state. */
   queue(channel: string): Promise<QueueState>;
+  /** The broker's record of each query and command on `channel` (every channel if omitted). */
+  requests(channel?: string): Promise<RequestRecord[]>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -234,6 +253,12 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       const q = new URLSearchParams({ channel });
       const [code, body] = await call<QueueState>("GET", `/queue?${q}`);
       if (code !== 200) throw new Error(`Broker control GET /queue failed (${code})`);
+      return body;
+    },
+    async requests(channel) {
+      const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
+      const [code, body] = await call<RequestRecord[]>("GET", `/requests${q}`);
+      if (code !== 200) throw new Error(`Broker control GET /requests failed (${code})`);
       return body;
     },
     close,

@@ -74,6 +74,16 @@ export interface TestConnector {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+const started: TestConnector[] = [];
+
+/**
+ * Every connector this module started in this isolate (one test file), in order: for checks over
+ * a whole file's connectors, such as the reliability suite's count of "(kept serving)" lines.
+ */
+export function startedConnectors(): readonly TestConnector[] {
+  return started;
+}
+
 /** The default aws.s3 target properties for the test S3 server. */
 export function testTargetProperties(): Record<string, string> {
   const env = s3TestEnv();
@@ -221,6 +231,7 @@ export async function startConnectorWithConfig(
       await stop("SIGKILL");
     },
   };
+  started.push(connector);
   if (options.waitReady ?? true) {
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -274,8 +274,9 @@ export async function withTestBucket<T>(
 }
 
 /**
- * Hex SHA-256 of the object `key` as S3 holds it, or null when it cannot be read (missing, or
- * any other error): what tests compare with the hash of the bytes they sent.
+ * Hex SHA-256 of the object `key` as S3 holds it, or null when S3 answers 404 (no such key):
+ * what tests compare with the hash of the bytes they sent. Any other failure (access denied, a
+ * 5xx, S3 unreachable) throws: "could not read" is never taken for "absent".
  */
 export async function objectSha256(
   s3: S3Client,
@@ -285,7 +286,15 @@ export async function objectSha256(
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return await sha256(await out.Body!.transformToByteArray());
-  } catch {
-    return null;
+  } catch (error) {
+    if (isNoSuchKey(error)) return null;
+    throw error;
   }
+}
+
+/** Whether an S3 error is a 404 for the key itself (not for the bucket, not any other error). */
+export function isNoSuchKey(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata
+    ?.httpStatusCode;
+  return status === 404 && errorName(error) !== "NoSuchBucket";
 }

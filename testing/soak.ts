@@ -13,6 +13,7 @@ import { stopCountingCrashes } from "./crashes.ts";
 import { percentile } from "./percentile.ts";
 import { connectorPid, procFigures } from "./proc.ts";
 import { type RssTrend, sampleRss } from "./rss_trend.ts";
+import { SoakLedger } from "./soak_ledger.ts";
 import { createTestBucket, deleteTestBucketFully, objectSha256, testS3Client } from "./s3.ts";
 import { sha256 } from "./sha256.ts";
 import { startStack } from "./stack.ts";
@@ -33,8 +34,10 @@ export interface SoakFigures {
   duplicated: number;
   /** get_item answers whose bytes differ from what was stored. */
   wrongReads: number;
-  /** After the run: objects reported uploaded that are missing or differ in S3. */
+  /** Objects reported uploaded that were missing or differed in S3 (before a delete, at the end). */
   missingOrWrong: number;
+  /** Objects read back by hash before their delete. */
+  checkedBeforeDelete: number;
   /** After the run: objects reported failed or deleted that exist. */
   unexpectedlyPresent: number;
   objectsVerified: number;
@@ -79,8 +82,7 @@ export async function runSoak(
     const pid = connectorPid(stack.connector);
     const latencies: number[] = [];
     const byMethod: Record<string, number> = {};
-    const stored = new Map<string, string>();
-    const absent = new Set<string>();
+    const ledger = new SoakLedger((key) => objectSha256(s3, bucket, key));
     const firstErrors: string[] = [];
     let errors = 0;
     let lost = 0;
@@ -141,15 +143,15 @@ export async function runSoak(
       } catch { /* gone: counted from the exit status below */ }
     }, 10_000);
 
-    /** Deletes `key`; once the connector said so, it must be absent from S3. */
+    /** Reads `key` back by hash, then deletes it; once the connector said so, it must be absent. */
     const remove = async (key: string) => {
+      await ledger.beforeDelete(key);
       const res = await send(
         { method: "delete_item_from_bucket", bucket_name: bucket, item_name: key },
         null,
       );
       if (!res) return false;
-      stored.delete(key);
-      absent.add(key);
+      ledger.deleted(key);
       return true;
     };
 
@@ -170,13 +172,15 @@ export async function runSoak(
             data,
           );
           if (res) {
-            stored.set(key, hash);
+            ledger.uploaded(key, hash);
             mine.push(key);
-          } else absent.add(key);
+          } else ledger.uploadFailed(key);
         } else if (roll < 0.7) {
           const key = mine[Math.floor(Math.random() * mine.length)]!;
           const res = await send({ method: "get_item", bucket_name: bucket, item_name: key }, null);
-          if (res && (await sha256(Uint8Array.fromBase64(res.data ?? ""))) !== stored.get(key)) {
+          if (
+            res && (await sha256(Uint8Array.fromBase64(res.data ?? ""))) !== ledger.stored.get(key)
+          ) {
             wrongReads++;
           }
         } else if (roll < 0.8) {
@@ -205,20 +209,8 @@ export async function runSoak(
     const { crashes, exit } = await stopCountingCrashes(stack.connector);
 
     // Nothing lost: check S3 itself.
-    let missingOrWrong = 0;
-    let unexpectedlyPresent = 0;
-    const read = (key: string) => objectSha256(s3, bucket, key);
-    const keys = [...stored.entries()];
-    const absentKeys = [...absent];
-    const verify = async () => {
-      for (let k = keys.pop(); k; k = keys.pop()) {
-        if ((await read(k[0])) !== k[1]) missingOrWrong++;
-      }
-      for (let k = absentKeys.pop(); k !== undefined; k = absentKeys.pop()) {
-        if ((await read(k)) !== null) unexpectedlyPresent++;
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, verify));
+    const objectsVerified = ledger.stored.size + ledger.absent.size;
+    await ledger.verify();
 
     return {
       seconds: options.seconds,
@@ -231,9 +223,10 @@ export async function runSoak(
       lost,
       duplicated: stats.responsesDuplicate,
       wrongReads,
-      missingOrWrong,
-      unexpectedlyPresent,
-      objectsVerified: stored.size + absent.size,
+      missingOrWrong: ledger.missingOrWrong,
+      checkedBeforeDelete: ledger.checkedBeforeDelete,
+      unexpectedlyPresent: ledger.unexpectedlyPresent,
+      objectsVerified,
       p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
       p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
       rssStartMiB: mib(start.rssBytes),

@@ -1,15 +1,16 @@
 /**
  * The long soak profile: `deno task soak` runs {@link runSoak} (testing/soak.ts) for 30 minutes
  * after a 60 s warm-up (`--minutes N`, `--warmup-seconds N`, `--senders N`) and writes
- * tests/reliability/results/soak_long.json; it exits 1 if anything was lost, duplicated or read
- * back wrong, the connector crashed (its exit status), or RSS grew more than 10 % over the
- * second half of the run. The CI profile is tests/reliability/soak_test.ts.
+ * tests/reliability/results/soak_long.json; it exits 1 on any reason testing/soak_verdict.ts
+ * names: an error response, anything lost, duplicated or read back wrong, the connector crashed
+ * (its exit status), or RSS grew faster than the leak bound over the second half of the run. The
+ * CI profile is tests/reliability/soak_test.ts.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { MAX_SECOND_HALF_GROWTH_PCT } from "../testing/rss_trend.ts";
 import { runSoak } from "../testing/soak.ts";
+import { soakFailures } from "../testing/soak_verdict.ts";
 
 if (import.meta.main) {
   const { values } = parseArgs({
@@ -36,14 +37,8 @@ if (import.meta.main) {
   );
   // deno-lint-ignore no-console
   console.log(JSON.stringify(figures, null, 2));
-  const bad = figures.lost + figures.duplicated + figures.wrongReads + figures.missingOrWrong +
-    figures.unexpectedlyPresent + figures.crashes;
-  const leak = figures.rss.secondHalfGrowthPct > MAX_SECOND_HALF_GROWTH_PCT;
-  if (leak) {
-    // deno-lint-ignore no-console
-    console.error(
-      `RSS grew ${figures.rss.secondHalfGrowthPct} % over the second half (bound ${MAX_SECOND_HALF_GROWTH_PCT} %)`,
-    );
-  }
-  Deno.exit(bad === 0 && !leak ? 0 : 1);
+  const failures = soakFailures(figures);
+  // deno-lint-ignore no-console
+  for (const f of failures) console.error(`soak failed: ${f}`);
+  Deno.exit(failures.length === 0 ? 0 : 1);
 }

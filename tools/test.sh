@@ -13,6 +13,10 @@ if [ -z "${S3_ENDPOINT:-}" ]; then
   bash tools/s3/radosgw.sh start >/dev/null
 fi
 
+# One id for both phases: the reliability summary (tests/reliability/results/latest.json) starts
+# afresh when a run with another id records, so a run never merges into the last one's figures.
+export RELIABILITY_RUN_ID="${RELIABILITY_RUN_ID:-test.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) $$}"
+
 ALONE=(tests/reliability/soak_test.ts tests/reliability/fuzz_test.ts)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -8,6 +8,7 @@ import { logger } from "../log.ts";
 import { fromPortable } from "../config/config.ts";
 import { kindRegistry } from "../kinds/registry.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
+import { KEPT_SERVING } from "./kept_serving.ts";
 import { runSandboxSelfTest } from "./self_test.ts";
 
 const post = (message: FromWorker) => self.postMessage(message);
@@ -16,13 +17,13 @@ let app: App | null = null;
 // A stray rejection or exception in a library callback must not take the connector down.
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
-  logger("worker").error("Unhandled rejection (kept serving): {error}", {
+  logger("worker").error(`Unhandled rejection ${KEPT_SERVING}: {error}`, {
     error: String(event.reason?.stack ?? event.reason),
   });
 });
 self.addEventListener("error", (event) => {
   event.preventDefault();
-  logger("worker").error("Uncaught exception (kept serving): {error}", {
+  logger("worker").error(`Uncaught exception ${KEPT_SERVING}: {error}`, {
     error: String(event.error?.stack ?? event.message),
   });
 });

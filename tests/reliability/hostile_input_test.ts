@@ -9,9 +9,11 @@ import { withTestBucket } from "../../testing/s3.ts";
 import { buildBody, loadCorpus } from "./corpus/build.ts";
 import { stopCountingCrashes } from "../../testing/crashes.ts";
 import { alive, connectorPid, procFigures } from "../../testing/proc.ts";
-import { probeApi, recordArea } from "./_support.ts";
+import { area, probeApi } from "./_support.ts";
 
-Deno.test("hostile input: every corpus case gets an is_error response naming its cause, and the next query still works", async () => {
+const hostile = area("hostile_input");
+
+hostile.test("hostile input: every corpus case gets an is_error response naming its cause, and the next query still works", async () => {
   const corpus = await loadCorpus();
   assert.ok(corpus.length >= 200, `corpus has ${corpus.length} cases`);
   await withTestBucket(async (bucket, s3) => {
@@ -77,23 +79,23 @@ Deno.test("hostile input: every corpus case gets an is_error response naming its
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
     const stats = await stack.broker.stats();
     const { crashes, exit } = await stopCountingCrashes(stack.connector);
-    await recordArea("hostile_input", {
+    hostile.figures = {
       casesTried: corpus.length,
       faultsInjected: 0,
       requestsServed: served,
       lost: unanswered,
       duplicated: stats.responsesDuplicate,
       crashes,
-      details: {
-        categories: byCategory,
-        rssStartMiB: mib(before.rssBytes),
-        rssPeakMiB: mib(peakRss),
-        rssEndMiB: mib(after.rssBytes),
-        fdsStart: before.fds,
-        fdsEnd: after.fds,
-        connectorExit: exit,
-      },
-    });
+    };
+    hostile.details = {
+      categories: byCategory,
+      rssStartMiB: mib(before.rssBytes),
+      rssPeakMiB: mib(peakRss),
+      rssEndMiB: mib(after.rssBytes),
+      fdsStart: before.fds,
+      fdsEnd: after.fds,
+      connectorExit: exit,
+    };
     assert.deepEqual(failures, [], `${failures.length} of ${corpus.length} cases failed`);
     assert.ok(wasAlive, "the connector process is alive");
     assert.equal(crashes, 0, `the connector crashed: ${exit}`);

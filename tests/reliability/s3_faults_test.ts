@@ -13,11 +13,12 @@ import { stopCountingCrashes } from "../../testing/crashes.ts";
 import { alive, connectorPid } from "../../testing/proc.ts";
 import { sha256 } from "../../testing/sha256.ts";
 import { waitUntil } from "../../testing/wait_until.ts";
-import { probeApi, recordArea, zeroFigures } from "./_support.ts";
+import { area, probeApi } from "./_support.ts";
 
 const upstream = () => new URL(s3TestEnv().endpoint).host;
-const figures = zeroFigures();
-const details: Record<string, unknown> = {};
+/** Each test adds to the area's figures; the area records after each test, passed or failed. */
+const s3Faults = area("s3_faults");
+const { figures, details } = s3Faults;
 
 /**
  * Ends a test's stack and counts from witnesses other than the connector: crashes from its exit
@@ -35,7 +36,7 @@ async function settle(stack: TestStack): Promise<void> {
   assert.equal(stats.responsesDuplicate, 0, "no query answered twice");
 }
 
-Deno.test("S3 down: every query gets an error naming the cause, /ready says so, and service resumes without a restart", async () => {
+s3Faults.test("S3 down: every query gets an error naming the cause, /ready says so, and service resumes without a restart", async () => {
   await withTestBucket(async (bucket) => {
     await using proxy = await startFaultProxy({ upstream: upstream() });
     await using stack = await startStack({
@@ -91,7 +92,7 @@ Deno.test("S3 down: every query gets an error naming the cause, /ready says so, 
   }, "s3-down");
 });
 
-Deno.test("S3 hanging: the per-request deadline answers Timeout and the concurrency bound stops a pile-up", async () => {
+s3Faults.test("S3 hanging: the per-request deadline answers Timeout and the concurrency bound stops a pile-up", async () => {
   await withTestBucket(async (bucket) => {
     await using proxy = await startFaultProxy({ upstream: upstream() });
     const concurrency = 3;
@@ -148,7 +149,7 @@ Deno.test("S3 hanging: the per-request deadline answers Timeout and the concurre
   }, "s3-hang");
 });
 
-Deno.test("multipart upload cut midway: the client gets an error, no object under the key, no multipart upload left", async () => {
+s3Faults.test("multipart upload cut midway: the client gets an error, no object under the key, no multipart upload left", async () => {
   await withTestBucket(async (bucket, s3) => {
     await using proxy = await startFaultProxy({ upstream: upstream() });
     await using stack = await startStack({
@@ -191,11 +192,4 @@ Deno.test("multipart upload cut midway: the client gets an error, no object unde
     details.multipartCutError = `${res.metadata.error_code}: ${res.error.slice(0, 160)}`;
     figures.casesTried++;
   }, "s3-cut");
-});
-
-Deno.test("S3 faults: figures recorded", async () => {
-  await recordArea("s3_faults", { ...figures, details });
-  assert.equal(figures.duplicated, 0);
-  assert.equal(figures.lost, 0);
-  assert.equal(figures.crashes, 0);
 });

@@ -10,11 +10,14 @@ import { createKubemqClient, type KubemqClientOptions } from "../../testing/kube
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 import { stopCountingCrashes } from "../../testing/crashes.ts";
 import { waitUntil } from "../../testing/wait_until.ts";
-import { probeApi, recordArea, zeroFigures } from "./_support.ts";
+import { area, probeApi } from "./_support.ts";
 import type { TestConnector } from "../../testing/connector.ts";
 
-const figures = zeroFigures();
+/** Each test adds to the area's figures; the area records after each test, passed or failed. */
+const security = area("security");
+const { figures } = security;
 const exits: string[] = [];
+security.details.crashedExits = exits;
 
 /** Stops a connector with SIGTERM and counts a crash from its exit status (not exit 0). */
 async function stopChecked(connector: TestConnector): Promise<void> {
@@ -60,7 +63,7 @@ async function notReadyBecause(apiUrl: string, reason: RegExp): Promise<string> 
   return text;
 }
 
-Deno.test("auth_token: the right token is accepted by the broker, a wrong one fails with a clear error and no readiness", async () => {
+security.test("auth_token: the right token is accepted by the broker, a wrong one fails with a clear error and no readiness", async () => {
   const token = "right-token-8d1f";
   await using broker = await startTestBroker({ authToken: token });
   const channel = `sec.auth.${channelCounter++}.${Date.now()}`;
@@ -115,7 +118,7 @@ async function signed(dir: string, name: string, ca: string, ext: string): Promi
   );
 }
 
-Deno.test("TLS: a private CA with client certificates works, a missing client certificate or a wrong CA fails closed", async () => {
+security.test("TLS: a private CA with client certificates works, a missing client certificate or a wrong CA fails closed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "reliability-tls-" });
   try {
     for (const ca of ["ca", "other-ca"]) {
@@ -201,7 +204,7 @@ Deno.test("TLS: a private CA with client certificates works, a missing client ce
   }
 });
 
-Deno.test("wrong S3 credentials: errors name SignatureDoesNotMatch or AccessDenied and never echo the secret", async () => {
+security.test("wrong S3 credentials: errors name SignatureDoesNotMatch or AccessDenied and never echo the secret", async () => {
   await using broker = await startTestBroker();
   const channel = `sec.s3.${channelCounter++}.${Date.now()}`;
   const secret = "WRONG-secret-a1b2c3d4e5f6g7h8";
@@ -229,9 +232,4 @@ Deno.test("wrong S3 credentials: errors name SignatureDoesNotMatch or AccessDeni
   figures.duplicated += (await broker.stats()).responsesDuplicate;
   await stopChecked(connector);
   figures.casesTried++;
-});
-
-Deno.test("security: figures recorded", async () => {
-  await recordArea("security", { ...figures, details: { crashedExits: exits } });
-  assert.equal(figures.crashes, 0, exits.join("; "));
 });

@@ -14,6 +14,7 @@ import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
 import { createEvents } from "./events.mjs";
 import { createQueues } from "./queues.mjs";
+import { createRequestRecords } from "./records.mjs";
 
 /**
  * The real server accepts messages up to 100 MiB. grpc-js counts the serialised protobuf
@@ -101,6 +102,8 @@ const ERR = {
  * @property {(channel: string) => import("./queues.mjs").QueueInfo} queueInfo a queue's
  *   ready, delayed and in-flight messages and its waiting receivers
  * @property {(channel: string) => number} storedEvents events in a channel's events store
+ * @property {(channel: string | null) => import("./records.mjs").RequestRecord[]} requests the
+ *   record of each query and command (all channels when null)
  * @property {() => Promise<void>} close stop for good
  */
 
@@ -218,6 +221,7 @@ export async function startBroker(options = {}) {
   const answered = new Set();
   /** @type {Partial<Record<RpcKind, string | null>>} */
   const authTokens = {};
+  const records = createRequestRecords();
 
   /** @type {grpc.Server | null} */
   let server = null;
@@ -327,6 +331,7 @@ export async function startBroker(options = {}) {
       // The server owns the reply channel: whatever the sender put there is replaced.
       const replyChannel = `_INBOX.${randomUUID().replaceAll("-", "")}`;
       req.setReplychannel(replyChannel);
+      records.sent(replyChannel, req.getRequestid(), channel);
 
       let settled = false;
       const finish = () => {
@@ -338,6 +343,7 @@ export async function startBroker(options = {}) {
         if (settled) return;
         finish();
         counters.timeouts++;
+        records.settled(replyChannel, "timeout", ERR.timedOut);
         callback(internal(ERR.timedOut));
       }, timeoutMs);
       pending.set(replyChannel, {
@@ -345,21 +351,26 @@ export async function startBroker(options = {}) {
           if (settled) return;
           finish();
           counters.responsesDelivered++;
+          records.settled(replyChannel, "answered");
           response.setReplychannel("");
           callback(null, response);
         },
         reject(status) {
           if (settled) return;
           finish();
+          records.settled(replyChannel, "failed", status.details);
           callback(status);
         },
       });
       call.on("cancelled", () => {
-        if (!settled) finish();
+        if (settled) return;
+        finish();
+        records.settled(replyChannel, "failed", "cancelled by the sender");
       });
 
       for (const sub of pickReceivers(subscribeType, channel)) {
         counters.delivered++;
+        records.delivered(replyChannel, sub.clientId);
         sub.call.write(req);
       }
     },
@@ -378,6 +389,7 @@ export async function startBroker(options = {}) {
       if (/[*>]/.test(replyChannel)) return fail(ERR.wildcards);
       if (res.getRequestid() === "") return fail(ERR.requestId);
       counters.responses++;
+      records.responded(replyChannel, res.getClientid());
       const waiting = pending.get(replyChannel);
       // First response wins; a late or duplicate response still succeeds for the responder.
       if (waiting) {
@@ -601,6 +613,7 @@ export async function startBroker(options = {}) {
     },
     queueInfo: (channel) => queues.info(channel),
     storedEvents: (channel) => events.storedCount(channel),
+    requests: (channel) => records.list(channel),
     async close() {
       closed = true;
       await stop();

@@ -83,6 +83,7 @@ function clone(/** @type {any} */ msg) {
  * @typedef {object} QueueCounters
  * @property {number} sent messages accepted by SendQueueMessage(s)
  * @property {number} delivered messages handed to a receiver (stream or pull)
+ * @property {number} redelivered of those, messages handed out again (received before)
  * @property {number} acked
  * @property {number} rejected
  * @property {number} visibilityExpired
@@ -120,6 +121,7 @@ export function createQueues({ checkAuth, log, notify }) {
   const counters = {
     sent: 0,
     delivered: 0,
+    redelivered: 0,
     acked: 0,
     rejected: 0,
     visibilityExpired: 0,
@@ -285,6 +287,7 @@ export function createQueues({ checkAuth, log, notify }) {
       return null;
     }
     counters.delivered++;
+    if (attrs.getReceivecount() > 1) counters.redelivered++;
     return entry.msg;
   }
 
