@@ -144,7 +144,10 @@ function _queueDriver(o: DriverOptions): KindDriver {
   let pulling: Promise<void> | null = null;
   const pullWhileWaiting = async () => {
     while (waiting > 0 && !closed) {
-      const got = await q.pull(responseChannel(o.channel), { max: Math.max(1, waiting), waitSeconds: 1 });
+      const got = await q.pull(responseChannel(o.channel), {
+        max: Math.max(1, waiting),
+        waitSeconds: 1,
+      });
       if (got.isError && !got.error.includes("138")) throw new Error(got.error);
       for (const m of got.messages) outcomes.set(m.tags.message_id ?? "", m);
     }
