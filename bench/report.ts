@@ -186,7 +186,9 @@ export function evaluateTargets(f: Figures): Target[] {
         range: r.range,
         detail: `${num(c.median, 2)} s ÷ (${num(fl.median, 2)} + ${
           num(d.median, 2)
-        }) s; median of ${c.runs.length} repeats, the three taking turns in each`,
+        }) s; median of ${c.runs.length} repeat${
+          c.runs.length === 1 ? "" : "s"
+        }, the three taking turns in each`,
       });
     }
   }
