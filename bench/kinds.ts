@@ -142,14 +142,20 @@ function _queueDriver(o: DriverOptions): KindDriver {
   let closed = false;
   // One puller for every waiting upload, so parallel uploads do not take each other's outcomes.
   let pulling: Promise<void> | null = null;
+  let failure: Error | null = null;
   const pullWhileWaiting = async () => {
-    while (waiting > 0 && !closed) {
-      const got = await q.pull(responseChannel(o.channel), {
-        max: Math.max(1, waiting),
-        waitSeconds: 1,
-      });
-      if (got.isError && !got.error.includes("138")) throw new Error(got.error);
-      for (const m of got.messages) outcomes.set(m.tags.message_id ?? "", m);
+    try {
+      while (waiting > 0 && !closed) {
+        const got = await q.pull(responseChannel(o.channel), {
+          max: Math.max(1, waiting),
+          waitSeconds: 1,
+        });
+        if (got.isError) throw new Error(`pulling outcomes: ${got.error}`);
+        for (const m of got.messages) outcomes.set(m.tags.message_id ?? "", m);
+      }
+    } catch (err) {
+      // Every waiting upload fails with it, rather than an unhandled rejection.
+      failure = err instanceof Error ? err : new Error(String(err));
     }
     pulling = null;
   };
@@ -160,7 +166,10 @@ function _queueDriver(o: DriverOptions): KindDriver {
     waiting++;
     pulling ??= pullWhileWaiting();
     try {
-      const m = await _poll(`outcome of ${key}`, () => outcomes.get(id), timeoutMs);
+      const m = await _poll(`outcome of ${key}`, () => {
+        if (failure) throw failure;
+        return outcomes.get(id);
+      }, timeoutMs);
       outcomes.delete(id);
       checkOutcome(m.body, `queue ${key}`);
     } finally {
