@@ -2,8 +2,8 @@
 /**
  * `deno task bench [--quick] [--out DIR]`: the side-by-side benchmark of issue 8. Starts its own
  * stack (radosgw or S3_ENDPOINT, a test broker or BENCH_BROKER_ADDRESS, the connector with its
- * production flags), runs scenarios A–E, prints a markdown report and writes it with a JSON file
- * of all figures and an SVG chart. `--quick` is a smoke run of a few seconds.
+ * production flags), runs scenarios A–E, M and K, prints a markdown report and writes it with a
+ * JSON file of all figures and an SVG chart. `--quick` is a smoke run of a few seconds.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +25,8 @@ import {
 import { runConnector } from "./scenarios/connector.ts";
 import { runDirect } from "./scenarios/direct.ts";
 import { runEcho } from "./scenarios/echo.ts";
+import { BENCH_KINDS } from "./kinds.ts";
+import { runKinds } from "./scenarios/kinds.ts";
 import { runLarge } from "./scenarios/large.ts";
 import { runPaired } from "./scenarios/paired.ts";
 import { runStartup } from "./scenarios/startup.ts";
@@ -117,6 +119,17 @@ try {
   await sleep(1000);
   const rssBeforeLarge = memory(connector.pid).rss;
   const large = await runLarge(ctx);
+  // Scenario K: a fresh connector per source kind, so each idle RSS is that kind's own.
+  const kinds = await runKinds(BENCH_KINDS, {
+    brokerAddress: broker.address,
+    s3,
+    bucket,
+    sizeMiB: profile.kindSizeMiB,
+    repeats: profile.kindRepeats,
+    parallel: 1,
+    settleMs: profile.name === "full" ? 3000 : 1000,
+    log,
+  });
   const startup = await runStartup(broker.address, profile.readyStarts, log);
 
   const meta: RunMeta = {
@@ -135,6 +148,7 @@ try {
     connector: connectorResults,
     minimal: paired.minimal,
     large,
+    kinds,
     cost: { idleRss, rssBeforeLarge, startup },
   };
   const results: BenchResults = { ...figures, targets: evaluateTargets(figures) };

@@ -14,14 +14,24 @@
  * profile can be taken of one method at one concurrency; `--small-gap-ms G` leaves the connector
  * idle for G ms between rounds.
  *
+ * `--kind query|command|queue|events` instead runs scenario K for that kind alone
+ * (bench/scenarios/kinds.ts): a fresh connector with one binding of the kind, its idle RSS, then
+ * `--repeats` uploads of `--parallel` objects at once sent through the kind (for the queue, with
+ * `batch_size` set to `--parallel`), each checked in S3 by hash; it prints idle, before and peak
+ * RSS and (peak − idle) ÷ object per transfer.
+ *
  * Usage: `deno run -A bench/probe_large.ts [--size 64] [--repeats 3] [--small 0]
- * [--small-method both] [--small-concurrency 32,1] [--small-rounds 1] [--parallel 1]` with S3_* set.
+ * [--small-method both] [--small-concurrency 32,1] [--small-rounds 1] [--parallel 1]
+ * [--kind K]` with S3_* set.
  */
 import { parseArgs } from "node:util";
 import { createKubemqClient } from "../testing/kubemq_client.ts";
 import { createTestBucket, deleteTestBucketFully } from "../testing/s3.ts";
 import { decodeResponse, encodeRequest } from "../lib/wire.ts";
 import { baselineS3Client, payload } from "./context.ts";
+import { growthRatio } from "./kind_memory.ts";
+import { type BenchKind, benchKind } from "./kinds.ts";
+import { measureKind } from "./scenarios/kinds.ts";
 import { cpuTimeMs, memory, parseCpuTimeMs, resetPeak, sampleRss } from "./proc.ts";
 import { benchConfig, ensureBroker, ensureS3, startBenchConnector } from "./stack.ts";
 
@@ -36,8 +46,13 @@ const { values: args } = parseArgs({
     "small-rounds": { type: "string", default: "1" },
     "small-gap-ms": { type: "string", default: "0" },
     parallel: { type: "string", default: "1" },
+    kind: { type: "string" },
   },
 });
+if (args.kind !== undefined) {
+  await _probeKind(benchKind(args.kind));
+  Deno.exit(0);
+}
 const modes = args["small-method"].split(",");
 for (const mode of modes) {
   if (!["both", "upload_item", "get_item"].includes(mode)) {
@@ -183,4 +198,42 @@ try {
   await Deno.remove(config).catch(() => {});
   await deleteTestBucketFully(bucket, s3).catch(() => {});
   s3.destroy();
+}
+
+/** `--kind`: scenario K for one kind, printed transfer by transfer. */
+async function _probeKind(kind: BenchKind): Promise<void> {
+  const s3env = await ensureS3();
+  const broker = await ensureBroker();
+  const s3 = baselineS3Client(s3env);
+  const bucket = await createTestBucket(s3, "probe");
+  try {
+    const parallel = Number(args.parallel);
+    const r = await measureKind(kind, {
+      brokerAddress: broker.address,
+      s3,
+      bucket,
+      sizeMiB: Number(args.size),
+      repeats: Number(args.repeats),
+      parallel,
+      settleMs: 3000,
+      log: (line) => console.error(line),
+    });
+    const MiB = 1024 * 1024;
+    const mib = (n: number) => (n / MiB).toFixed(0);
+    const bytes = r.sizeMiB * MiB * parallel;
+    console.log(`kubemq.${kind}: idle RSS ${mib(r.idleRss)} MiB`);
+    r.peakRss.runs.forEach((peak, i) => {
+      console.log(
+        `upload ${parallel > 1 ? `${parallel} × ` : ""}${r.sizeMiB} MiB: ${
+          (r.seconds.runs[i]! * 1000).toFixed(0)
+        } ms, RSS before ${mib(r.rssBefore.runs[i]!)} MiB, peak ${
+          mib(peak)
+        } MiB, (peak − idle) ÷ object ${growthRatio(peak, r.idleRss, bytes).toFixed(2)}`,
+      );
+    });
+  } finally {
+    await broker.close();
+    await deleteTestBucketFully(bucket, s3).catch(() => {});
+    s3.destroy();
+  }
 }

@@ -121,8 +121,12 @@ Deno.test("evaluateTargets computes each ratio and difference from the same run'
   assert.match(byId.get("throughput-upload_item")!.informational!, /kept for information/);
   assert.equal(byId.get("large-direct-upload")?.measured, 0.6);
   assert.match(byId.get("ready-1s")!.informational!, /superseded/);
-  for (const id of ["large-64-upload", "cpu-get_item-c1", "latency-get_item", "memory-idle"]) {
+  for (const id of ["large-64-upload", "cpu-get_item-c32", "latency-own-get_item", "memory-idle"]) {
     assert.equal(byId.get(id)?.informational, null, id);
+  }
+  // At concurrency 1 the floor is M (issue 20): C − (A + B) and C ÷ (A + B) are information.
+  for (const id of ["cpu-upload_item-c1", "cpu-get_item-c1", "latency-upload_item"]) {
+    assert.match(byId.get(id)!.informational!, /the floor is M, the minimal responder/, id);
   }
 });
 
@@ -204,8 +208,10 @@ Deno.test("the markdown names the machine and says plainly which targets were mi
     "MISSED: Peak RSS during a 64 MiB download ≤ idle + 4 × 64 MiB",
     "MISSED: CPU per 1000 upload_item ÷ (SDK script's PutObject + echo responder's), concurrency 32",
     "MISSED: CPU per 1000 get_item ÷ (SDK script's GetObject + echo responder's), concurrency 32",
-    "MISSED: CPU per 1000 upload_item ÷ (SDK script's PutObject + echo responder's), concurrency 1",
-    "MISSED: CPU per 1000 get_item ÷ (SDK script's GetObject + echo responder's), concurrency 1",
+    "NOT MEASURED: The connector's own added latency at concurrency 1, p50",
+    "NOT MEASURED: CPU per 1000 upload_item at concurrency 1 ÷ the minimal responder's",
+    "NOT MEASURED: The connector's own added latency at concurrency 1, p50",
+    "NOT MEASURED: CPU per 1000 get_item at concurrency 1 ÷ the minimal responder's",
     "MISSED: Process start to /ready 200",
   ]);
   for (const line of missed) assert.ok(md.includes(line), line);
@@ -219,28 +225,81 @@ Deno.test("the chart is an SVG with one labelled line per series and no NaN coor
   assert.ok(!svg.includes("NaN"));
 });
 
-Deno.test("the minimal responder gives the composition floor and the connector's own share, for information", () => {
+Deno.test("at concurrency 1 the connector is judged against M: C − M ≤ 0.3 ms and CPU ≤ 1.05 × M's", () => {
   const f = figures();
   f.minimal = [
-    { method: "upload_item", concurrency: 1, load: load(180, 5.9), cpuMsPer1000: s(1000) },
+    { method: "upload_item", concurrency: 1, load: load(180, 5.0), cpuMsPer1000: s(1450) },
     { method: "get_item", concurrency: 1, load: load(220, 4.6), cpuMsPer1000: s(1000) },
   ];
   const targets = evaluateTargets(f);
   const byId = (id: string) => targets.find((t) => t.id === id)!;
-  // M − (A + B): 5.9 − (2 + 3) and 4.6 − (2 + 2.5).
-  near(byId("latency-floor-upload_item").measured, 0.9);
-  near(byId("latency-floor-get_item").measured, 0.1);
-  // C − M: 5.2 − 5.9 and 5 − 4.6; CPU C ÷ M: 1500 ÷ 1000 and 1200 ÷ 1000.
-  near(byId("latency-own-upload_item").measured, -0.7);
+  // C − M: 5.2 − 5.0 (met) and 5 − 4.6 (missed); CPU C ÷ M: 1500 ÷ 1450 (met), 1200 ÷ 1000.
+  near(byId("latency-own-upload_item").measured, 0.2);
+  assert.equal(byId("latency-own-upload_item").limit, 0.3);
+  assert.equal(byId("latency-own-upload_item").met, true);
   near(byId("latency-own-get_item").measured, 0.4);
-  near(byId("cpu-own-upload_item").measured, 1.5);
-  for (const id of ["latency-floor-get_item", "latency-own-get_item", "cpu-own-get_item"]) {
-    assert.ok(byId(id).informational, `${id} is information only`);
+  assert.equal(byId("latency-own-get_item").met, false);
+  near(byId("cpu-own-upload_item").measured, 1500 / 1450);
+  assert.equal(byId("cpu-own-upload_item").limit, 1.05);
+  assert.equal(byId("cpu-own-upload_item").met, true);
+  near(byId("cpu-own-get_item").measured, 1.2);
+  assert.equal(byId("cpu-own-get_item").met, false);
+  for (const id of ["latency-own-get_item", "cpu-own-upload_item"]) {
+    assert.equal(byId(id).informational, null, `${id} counts`);
   }
-  // Information only: the summary line counts the same targets as without M.
-  assert.equal(summaryLine(targets), summaryLine(evaluateTargets(figures())));
+  // M − (A + B), the composition floor, is information: 5.0 − (2 + 3) and 4.6 − (2 + 2.5).
+  near(byId("latency-floor-upload_item").measured, 0);
+  near(byId("latency-floor-get_item").measured, 0.1);
+  assert.ok(byId("latency-floor-get_item").informational);
+  // The same targets count with or without M; without it they are not measured.
+  const counted = (ts: typeof targets) => ts.filter((t) => t.informational === null).length;
+  assert.equal(counted(targets), counted(evaluateTargets(figures())));
+  assert.deepEqual(tally(targets), { met: 5, missed: 9 });
   const md = renderMarkdown({ ...f, targets });
   assert.match(md, /\| M minimal responder \| get_item \| 1 \|/);
-  // Without M (older result files) there are no such lines.
-  assert.equal(evaluateTargets(figures()).some((t) => t.id.startsWith("latency-own")), false);
+  assert.match(
+    md,
+    /\| The connector's own added latency at concurrency 1, p50: C − M, upload_item \| 0\.20 ms \| <= 0\.30 ms \| met \|/,
+  );
+});
+
+Deno.test("scenario K adds one counted memory target per kind and its table", () => {
+  const f = figures();
+  f.kinds = [
+    {
+      kind: "query",
+      sizeMiB: 64,
+      parallel: 1,
+      idleRss: 100 * MiB,
+      rssBefore: s(101 * MiB),
+      peakRss: s(240 * MiB, 260 * MiB),
+      seconds: s(3, 4),
+    },
+    {
+      kind: "queue",
+      sizeMiB: 64,
+      parallel: 1,
+      idleRss: 100 * MiB,
+      rssBefore: s(101 * MiB),
+      peakRss: s(480 * MiB),
+      seconds: s(5),
+    },
+  ];
+  const targets = evaluateTargets(f);
+  const query = targets.find((t) => t.id === "memory-kind-query")!;
+  // Worst of the two: (260 − 100) ÷ 64 = 2.5, at the limit: met.
+  assert.equal(query.measured, 2.5);
+  assert.equal(query.met, true);
+  assert.equal(query.informational, null);
+  const queue = targets.find((t) => t.id === "memory-kind-queue")!;
+  near(queue.measured, 380 / 64);
+  assert.equal(queue.met, false);
+  assert.equal(tally(targets).missed, tally(evaluateTargets(figures())).missed + 1);
+  const md = renderMarkdown({ ...f, targets });
+  assert.match(md, /\*\*Every source kind, one large upload_item \(K\)\*\*/);
+  assert.match(md, /\| kubemq\.queue \| 64 MiB \| 100 \| 101 \| 480 \| 5\.94 \| 5\.00 \|/);
+  assert.match(
+    md,
+    /MISSED: Peak RSS, 64 MiB upload_item through kubemq\.queue ≤ idle \+ 2\.5 × object/,
+  );
 });

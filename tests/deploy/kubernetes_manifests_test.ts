@@ -137,3 +137,46 @@ Deno.test("the example config's allow-list is the KubeMQ service, AWS S3 in eu-w
   // Keys come from the Secret: no credential endpoints, no ~/.aws.
   assert.deepEqual(allow.read, []);
 });
+
+/**
+ * The worst peak of two large objects at once through any source kind, scaled to the largest
+ * object (74 MiB), from the probe's output in bench/results/kinds_memory.txt: a section
+ * `== kind K [size S] parallel N`, its `kubemq.K: idle RSS X MiB` and `upload ...: peak P MiB` lines.
+ */
+function _worstTwoAtOnce(text: string): { kind: string; mib: number } {
+  let worst = { kind: "", mib: 0 };
+  let section: { kind: string; size: number; parallel: number; idle: number } | null = null;
+  for (const line of text.split("\n")) {
+    const head = /^== kind (\S+)(?: size (\d+))? parallel (\d+)$/.exec(line);
+    if (head) {
+      section = { kind: head[1]!, size: Number(head[2] ?? 64), parallel: Number(head[3]), idle: 0 };
+      continue;
+    }
+    const idle = /^kubemq\.\S+: idle RSS (\d+) MiB$/.exec(line);
+    if (idle && section) section.idle = Number(idle[1]);
+    const peak = /^upload .*, peak (\d+) MiB,/.exec(line);
+    if (peak && section?.parallel === 2) {
+      const mib = section.idle + (Number(peak[1]) - section.idle) * 74 / section.size;
+      if (mib > worst.mib) worst = { kind: section.kind, mib };
+    }
+  }
+  return worst;
+}
+
+Deno.test("the memory limit is derived from the worst kind's measured peak for two 74 MiB objects at once", () => {
+  const results = Deno.readTextFileSync(
+    new URL("../../bench/results/kinds_memory.txt", import.meta.url),
+  );
+  const worst = _worstTwoAtOnce(results);
+  // Every kind was measured two at once.
+  for (const kind of ["query", "command", "queue", "events"]) {
+    assert.match(results, new RegExp(`^== kind ${kind}( size \\d+)? parallel 2$`, "m"), kind);
+  }
+  // docs/reliability.md, "Known limits": the worst peak plus 20 %, rounded up to 128 MiB.
+  const derived = Math.ceil(worst.mib * 1.2 / 128) * 128;
+  assert.equal(
+    container.resources.limits.memory,
+    `${derived}Mi`,
+    `worst: ${JSON.stringify(worst)}`,
+  );
+});
