@@ -213,8 +213,17 @@ export class GrpcH2Channel {
       }
       // Trailers-only response: the status comes with the headers.
       readStatus(headers);
+      if (status !== undefined) endOurSide();
     });
-    stream.on("trailers", readStatus);
+    // The server has ended the call: end our side too, or a bidirectional stream stays
+    // half-open (with everything its handlers hold) until the session closes.
+    const endOurSide = () => {
+      if (message === null && !stream.writableEnded) stream.end();
+    };
+    stream.on("trailers", (headers) => {
+      readStatus(headers);
+      endOurSide();
+    });
     stream.on("data", (chunk: Uint8Array) => {
       if (ended) return;
       let messages: Uint8Array[];
