@@ -32,7 +32,7 @@ import type { SubscriptionHandle } from "../kubemq/requests_port.ts";
 import { EventsStoreType, type StartPosition } from "../kubemq/pb_events.ts";
 import { subscriberOf } from "../kubemq/subscriber.ts";
 import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
-import type { QueryHandler, Source, SourceState } from "../source.ts";
+import type { MessageHandler, Source, SourceState } from "../source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
 import { publishOutcome } from "./publish_outcome.ts";
 
@@ -56,7 +56,7 @@ class KubemqEventsSource implements Source {
   readonly #subs: SubscriptionSet<SubscriptionHandle>;
   #conn: KubemqConnection | null = null;
   #events: EventsClient | null = null;
-  #handler: QueryHandler | null = null;
+  #handler: MessageHandler | null = null;
   #started = false;
   #stopped: Promise<void> | null = null;
   /** Highest events-store sequence seen, where a resubscription continues. */
@@ -86,7 +86,7 @@ class KubemqEventsSource implements Source {
     });
   }
 
-  async start(handler: QueryHandler): Promise<void> {
+  async start(handler: MessageHandler): Promise<void> {
     if (this.#started || this.#subs.stopping) {
       throw new Error(`${this.#kind} source cannot start twice or after stop`);
     }
