@@ -89,10 +89,10 @@ export interface SourceKind<S extends Schema = Schema> extends KindBase<S> {
 export interface TargetResult {
   metadata?: Record<string, string>;
   data?: Uint8Array | null;
-  /** Bytes this request stored to the backend (e.g. an upload), for the byte counters. */
-  uploadedBytes?: number;
-  /** Bytes this request read from the backend (e.g. a download), for the byte counters. */
-  downloadedBytes?: number;
+  /** Data bytes this request sent to the backend (e.g. an upload), for the byte counters. */
+  bytesOut?: number;
+  /** Data bytes this request received from the backend (e.g. a download), for the byte counters. */
+  bytesIn?: number;
 }
 
 /** A running target. */

@@ -41,8 +41,8 @@ export function envelope(
   return async (call) => {
     try {
       const result = await inner(call);
-      call.uploadedBytes = result.uploadedBytes ?? 0;
-      call.downloadedBytes = result.downloadedBytes ?? 0;
+      call.bytesOut = result.bytesOut ?? 0;
+      call.bytesIn = result.bytesIn ?? 0;
       return okResponse(result.metadata ?? { result: "ok" }, result.data ?? null);
     } catch (err) {
       const { response, retryable } = failureResponse(err, log, binding);

@@ -52,6 +52,6 @@ export const getItem = defineMethod({
       versionId: args.version_id,
       ifMatch: args.if_match,
     }, ctx.signal);
-    return { metadata: headMetadata(head), data: body, downloadedBytes: body.length };
+    return { metadata: headMetadata(head), data: body, bytesIn: body.length };
   },
 });
