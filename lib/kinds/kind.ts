@@ -64,6 +64,11 @@ interface KindBase<S extends Schema> {
   /** Cross-field checks beyond the schema (returns error texts naming the keys). */
   validate?(options: Parsed<S>): string[];
   readonly permissions: KindPermissions<Parsed<S>>;
+  /**
+   * The error codes only this kind raises, each with its meaning: the `meanings` of its
+   * `defineErrorCodes` set (lib/errors.ts, which holds the generic ones).
+   */
+  readonly errorCodes?: Readonly<Record<string, string>>;
 }
 
 /** The largest response body a source can send, and the option that sets it (for the error). */
