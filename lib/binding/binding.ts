@@ -9,7 +9,7 @@ import { ConnectorError, toConnectorError } from "../errors.ts";
 import type { KindContext, ResponseLimit, SourceKind, TargetKind } from "../kinds/kind.ts";
 import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
-import type { HandleResult, MessageInfo, Source, SourceState } from "../sources/source.ts";
+import type { HandleResult, MessageInfo, Source, SourceState } from "../kinds/source.ts";
 import { joinPieces } from "../pieces.ts";
 import {
   encodeResponsePieces,

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import type { Parsed, Schema } from "../schema.ts";
-import type { Source } from "../sources/source.ts";
+import type { Source } from "./source.ts";
 import type { TargetRequest } from "../wire.ts";
 
 /** What a kind's factory gets besides its parsed properties. */

@@ -7,7 +7,7 @@ import {
   type TargetKind,
 } from "../../lib/kinds/kind.ts";
 import type { BindingSpec, MiddlewareSettings } from "../../lib/binding/binding.ts";
-import type { MessageHandler, Source } from "../../lib/sources/source.ts";
+import type { MessageHandler, Source } from "../../lib/kinds/source.ts";
 import type { TargetRequest } from "../../lib/wire.ts";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wire.ts";
 

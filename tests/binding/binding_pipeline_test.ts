@@ -7,7 +7,7 @@ import { ConnectorError, passThroughCode } from "../../lib/errors.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { ask, fakeSourceKind, fakeSpec, fakeTargetKind } from "./_fakes.ts";
 import { encodeRequest } from "../../lib/wire.ts";
-import type { MessageInfo } from "../../lib/sources/source.ts";
+import type { MessageInfo } from "../../lib/kinds/source.ts";
 import type { MiddlewareSettings } from "../../lib/binding/binding.ts";
 import type { Target } from "../../lib/kinds/kind.ts";
 

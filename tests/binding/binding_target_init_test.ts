@@ -9,7 +9,7 @@ import {
   type TargetKind,
 } from "../../lib/kinds/kind.ts";
 import { Metrics } from "../../lib/metrics.ts";
-import type { MessageHandler, Source } from "../../lib/sources/source.ts";
+import type { MessageHandler, Source } from "../../lib/kinds/source.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 import { middleware } from "./_fakes.ts";
 

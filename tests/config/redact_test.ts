@@ -2,7 +2,7 @@
 // field of that name, the strictest mode winning; redact.ts itself names no kind's field.
 import assert from "node:assert/strict";
 import { parseConfigText, redactConfig } from "../../lib/config/config.ts";
-import { defineKindSet, kindRegistry, type KindSet } from "../../lib/kinds/registry.ts";
+import { defineKindSet, kindRegistry, type KindSet } from "../../lib/kind_registry.ts";
 import { defineSourceKind, defineTargetKind, NO_PERMISSIONS } from "../../lib/kinds/kind.ts";
 import { text } from "../../lib/schema.ts";
 

@@ -7,7 +7,7 @@
 import type { Logger } from "@logtape/logtape";
 import { toConnectorError } from "../../errors.ts";
 import type { ResponseLimit, TargetResult } from "../../kinds/kind.ts";
-import type { HandleResult } from "../../sources/source.ts";
+import type { HandleResult } from "../../kinds/source.ts";
 import { encodeResponse, errorResponse, okResponse, type TargetResponse } from "../../wire.ts";
 import type { Call } from "./compose.ts";
 

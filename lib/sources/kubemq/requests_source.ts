@@ -16,7 +16,13 @@
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds/kind.ts";
 import { BURST_IDLE_COLLECTION_DELAY_MS, scheduleIdleCollection } from "../../gc.ts";
-import type { HandleResult, MessageHandler, MessageInfo, Source, SourceState } from "../source.ts";
+import type {
+  HandleResult,
+  MessageHandler,
+  MessageInfo,
+  Source,
+  SourceState,
+} from "../../kinds/source.ts";
 import { clientConfigFor, type KubemqClientConfig } from "./client_config.ts";
 import type { KubemqSubscriberOptions } from "./options.ts";
 import { type ReplyContent, sendReply } from "./reply.ts";

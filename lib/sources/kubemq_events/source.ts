@@ -32,7 +32,7 @@ import type { SubscriptionHandle } from "../kubemq/requests_port.ts";
 import { EventsStoreType, type StartPosition } from "../kubemq/pb_events.ts";
 import { subscriberOf } from "../kubemq/subscriber.ts";
 import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
-import type { MessageHandler, Source, SourceState } from "../source.ts";
+import type { MessageHandler, Source, SourceState } from "../../kinds/source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
 import { publishOutcome } from "./publish_outcome.ts";
 

@@ -24,7 +24,7 @@ import {
   type QueueMessageStream,
   type ReceivedQueueMessage,
 } from "../kubemq/queue_client.ts";
-import type { HandleResult, MessageHandler, Source, SourceState } from "../source.ts";
+import type { HandleResult, MessageHandler, Source, SourceState } from "../../kinds/source.ts";
 import { deadLetterQueue, type KubemqQueueOptions } from "./options.ts";
 import { settle, type Settler } from "./settle.ts";
 import { extendVisibility } from "./visibility.ts";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { parseFields } from "../../../lib/schema.ts";
 import { internalFailure } from "../../../lib/binding/middleware/envelope.ts";
-import type { MessageHandler, MessageInfo, Source } from "../../../lib/sources/source.ts";
+import type { MessageHandler, MessageInfo, Source } from "../../../lib/kinds/source.ts";
 import { kubemqQueryProperties } from "../../../lib/sources/kubemq_query/options.ts";
 import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";
 import { createKubemqQuerySource } from "../../../lib/sources/kubemq_query/source.ts";

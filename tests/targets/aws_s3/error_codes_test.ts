@@ -2,7 +2,7 @@
 // its kind, and none of them generic.
 import assert from "node:assert/strict";
 import { CONNECTOR_ERROR_CODES } from "../../../lib/errors.ts";
-import { kindRegistry } from "../../../lib/kinds/registry.ts";
+import { kindRegistry } from "../../../lib/kind_registry.ts";
 import { s3Code } from "../../../lib/targets/aws_s3/error_codes.ts";
 
 Deno.test("aws.s3 declares IncompleteBody, TooManyKeys and DeleteFailed, each with a meaning", () => {
