@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { startApp } from "../lib/app.ts";
 import { parseConfigText } from "../lib/config/config.ts";
-import { kindRegistry } from "../lib/kinds/registry.ts";
+import { kindRegistry } from "../lib/kind_registry.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { config: { type: "string" } } });
 const path = values.config ?? "config.yaml";

@@ -4,7 +4,7 @@
  */
 import { serveApi } from "./api/server.ts";
 import { type AppConfig, redactConfig } from "./config/config.ts";
-import { kindRegistry } from "./kinds/registry.ts";
+import { kindRegistry } from "./kind_registry.ts";
 import { logger, setupLogging } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Runtime } from "./runtime.ts";

@@ -2,10 +2,15 @@
  * Typed errors that cross the binding boundary and become `is_error` responses.
  *
  * Every error carries a stable `code` that tests and senders can branch on; the binding puts
- * it in the response metadata as `error_code`.
+ * it in the response metadata as `error_code`. A code is one of three: a generic one of the
+ * closed set below, one a kind declares for itself ({@link defineErrorCodes}), or a backend's own
+ * passed through ({@link passThroughCode}).
  */
 
-/** The codes the connector raises itself: a closed set, so a typo does not compile. */
+/**
+ * The codes any kind or the binding raises: a closed set, so a typo does not compile. A code
+ * only one kind raises is declared in that kind's folder instead ({@link defineErrorCodes}).
+ */
 export const CONNECTOR_ERROR_CODES = [
   /** The body is not a valid request (not JSON, bad base64, wrong shape). */
   "InvalidRequest",
@@ -27,17 +32,11 @@ export const CONNECTOR_ERROR_CODES = [
   "NetworkError",
   /** The sandbox denied an access (a host the config does not name). */
   "PermissionDenied",
-  /** The backend sent fewer bytes than it announced. */
-  "IncompleteBody",
-  /** A listing holds more keys than the method returns at once. */
-  "TooManyKeys",
-  /** Deleting items failed without a code from the backend. */
-  "DeleteFailed",
   /** The response exceeds the source's max_message_bytes. */
   "ResponseTooLarge",
 ] as const;
 
-/** A code the connector raises itself. */
+/** A generic code, of the closed set. */
 export type ConnectorErrorCode = typeof CONNECTOR_ERROR_CODES[number];
 
 declare const passedThrough: unique symbol;
@@ -53,8 +52,42 @@ export function passThroughCode(code: string): PassThroughCode {
   return code as PassThroughCode;
 }
 
-/** The `error_code` of a response: ours, or the backend's passed through. */
-export type ErrorCode = ConnectorErrorCode | PassThroughCode;
+declare const declaredByKind: unique symbol;
+
+/** A code one kind declares for itself: made only by its {@link defineErrorCodes} set. */
+export type KindErrorCode = string & { readonly [declaredByKind]: true };
+
+/** A kind's own codes: call it with a declared name for the code; `meanings` lists them. */
+export interface KindErrorCodes<C extends string> {
+  (name: C): KindErrorCode;
+  /** Each declared code with its meaning, for the kind's declaration and the docs. */
+  readonly meanings: Readonly<Record<C, string>>;
+}
+
+/**
+ * Declares the codes only one kind raises, each with its meaning, in that kind's folder. A
+ * generic code's name is refused (it does not compile, and throws if forced), so the generic set
+ * stays closed and each code means one thing.
+ *
+ * @example
+ * ```ts
+ * const ownCodes = defineErrorCodes({ QuotaExceeded: "The store's quota is used up." });
+ * const err = new ConnectorError(ownCodes("QuotaExceeded"), "quota used up");
+ * ```
+ */
+export function defineErrorCodes<const C extends string>(
+  meanings: Record<C, string> & { readonly [G in ConnectorErrorCode]?: never },
+): KindErrorCodes<C> {
+  const generic: readonly string[] = CONNECTOR_ERROR_CODES;
+  const clash = Object.keys(meanings).filter((name) => generic.includes(name));
+  if (clash.length > 0) throw new Error(`Generic error codes declared by a kind: ${clash.join()}`);
+  const declared: Readonly<Record<C, string>> = Object.freeze({ ...meanings });
+  const code = (name: C) => name as string as KindErrorCode;
+  return Object.assign(code, { meanings: declared });
+}
+
+/** The `error_code` of a response: generic, a kind's own, or the backend's passed through. */
+export type ErrorCode = ConnectorErrorCode | KindErrorCode | PassThroughCode;
 
 /** An error with a stable code, and the HTTP status when it came from S3. */
 export class ConnectorError extends Error {

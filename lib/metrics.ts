@@ -76,13 +76,15 @@ export class Metrics {
     labelNames: ["binding"] as const,
     registers: [this.registry],
   });
-  readonly uploaded = new client.Counter({
+  // Bytes out to and in from the backend (TargetResult); the exposed names stay those
+  // docs/operations.md documents.
+  readonly bytesOut = new client.Counter({
     name: "kubemq_s3_uploaded_bytes_total",
     help: "Bytes the target uploaded (as its methods report), per binding.",
     labelNames: ["binding"] as const,
     registers: [this.registry],
   });
-  readonly downloaded = new client.Counter({
+  readonly bytesIn = new client.Counter({
     name: "kubemq_s3_downloaded_bytes_total",
     help: "Bytes the target downloaded (as its methods report), per binding.",
     labelNames: ["binding"] as const,
@@ -113,8 +115,8 @@ export class Metrics {
     this.inFlight.inc(binding, 0);
     this.invalidRequests.inc(binding, 0);
     this.reconnects.inc(binding, 0);
-    this.uploaded.inc(binding, 0);
-    this.downloaded.inc(binding, 0);
+    this.bytesOut.inc(binding, 0);
+    this.bytesIn.inc(binding, 0);
   }
 
   /** The exposition text. */

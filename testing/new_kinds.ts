@@ -4,7 +4,7 @@
  * them to the registry's: the tests prove that generic code takes new kinds in unchanged.
  */
 import { defineSourceKind, defineTargetKind } from "../lib/kinds/kind.ts";
-import { defineKindSet, kindRegistry, type KindSet } from "../lib/kinds/registry.ts";
+import { defineKindSet, kindRegistry, type KindSet } from "../lib/kind_registry.ts";
 import { bool, int, text } from "../lib/schema.ts";
 
 /** A made-up source kind: a webhook inbox reached at `endpoint`, with a token and an account. */

@@ -9,7 +9,7 @@ import { ConnectorError, toConnectorError } from "../errors.ts";
 import type { KindContext, ResponseLimit, SourceKind, TargetKind } from "../kinds/kind.ts";
 import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
-import type { HandleResult, QueryInfo, Source, SourceState } from "../sources/source.ts";
+import type { HandleResult, MessageInfo, Source, SourceState } from "../kinds/source.ts";
 import { joinPieces } from "../pieces.ts";
 import {
   encodeResponsePieces,
@@ -113,7 +113,7 @@ export class Binding {
       this.#deps.metrics.up.set({ binding: this.name }, 0);
       this.#deps.onDead(this.name, reason);
     });
-    await source.start((body, info) => this.handleQuery(body, info));
+    await source.start((body, info) => this.handleMessage(body, info));
     this.#log.info(
       "Binding {binding} started: {sourceKind} {sourceName} -> {targetKind} {targetName}",
       {
@@ -127,10 +127,10 @@ export class Binding {
   }
 
   /**
-   * Handles one query body from the source: the response body, within the source's limit, and
+   * Handles one message body from the source (of any kind): the response body, within the source's limit, and
    * the outcome. Never rejects: a failure of the binding itself is answered `Internal`.
    */
-  handleQuery(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
+  handleMessage(body: Uint8Array, info: MessageInfo): Promise<HandleResult> {
     const fail = (err: unknown) => {
       this.#log.error("Request {requestId} failed in binding {binding}: {error}", {
         binding: this.name,
@@ -152,7 +152,7 @@ export class Binding {
 
   /**
    * Runs a request from `POST /bindings/request` (parsed there, once): the same middleware,
-   * counters and logs as a query from the source. Never throws.
+   * counters and logs as a message from the source. Never throws.
    */
   async handleApiRequest(request: TargetRequest, requestId: string): Promise<Uint8Array> {
     return (await this.#respond(request, null, requestId, performance.now())).body;
@@ -163,7 +163,7 @@ export class Binding {
    * parameters reachable until it returns, and a large query's body (~85 MB for a 64 MiB
    * object) is garbage once parsed.
    */
-  #handle(body: Uint8Array, info: QueryInfo, raw: boolean): Promise<HandleResult> {
+  #handle(body: Uint8Array, info: MessageInfo, raw: boolean): Promise<HandleResult> {
     const started = performance.now();
     let request: TargetRequest | null = null;
     let failure: TargetResponse | null = null;
@@ -233,7 +233,7 @@ export class Binding {
     return this.#pipeline(request, requestId, started).then((r) => r.response);
   }
 
-  /** Stops taking queries, drains in-flight ones for up to `drainMs`, then closes. */
+  /** Stops taking messages, drains in-flight ones for up to `drainMs`, then closes. */
   async stop(drainMs: number): Promise<void> {
     this.#target.stop();
     const cut = setTimeout(

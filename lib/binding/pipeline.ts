@@ -67,8 +67,8 @@ export function createPipeline(spec: BindingSpec, deps: PipelineDeps): Pipeline 
       signal: deps.hardStop,
       target: null,
       retryable: false,
-      uploadedBytes: 0,
-      downloadedBytes: 0,
+      bytesOut: 0,
+      bytesIn: 0,
       log: deps.requests,
       fields: () => ({ binding, method: call.method, requestId }),
     };

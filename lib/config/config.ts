@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { kindRegistry } from "../kinds/registry.ts";
+ * import { kindRegistry } from "../kind_registry.ts";
  * import { ConfigError, parseConfigText } from "./config.ts";
  *
  * let errors: readonly string[] = [];

@@ -38,7 +38,7 @@ export interface LoadedConfig extends ParsedConfig {
  * @example Load the config from the `CONFIG` variable
  * ```ts
  * import assert from "node:assert/strict";
- * import { kindRegistry } from "../kinds/registry.ts";
+ * import { kindRegistry } from "../kind_registry.ts";
  * import { loadConfig } from "./load.ts";
  *
  * const CONFIG = JSON.stringify({

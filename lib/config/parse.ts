@@ -33,7 +33,7 @@ export interface ParsedConfig {
  * @example Parse a config held in a string
  * ```ts
  * import assert from "node:assert/strict";
- * import { kindRegistry } from "../kinds/registry.ts";
+ * import { kindRegistry } from "../kind_registry.ts";
  * import { parseConfigText } from "./parse.ts";
  *
  * const text = `

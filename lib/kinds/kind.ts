@@ -6,7 +6,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import type { Parsed, Schema } from "../schema.ts";
-import type { Source } from "../sources/source.ts";
+import type { Source } from "./source.ts";
 import type { TargetRequest } from "../wire.ts";
 
 /** What a kind's factory gets besides its parsed properties. */
@@ -64,6 +64,11 @@ interface KindBase<S extends Schema> {
   /** Cross-field checks beyond the schema (returns error texts naming the keys). */
   validate?(options: Parsed<S>): string[];
   readonly permissions: KindPermissions<Parsed<S>>;
+  /**
+   * The error codes only this kind raises, each with its meaning: the `meanings` of its
+   * `defineErrorCodes` set (lib/errors.ts, which holds the generic ones).
+   */
+  readonly errorCodes?: Readonly<Record<string, string>>;
 }
 
 /** The largest response body a source can send, and the option that sets it (for the error). */
@@ -89,10 +94,10 @@ export interface SourceKind<S extends Schema = Schema> extends KindBase<S> {
 export interface TargetResult {
   metadata?: Record<string, string>;
   data?: Uint8Array | null;
-  /** Bytes this request stored to the backend (e.g. an upload), for the byte counters. */
-  uploadedBytes?: number;
-  /** Bytes this request read from the backend (e.g. a download), for the byte counters. */
-  downloadedBytes?: number;
+  /** Data bytes this request sent to the backend (e.g. an upload), for the byte counters. */
+  bytesOut?: number;
+  /** Data bytes this request received from the backend (e.g. a download), for the byte counters. */
+  bytesIn?: number;
 }
 
 /** A running target. */

@@ -8,7 +8,7 @@ import type { AppConfig } from "../config/config.ts";
 import { formatHostPort } from "../host_port.ts";
 import type { PermissionContext, SysPermission } from "../kinds/kind.ts";
 import type { KindSet } from "../kinds/kind_set.ts";
-import { kindRegistry } from "../kinds/registry.ts";
+import { kindRegistry } from "../kind_registry.ts";
 
 /** Permissions of the sandboxed worker, in Deno's own terms. */
 export interface AllowList {

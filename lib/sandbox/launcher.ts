@@ -9,7 +9,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { ConfigError, loadConfig, type LoadedConfig, toPortable } from "../config/config.ts";
-import { kindRegistry } from "../kinds/registry.ts";
+import { kindRegistry } from "../kind_registry.ts";
 import { logger, setupLogging } from "../log.ts";
 import { parseHostPort } from "../host_port.ts";
 import { type AllowList, deriveAllowList } from "./allow_list.ts";

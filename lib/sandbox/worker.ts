@@ -6,7 +6,7 @@
 import { type App, startApp } from "../app.ts";
 import { logger } from "../log.ts";
 import { fromPortable } from "../config/config.ts";
-import { kindRegistry } from "../kinds/registry.ts";
+import { kindRegistry } from "../kind_registry.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { KEPT_SERVING } from "./kept_serving.ts";
 import { runSandboxSelfTest } from "./self_test.ts";

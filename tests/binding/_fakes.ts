@@ -7,7 +7,7 @@ import {
   type TargetKind,
 } from "../../lib/kinds/kind.ts";
 import type { BindingSpec, MiddlewareSettings } from "../../lib/binding/binding.ts";
-import type { QueryHandler, Source } from "../../lib/sources/source.ts";
+import type { MessageHandler, Source } from "../../lib/kinds/source.ts";
 import type { TargetRequest } from "../../lib/wire.ts";
 import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wire.ts";
 
@@ -16,7 +16,7 @@ import { decodeResponse, encodeRequest, type TargetResponse } from "../../lib/wi
  * is the response limit it declares, if any.
  */
 export function fakeSourceKind(kind = "fake.source", responseLimit?: ResponseLimit) {
-  const created: { handler: QueryHandler | null; stopped: boolean; options: unknown }[] = [];
+  const created: { handler: MessageHandler | null; stopped: boolean; options: unknown }[] = [];
   const sourceKind: SourceKind = {
     kind,
     description: "test",
@@ -25,7 +25,7 @@ export function fakeSourceKind(kind = "fake.source", responseLimit?: ResponseLim
     payload: () => "request",
     ...(responseLimit ? { responseLimit: () => responseLimit } : {}),
     create: (options) => {
-      const entry = { handler: null as QueryHandler | null, stopped: false, options };
+      const entry = { handler: null as MessageHandler | null, stopped: false, options };
       created.push(entry);
       const source: Source = {
         start(h) {
@@ -103,7 +103,7 @@ export function fakeSpec(name: string, over: Partial<MiddlewareSettings> = {}): 
 
 /** Sends one request through a source handler and decodes the response. */
 export async function ask(
-  handler: QueryHandler,
+  handler: MessageHandler,
   metadata: Record<string, string>,
   data: Uint8Array | null = null,
 ): Promise<TargetResponse> {

@@ -7,7 +7,7 @@ import { ConnectorError, passThroughCode } from "../../lib/errors.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { ask, fakeSourceKind, fakeSpec, fakeTargetKind } from "./_fakes.ts";
 import { encodeRequest } from "../../lib/wire.ts";
-import type { QueryInfo } from "../../lib/sources/source.ts";
+import type { MessageInfo } from "../../lib/kinds/source.ts";
 import type { MiddlewareSettings } from "../../lib/binding/binding.ts";
 import type { Target } from "../../lib/kinds/kind.ts";
 
@@ -130,7 +130,7 @@ Deno.test("pipeline: a target that throws a plain Error is answered as Internal,
   });
 });
 
-const info: QueryInfo = { requestId: "r1", channel: "c", clientId: "x" };
+const info: MessageInfo = { requestId: "r1", channel: "c", clientId: "x" };
 const dec = new TextDecoder();
 const body = (metadata: Record<string, string>, data: Uint8Array | null = null) =>
   encodeRequest({ metadata, data });

@@ -9,12 +9,12 @@ import {
   type TargetKind,
 } from "../../lib/kinds/kind.ts";
 import { Metrics } from "../../lib/metrics.ts";
-import type { QueryHandler, Source } from "../../lib/sources/source.ts";
+import type { MessageHandler, Source } from "../../lib/kinds/source.ts";
 import { decodeResponse, encodeRequest } from "../../lib/wire.ts";
 import { middleware } from "./_fakes.ts";
 
-function fakeSourceKind(): { kind: SourceKind; handler: () => QueryHandler } {
-  let handler: QueryHandler | null = null;
+function fakeSourceKind(): { kind: SourceKind; handler: () => MessageHandler } {
+  let handler: MessageHandler | null = null;
   const source: Source = {
     start(h) {
       handler = h;
@@ -69,7 +69,7 @@ const spec: BindingSpec = {
   target: { kind: "fake.target", name: "tgt", options: {} },
 };
 
-const ask = async (handler: QueryHandler, method: string) =>
+const ask = async (handler: MessageHandler, method: string) =>
   decodeResponse(
     (await handler(encodeRequest({ metadata: { method }, data: null }), {
       requestId: "r",

@@ -10,7 +10,7 @@ import {
   parseConfigText,
   redactConfig,
 } from "../../lib/config/config.ts";
-import { defineKindSet, kindRegistry } from "../../lib/kinds/registry.ts";
+import { defineKindSet, kindRegistry } from "../../lib/kind_registry.ts";
 import { defineSourceKind, defineTargetKind, NO_PERMISSIONS } from "../../lib/kinds/kind.ts";
 import { int, text } from "../../lib/schema.ts";
 import type { S3TargetOptions } from "../../lib/targets/aws_s3/options.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { ConfigError, parseConfigText } from "../../lib/config/config.ts";
 import { foldKeys } from "../../lib/config/fold_keys.ts";
-import { kindRegistry } from "../../lib/kinds/registry.ts";
+import { kindRegistry } from "../../lib/kind_registry.ts";
 import type { S3TargetOptions } from "../../lib/targets/aws_s3/options.ts";
 import type { KubemqQueryOptions as QuerySourceOptions } from "../../lib/sources/kubemq_query/options.ts";
 

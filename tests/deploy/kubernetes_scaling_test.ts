@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { parseAllDocuments } from "yaml";
 import { parseConfigText } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kinds/registry.ts";
+import { kindRegistry } from "../../lib/kind_registry.ts";
 
 const dir = decodeURIComponent(new URL("../../deploy/kubernetes/", import.meta.url).pathname);
 

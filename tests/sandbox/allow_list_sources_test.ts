@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kinds/registry.ts";
+import { kindRegistry } from "../../lib/kind_registry.ts";
 import { deriveAllowList } from "../../lib/sandbox/allow_list.ts";
 
 const kinds = [

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kinds/registry.ts";
+import { kindRegistry } from "../../lib/kind_registry.ts";
 import { formatHostPort, parseHostPort as splitHostPort } from "../../lib/host_port.ts";
 import { type AllowList, deriveAllowList, LIBRARY_ENV } from "../../lib/sandbox/allow_list.ts";
 

@@ -10,7 +10,7 @@
  */
 import { appProperties } from "../../lib/config/app_config.ts";
 import { middlewareAliases, middlewareProperties } from "../../lib/config/middleware_options.ts";
-import { kindRegistry, type KindSet } from "../../lib/kinds/registry.ts";
+import { kindRegistry, type KindSet } from "../../lib/kind_registry.ts";
 import type { Field, Schema } from "../../lib/schema.ts";
 import { cell, code, hasBlock, markers, replaceBlock } from "./markdown.ts";
 

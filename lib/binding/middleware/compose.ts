@@ -21,9 +21,10 @@ export interface Call {
   target: Target | null;
   /** Set by the envelope: whether the failure may succeed later. */
   retryable: boolean;
-  /** Set by the envelope middleware from the target's result: bytes it moved. */
-  uploadedBytes: number;
-  downloadedBytes: number;
+  /** Set by the envelope middleware from the target's result: data bytes sent to the backend. */
+  bytesOut: number;
+  /** Likewise: data bytes received from the backend. */
+  bytesIn: number;
   /** The binding's per-request logger. */
   readonly log: Logger;
   /** Fields of every request log line: binding, method, request id. */

@@ -7,7 +7,7 @@
 import type { Logger } from "@logtape/logtape";
 import { toConnectorError } from "../../errors.ts";
 import type { ResponseLimit, TargetResult } from "../../kinds/kind.ts";
-import type { HandleResult } from "../../sources/source.ts";
+import type { HandleResult } from "../../kinds/source.ts";
 import { encodeResponse, errorResponse, okResponse, type TargetResponse } from "../../wire.ts";
 import type { Call } from "./compose.ts";
 
@@ -41,8 +41,8 @@ export function envelope(
   return async (call) => {
     try {
       const result = await inner(call);
-      call.uploadedBytes = result.uploadedBytes ?? 0;
-      call.downloadedBytes = result.downloadedBytes ?? 0;
+      call.bytesOut = result.bytesOut ?? 0;
+      call.bytesIn = result.bytesIn ?? 0;
       return okResponse(result.metadata ?? { result: "ok" }, result.data ?? null);
     } catch (err) {
       const { response, retryable } = failureResponse(err, log, binding);

@@ -28,8 +28,8 @@ export function countRequests(
     metrics.inFlight.inc(binding);
     const response = await next();
     if (!response.isError) {
-      metrics.uploaded.inc(binding, call.uploadedBytes);
-      metrics.downloaded.inc(binding, call.downloadedBytes);
+      metrics.bytesOut.inc(binding, call.bytesOut);
+      metrics.bytesIn.inc(binding, call.bytesIn);
     }
     const seconds = (performance.now() - call.started) / 1000;
     const outcome = response.isError ? "error" : "ok";

@@ -4,7 +4,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { collectGarbage, LARGE_TRANSFER_BYTES } from "../../gc.ts";
-import type { HandleResult } from "../source.ts";
+import type { HandleResult } from "../../kinds/source.ts";
 import type { KubemqRequestsClient, RequestReply } from "./requests_port.ts";
 
 /** What a reply carries besides its ids: the body, and for commands Executed and Error. */

@@ -16,7 +16,13 @@
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds/kind.ts";
 import { BURST_IDLE_COLLECTION_DELAY_MS, scheduleIdleCollection } from "../../gc.ts";
-import type { HandleResult, QueryHandler, QueryInfo, Source, SourceState } from "../source.ts";
+import type {
+  HandleResult,
+  MessageHandler,
+  MessageInfo,
+  Source,
+  SourceState,
+} from "../../kinds/source.ts";
 import { clientConfigFor, type KubemqClientConfig } from "./client_config.ts";
 import type { KubemqSubscriberOptions } from "./options.ts";
 import { type ReplyContent, sendReply } from "./reply.ts";
@@ -53,7 +59,7 @@ class RequestsSource implements Source {
   readonly #subs: SubscriptionSet<SubscriptionHandle>;
 
   #client: KubemqRequestsClient | null = null;
-  #handler: QueryHandler | null = null;
+  #handler: MessageHandler | null = null;
   #started = false;
   #stopped: Promise<void> | null = null;
 
@@ -87,7 +93,7 @@ class RequestsSource implements Source {
     });
   }
 
-  async start(handler: QueryHandler): Promise<void> {
+  async start(handler: MessageHandler): Promise<void> {
     if (this.#started || this.#subs.stopping) {
       throw new Error(`${this.#kind.kind} source cannot start twice or after stop`);
     }
@@ -192,7 +198,7 @@ class RequestsSource implements Source {
   }
 
   /** Starts the handler; a synchronous throw becomes a rejection. */
-  #startHandler(body: Uint8Array, info: QueryInfo): Promise<HandleResult> {
+  #startHandler(body: Uint8Array, info: MessageInfo): Promise<HandleResult> {
     const handler = this.#handler;
     try {
       if (handler === null) throw new Error("no handler");
@@ -221,7 +227,7 @@ class RequestsSource implements Source {
  * @example
  * ```ts
  * const source = createRequestsSource(kind, options, ctx);
- * await source.start(binding.handleQuery.bind(binding));
+ * await source.start(binding.handleMessage.bind(binding));
  * await source.stop(5000);
  * ```
  */

@@ -7,7 +7,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
-import type { SourceState } from "../source.ts";
+import type { SourceState } from "../../kinds/source.ts";
 import { ConcurrencyGate } from "./concurrency_gate.ts";
 import { DeadNotice } from "./dead_notice.ts";
 import { type ReconnectPolicy, runSubscriptionLoop, watchStream } from "./subscription_loop.ts";

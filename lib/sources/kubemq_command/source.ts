@@ -9,7 +9,7 @@ import type { ReplyContent } from "../kubemq/reply.ts";
 import { SubscribeRequests } from "../kubemq/requests_client.ts";
 import { createRequestsSource } from "../kubemq/requests_source.ts";
 import type { RequestsSourceTuning } from "../kubemq/requests_tuning.ts";
-import type { HandleResult, Source } from "../source.ts";
+import type { HandleResult, Source } from "../../kinds/source.ts";
 import type { KubemqCommandOptions } from "./options.ts";
 
 /** A command's reply: no body; Executed when the target succeeded, else the error text. */

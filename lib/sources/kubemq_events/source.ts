@@ -38,7 +38,7 @@ import {
   LARGE_TRANSFER_BYTES,
   scheduleIdleCollection,
 } from "../../gc.ts";
-import type { HandleResult, QueryHandler, Source, SourceState } from "../source.ts";
+import type { HandleResult, MessageHandler, Source, SourceState } from "../../kinds/source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
 import { publishOutcome } from "./publish_outcome.ts";
 
@@ -62,7 +62,7 @@ class KubemqEventsSource implements Source {
   readonly #subs: SubscriptionSet<SubscriptionHandle>;
   #conn: KubemqConnection | null = null;
   #events: EventsClient | null = null;
-  #handler: QueryHandler | null = null;
+  #handler: MessageHandler | null = null;
   #started = false;
   #stopped: Promise<void> | null = null;
   /** Highest events-store sequence seen, where a resubscription continues. */
@@ -92,7 +92,7 @@ class KubemqEventsSource implements Source {
     });
   }
 
-  async start(handler: QueryHandler): Promise<void> {
+  async start(handler: MessageHandler): Promise<void> {
     if (this.#started || this.#subs.stopping) {
       throw new Error(`${this.#kind} source cannot start twice or after stop`);
     }

@@ -7,7 +7,7 @@ import type { ReplyContent } from "../kubemq/reply.ts";
 import { SubscribeRequests } from "../kubemq/requests_client.ts";
 import { createRequestsSource } from "../kubemq/requests_source.ts";
 import type { RequestsSourceTuning } from "../kubemq/requests_tuning.ts";
-import type { HandleResult, Source } from "../source.ts";
+import type { HandleResult, Source } from "../../kinds/source.ts";
 import type { KubemqQueryOptions } from "./options.ts";
 
 /** A query's reply: the binding's response body as is, in pieces when it has them. */

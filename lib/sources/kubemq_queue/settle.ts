@@ -15,7 +15,7 @@ import type {
   QueueMessageStream,
   ReceivedQueueMessage,
 } from "../kubemq/queue_client.ts";
-import type { HandleOutcome } from "../source.ts";
+import type { HandleOutcome } from "../../kinds/source.ts";
 import { restoreBody } from "../../wire.ts";
 import type { KubemqQueueOptions } from "./options.ts";
 

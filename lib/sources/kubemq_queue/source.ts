@@ -30,7 +30,7 @@ import {
   type QueueMessageStream,
   type ReceivedQueueMessage,
 } from "../kubemq/queue_client.ts";
-import type { HandleResult, QueryHandler, Source, SourceState } from "../source.ts";
+import type { HandleResult, MessageHandler, Source, SourceState } from "../../kinds/source.ts";
 import { deadLetterQueue, type KubemqQueueOptions } from "./options.ts";
 import { settle, type Settler } from "./settle.ts";
 import { extendVisibility } from "./visibility.ts";
@@ -62,7 +62,7 @@ class KubemqQueueSource implements Source {
   readonly #settleGraceMs: number;
   #conn: KubemqConnection | null = null;
   #queue: QueueClient | null = null;
-  #handler: QueryHandler | null = null;
+  #handler: MessageHandler | null = null;
   #loops: Promise<void>[] = [];
   #waiting = new Set<QueueMessageStream>();
   #started = false;
@@ -84,7 +84,7 @@ class KubemqQueueSource implements Source {
     this.#settleGraceMs = tuning.settleGraceMs ?? 3000;
   }
 
-  async start(handler: QueryHandler): Promise<void> {
+  async start(handler: MessageHandler): Promise<void> {
     if (this.#started || this.#stopping) {
       throw new Error("kubemq.queue source cannot start twice or after stop");
     }

@@ -1,6 +1,7 @@
 /** The `aws.s3` target kind: properties, cross-checks and factory. */
 import { defineTargetKind } from "../../kinds/kind.ts";
 import { progressGate } from "../../log.ts";
+import { s3Code } from "./error_codes.ts";
 import { s3TargetProperties } from "./options.ts";
 import { awsS3Permissions } from "./permissions.ts";
 
@@ -19,6 +20,7 @@ export const awsS3Target = defineTargetKind({
     return errors;
   },
   permissions: awsS3Permissions,
+  errorCodes: s3Code.meanings,
   // The SDK is imported on first use: the launcher validates configs with this kind but must
   // never load the AWS SDK, which only the sandboxed worker runs.
   async create(options, ctx) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { getLogger } from "@logtape/logtape";
 import { parseFields } from "../../../lib/schema.ts";
 import { internalFailure } from "../../../lib/binding/middleware/envelope.ts";
-import type { QueryHandler, QueryInfo, Source } from "../../../lib/sources/source.ts";
+import type { MessageHandler, MessageInfo, Source } from "../../../lib/kinds/source.ts";
 import { kubemqQueryProperties } from "../../../lib/sources/kubemq_query/options.ts";
 import { kubemqQuerySource } from "../../../lib/sources/kubemq_query/kind.ts";
 import { createKubemqQuerySource } from "../../../lib/sources/kubemq_query/source.ts";
@@ -41,10 +41,10 @@ function createSource(
 }
 
 /** A handler that answers with bytes (the binding's encoded response, in production). */
-type BytesHandler = (body: Uint8Array, info: QueryInfo) => Promise<Uint8Array>;
+type BytesHandler = (body: Uint8Array, info: MessageInfo) => Promise<Uint8Array>;
 
 /** The handler contract around `handler`: its bytes, as a successful outcome. */
-function answering(handler: BytesHandler): QueryHandler {
+function answering(handler: BytesHandler): MessageHandler {
   return async (body, info) => ({
     body: await handler(body, info),
     outcome: { kind: "ok", error: "", code: "" },
@@ -52,7 +52,7 @@ function answering(handler: BytesHandler): QueryHandler {
 }
 
 /** Starts the source and disposes it (stop with a short drain) at scope exit. */
-async function startedWith(source: Source, handler: QueryHandler) {
+async function startedWith(source: Source, handler: MessageHandler) {
   await source.start(handler);
   return { [Symbol.asyncDispose]: () => source.stop(2000) };
 }
@@ -91,7 +91,7 @@ async function settled(source: { state(): { inFlight: number } }): Promise<void>
 Deno.test("kubemq.query answers a query with the handler's bytes and the protocol fields", async () => {
   await using broker = await startTestBroker();
   const source = createSource(broker.address, { client_id: "s3-responder" });
-  const seen: QueryInfo[] = [];
+  const seen: MessageInfo[] = [];
   await using _ = await started(source, (body, info) => {
     seen.push(info);
     return Promise.resolve(new Uint8Array([...body, 0xff, 0x00]));

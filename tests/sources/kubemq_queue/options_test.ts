@@ -14,7 +14,7 @@ import {
   validateKubemqEventsStoreOptions,
 } from "../../../lib/sources/kubemq_events/options.ts";
 import { EventsStoreType } from "../../../lib/sources/kubemq/pb_events.ts";
-import { kindRegistry } from "../../../lib/kinds/registry.ts";
+import { kindRegistry } from "../../../lib/kind_registry.ts";
 
 const base = { address: "kubemq-cluster:50000", channel: "queue.s3" };
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defineKindSet, kindRegistry } from "../../../lib/kinds/registry.ts";
+import { defineKindSet, kindRegistry } from "../../../lib/kind_registry.ts";
 import { defineSourceKind, defineTargetKind, NO_PERMISSIONS } from "../../../lib/kinds/kind.ts";
 import { bool, text } from "../../../lib/schema.ts";
 import {
@@ -77,7 +77,7 @@ Deno.test("the shipped schemas have a section each, and every property an exampl
 });
 
 Deno.test("the generator renders a section for each kind added to the registry's, examples included", async () => {
-  // The kinds of tests/kinds/registry_new_kind_test.ts: a new kind's folder and one registry line.
+  // The kinds of tests/kind_registry_new_kind_test.ts: a new kind's folder and one registry line.
   const all = sections(withNewKinds);
   assert.equal(all.get("source:acme.inbox")?.heading, "Source `acme.inbox`");
   assert.equal(all.get("target:acme.store")?.heading, "Target `acme.store`");

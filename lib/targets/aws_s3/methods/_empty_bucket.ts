@@ -1,6 +1,7 @@
 /** Shared by delete_all_items_from_bucket and delete_bucket(force): deletes every listed key. */
 import { delay } from "../../../delay.ts";
 import { ConnectorError, passThroughCode } from "../../../errors.ts";
+import { s3Code } from "../error_codes.ts";
 import type { MethodContext } from "../method.ts";
 import type { DeleteKey } from "../port.ts";
 
@@ -83,7 +84,7 @@ export async function emptyBucket(
       `${JSON.stringify(e.Key)} (${e.Code}: ${e.Message})`
     );
     throw new ConnectorError(
-      report.errors[0] ? passThroughCode(report.errors[0].Code) : "DeleteFailed",
+      report.errors[0] ? passThroughCode(report.errors[0].Code) : s3Code("DeleteFailed"),
       `${report.failed} item(s) of bucket ${
         JSON.stringify(bucket)
       } could not be deleted (${report.deleted} deleted): ${first.join(", ")}${

@@ -56,6 +56,6 @@ export const getItem = defineMethod({
     }, ctx.signal);
     // bucket and key as the newest original sends them with the bytes.
     const metadata = { ...headMetadata(head), bucket: args.bucket_name, key: args.item_name };
-    return { metadata, data: body, downloadedBytes: body.length };
+    return { metadata, data: body, bytesIn: body.length };
   },
 });

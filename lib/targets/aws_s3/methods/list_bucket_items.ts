@@ -1,5 +1,6 @@
 import { bool, rawText, text } from "../../../schema.ts";
 import { ConnectorError } from "../../../errors.ts";
+import { s3Code } from "../error_codes.ts";
 import { bucketName, maxKeysField, prefixField } from "../fields.ts";
 import { defineMethod, jsonData } from "../method.ts";
 import type { ObjectPage } from "../port.ts";
@@ -56,7 +57,7 @@ export const listBucketItems = defineMethod({
         merged.CommonPrefixes.push(...page.CommonPrefixes);
         if (merged.Contents.length + merged.CommonPrefixes.length > LIST_ALL_LIMIT) {
           throw new ConnectorError(
-            "TooManyKeys",
+            s3Code("TooManyKeys"),
             `Bucket ${
               JSON.stringify(args.bucket_name)
             } has more than ${LIST_ALL_LIMIT} keys: page with max_keys and continuation_token instead of all=true`,

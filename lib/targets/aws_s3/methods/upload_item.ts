@@ -70,7 +70,7 @@ export const uploadItem = defineMethod({
         VersionId: out.VersionId,
         Size: data.length,
       }),
-      uploadedBytes: data.length,
+      bytesOut: data.length,
     };
   },
 });

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ConnectorError } from "../../../errors.ts";
+import { s3Code } from "../error_codes.ts";
 import { objectUrl } from "../object_url.ts";
 import type { GetInput, S3Port } from "../port.ts";
 import type { SdkContext } from "./client.ts";
@@ -146,7 +147,7 @@ export function transfer(ctx: SdkContext): Pick<S3Port, "putObject" | "getObject
           );
           if (out.ContentLength !== undefined && out.ContentLength !== end - start + 1) {
             throw new ConnectorError(
-              "IncompleteBody",
+              s3Code("IncompleteBody"),
               `S3 returned a short range ${start}-${end}`,
               {
                 retryable: true,
@@ -188,7 +189,7 @@ async function readBody(
   const expected = out.ContentLength;
   const shortRange = (got: number) =>
     new ConnectorError(
-      "IncompleteBody",
+      s3Code("IncompleteBody"),
       `S3 returned ${got} bytes for a range of ${into?.length}`,
       { retryable: true },
     );
@@ -209,7 +210,7 @@ async function readBody(
     }
     if (at !== expected) {
       throw new ConnectorError(
-        "IncompleteBody",
+        s3Code("IncompleteBody"),
         `S3 body ended after ${at} of ${expected} bytes`,
         { retryable: true },
       );

@@ -6,10 +6,10 @@
  * since only the tests of tools/ import tools/.) The two kinds are declared in testing/new_kinds.ts.
  */
 import assert from "node:assert/strict";
-import { ConfigError, parseConfigText, redactConfig } from "../../lib/config/config.ts";
-import { kindRegistry } from "../../lib/kinds/registry.ts";
-import { deriveAllowList } from "../../lib/sandbox/allow_list.ts";
-import { newKindsConfig as configText, withNewKinds as kinds } from "../../testing/new_kinds.ts";
+import { ConfigError, parseConfigText, redactConfig } from "../lib/config/config.ts";
+import { kindRegistry } from "../lib/kind_registry.ts";
+import { deriveAllowList } from "../lib/sandbox/allow_list.ts";
+import { newKindsConfig as configText, withNewKinds as kinds } from "../testing/new_kinds.ts";
 
 Deno.test("config validation accepts a binding of new kinds and checks it by their schemas", () => {
   const { config } = parseConfigText(configText(), { env: {}, kinds });

@@ -1,12 +1,12 @@
 /**
- * What a source kind provides: a subscription that hands query bodies to the binding and sends
- * back what the binding answers. The source moves bytes; the binding owns the envelope (every
+ * What a source kind provides: a subscription that hands message bodies (a query's, a command's,
+ * a queue message's, an event's) to the binding and sends back or settles by what it answers. The source moves bytes; the binding owns the envelope (every
  * response body, the error ones included, is built there).
  */
 import type { Pieces } from "../pieces.ts";
 
-/** Facts about one received query, for logs and metrics. */
-export interface QueryInfo {
+/** Facts about one received message, of any source kind, for logs and metrics. */
+export interface MessageInfo {
   requestId: string;
   channel: string;
   clientId: string;
@@ -49,10 +49,10 @@ export interface HandleResult {
 }
 
 /**
- * Handles one query body and returns the response with its outcome. Never rejects: every
+ * Handles one message body and returns the response with its outcome. Never rejects: every
  * failure, a bug in the binding included, is an `is_error` body in the result.
  */
-export type QueryHandler = (body: Uint8Array, info: QueryInfo) => Promise<HandleResult>;
+export type MessageHandler = (body: Uint8Array, info: MessageInfo) => Promise<HandleResult>;
 
 /** A source's live state, for /ready, /bindings and metrics. */
 export interface SourceState {
@@ -62,7 +62,7 @@ export interface SourceState {
   lastError: string | null;
   /** Resubscriptions so far. */
   reconnects: number;
-  /** Queries being handled now. */
+  /** Messages being handled now. */
   inFlight: number;
   /** True when it gave up (max_reconnects reached, or auto_reconnect false and the stream ended). */
   dead: boolean;
@@ -71,9 +71,9 @@ export interface SourceState {
 /** A running source. */
 export interface Source {
   /** Starts subscribing; resolves once the first subscription attempt has been made. */
-  start(handler: QueryHandler): Promise<void>;
+  start(handler: MessageHandler): Promise<void>;
   /**
-   * Stops taking new queries, waits up to `drainMs` for in-flight ones to be answered, then
+   * Stops taking new messages, waits up to `drainMs` for in-flight ones to be answered, then
    * closes its connections.
    */
   stop(drainMs: number): Promise<void>;
