@@ -180,11 +180,13 @@ class KubemqEventsSource implements Source {
   /** Runs the handler and publishes the outcome to response_channel; never rejects. */
   async #handle(event: ReceivedEvent): Promise<void> {
     let response: Uint8Array;
+    let tags: Record<string, string> | undefined;
     try {
-      ({ body: response } = await this.#handler!(event.body, {
+      ({ body: response, tags } = await this.#handler!(event.body, {
         requestId: event.id,
         channel: event.channel,
         clientId: this.#clientId,
+        tags: event.tags,
       }));
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {
@@ -195,13 +197,18 @@ class KubemqEventsSource implements Source {
     }
     const channel = this.#options.response_channel;
     if (channel === undefined) return;
-    await publishOutcome(this.#events!, {
-      channel,
-      store: this.#store,
-      clientId: this.#clientId,
-      eventId: event.id,
-      log: this.#log,
-    }, response);
+    await publishOutcome(
+      this.#events!,
+      {
+        channel,
+        store: this.#store,
+        clientId: this.#clientId,
+        eventId: event.id,
+        log: this.#log,
+      },
+      response,
+      tags,
+    );
   }
 
   async #stop(drainMs: number): Promise<void> {

@@ -206,6 +206,7 @@ class KubemqQueueSource implements Source {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
+        tags: msg.tags,
       });
     } catch (err) {
       // The handler broke its contract (it never rejects): nothing to settle with, so the
@@ -221,7 +222,7 @@ class KubemqQueueSource implements Source {
       stopExtending();
     }
     try {
-      await settle(this.#settler(), stream, msg, result.outcome, result.body);
+      await settle(this.#settler(), stream, msg, result.outcome, result.body, result.tags);
     } catch (err) {
       // Not acknowledged: the server puts it back (now, or when its visibility runs out).
       stream.cancel();
