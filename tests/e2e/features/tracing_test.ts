@@ -360,3 +360,55 @@ Deno.test("queue and events sources continue the sender's trace and send it with
     await otlp.close();
   }
 });
+
+Deno.test("the sender CLI's --trace starts a trace that the connector continues, and prints its id", async () => {
+  const otlp = await startOtlpReceiver();
+  try {
+    await withTracedStack(otlp, async (stack) => {
+      const cli = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-net",
+          "--allow-read",
+          "--allow-write",
+          "tools/send.ts",
+          "--address",
+          stack.broker.address,
+          "--channel",
+          stack.channel,
+          "--method",
+          "list_buckets",
+          "--trace",
+        ],
+        cwd: new URL("../../../", import.meta.url),
+        // The CLI traces too: its span is the root of the trace.
+        env: { ...tracingEnv(otlp), OTEL_SERVICE_NAME: "kubemq-send", NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(cli.stderr);
+      assert.equal(cli.code, 0, stderr);
+      const printed = /trace id: ([0-9a-f]{32}) \(traceparent 00-\1-([0-9a-f]{16})-01\)/.exec(
+        stderr,
+      );
+      assert.ok(printed, stderr);
+      const [, traceId, senderSpanId] = printed;
+      const spans = await otlp.waitFor((all) =>
+        all.some((s) => s.spanId === senderSpanId) &&
+        all.some((s) => s.traceId === traceId && s.name === "S3.ListBuckets")
+      );
+      const trace = spans.filter((s) => s.traceId === traceId);
+      const tree = formatSpanTree(trace);
+      const root = trace.find((s) => s.spanId === senderSpanId);
+      assert.equal(root?.name, "send list_buckets", tree);
+      assert.equal(root.service, "kubemq-send");
+      const span = requestSpan(trace, traceId!);
+      assert.ok(span, tree);
+      assert.equal(span.parentSpanId, senderSpanId, tree);
+      assert.equal(span.service, "kubemq-s3-test");
+      assert.match(stderr, new RegExp(`the connector's span is 00-${traceId}-${span.spanId}-01`));
+    });
+  } finally {
+    await otlp.close();
+  }
+});
