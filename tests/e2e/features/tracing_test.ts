@@ -244,6 +244,7 @@ Deno.test("tracing off (the default): nothing exported, no tags added, and the s
         offPermissions = permissionsOf(untraced);
         const line = await untraced.waitForLog(doneLine("upload_item"));
         assert.equal("trace_id" in line, false);
+        assert.equal(untraced.records().some((r) => r.endpoint !== undefined), false);
       } finally {
         assert.equal(await untraced.stop(), 0);
       }
@@ -252,6 +253,9 @@ Deno.test("tracing off (the default): nothing exported, no tags added, and the s
       const traced = await startConnector({ bindings, env });
       try {
         assert.deepEqual(permissionsOf(traced), offPermissions);
+        const said = traced.records().find((r) => String(r.message).startsWith("Tracing on"));
+        assert.equal(said?.endpoint, `${otlp.endpoint}/v1/traces`);
+        assert.equal(said?.protocol, "http/json");
         // The OTLP endpoint is not in the worker's allow-list: the runtime exports outside the
         // sandbox (see docs/operations.md), and yet the spans arrive.
         assert.ok(!JSON.stringify(offPermissions).includes(`:${otlp.port}`));
