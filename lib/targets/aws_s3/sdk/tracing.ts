@@ -70,7 +70,10 @@ export function traceS3Calls(client: S3Client): void {
           ..._metadataAttributes(e.$metadata),
           [S3_SPAN.errorType]: e.name ?? "Error",
         });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: e.message ?? String(err) });
+        // The SDK names an error without a body (a HEAD or GET 404) "UnknownError": its name
+        // (NoSuchKey, NotFound) says more.
+        const message = e.message && e.message !== "UnknownError" ? e.message : e.name;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? String(err) });
         throw err;
       } finally {
         span.end();
