@@ -60,10 +60,14 @@ export function benchConfig(address: string, channel: string): Promise<string> {
 }
 
 /**
- * Spawns `deno run <permissions.flags> main.ts --config <path>` and waits for /ready 200,
+ * Spawns `deno run <permissions.flags> main.ts --config <path>` (with `env` added to the
+ * environment) and waits for /ready 200,
  * polling every 5 ms so the measured start-to-ready time is close to the real one.
  */
-export async function startBenchConnector(configPath: string): Promise<BenchConnector> {
+export async function startBenchConnector(
+  configPath: string,
+  env: Record<string, string> = {},
+): Promise<BenchConnector> {
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -76,7 +80,7 @@ export async function startBenchConnector(configPath: string): Promise<BenchConn
       configPath,
     ],
     cwd: root,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -21,6 +21,7 @@ import { decodeResponse, encodeRequest, type TargetResponse } from "../lib/wire.
 import { canReadEnv, createSender, KubemqCallError, type SendPhase } from "./lib/kubemq_sender.ts";
 import { KUBEMQ_MAX_MESSAGE_BYTES } from "../testing/kubemq_channel.ts";
 import { defaultTimeoutSeconds, parseSendArgs, type SendOptions } from "./lib/send_args.ts";
+import { type SendTrace, startSendTrace } from "./lib/send_trace.ts";
 
 /** Request data above this size gets a progress indicator on stderr. */
 export const PROGRESS_THRESHOLD_BYTES = 8 * 1024 * 1024;
@@ -297,6 +298,14 @@ export async function main(args: readonly string[]): Promise<number> {
     else if (phase === "waiting") progress.show("waiting for the response...", true);
     else progress.show("receiving the response...", true);
   };
+  let trace: SendTrace | null = null;
+  if (options.trace) {
+    trace = startSendTrace(
+      `send ${options.request.kind === "request" ? options.request.method : "raw"}`,
+    );
+    // Before sending, so the id is known even when no answer comes.
+    console.error(`trace id: ${trace.traceId} (traceparent ${trace.tags.traceparent})`);
+  }
   let result;
   try {
     result = await sender.sendQuery({
@@ -305,8 +314,10 @@ export async function main(args: readonly string[]): Promise<number> {
       body,
       timeoutMs: Math.round(timeoutS * 1000),
       onPhase,
+      ...(trace ? { tags: trace.tags } : {}),
     });
   } catch (err) {
+    trace?.end((err as Error).message);
     progress.done();
     console.error(
       `Error: ${
@@ -320,15 +331,27 @@ export async function main(args: readonly string[]): Promise<number> {
     sender.close();
   }
   progress.done();
+  if (trace) {
+    // The connector answers with its own span's context when it traces.
+    const answered = result.tags.traceparent;
+    console.error(
+      answered
+        ? `trace: the connector's span is ${answered}`
+        : "trace: the connector sent no trace context (its tracing is off)",
+    );
+  }
 
   if (result.error !== "") {
+    trace?.end(result.error);
     console.error(`Error: the responder reported a KubeMQ error: ${result.error}`);
     return Exit.Usage;
   }
   let response: TargetResponse;
   try {
     response = decodeResponse(result.body);
+    trace?.end(response.isError ? response.error : undefined);
   } catch (err) {
+    trace?.end((err as Error).message);
     console.error(
       `Error: the response is not a connector response (${(err as Error).message}); ` +
         `raw body (${describeBytes(result.body.length)}):`,

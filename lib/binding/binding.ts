@@ -11,6 +11,7 @@ import { bindingLogger, requestLogger } from "../log.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
 import type { HandleResult, MessageInfo, Source, SourceState } from "../kinds/source.ts";
 import { joinPieces } from "../pieces.ts";
+import { tracingOn } from "../trace/tracer.ts";
 import {
   encodeResponsePieces,
   parseRequest,
@@ -21,6 +22,7 @@ import {
 import { failureResponse, internalFailure, limitResponse } from "./middleware/envelope.ts";
 import type { BindingCounters } from "./middleware/metrics.ts";
 import { createPipeline, type Pipeline } from "./pipeline.ts";
+import { type SpanOwner, traceRequest } from "./request_span.ts";
 import { TargetStarter } from "./target_starter.ts";
 import type { BindingSpec } from "./spec.ts";
 
@@ -61,6 +63,8 @@ export class Binding {
   readonly #hardStop = new AbortController();
   readonly #counters: BindingCounters = { requests: 0, errors: 0, inFlight: 0 };
   #lastReconnects = 0;
+  /** Whose request spans this binding starts; null when tracing is off. */
+  readonly #spanOwner: SpanOwner | null;
 
   constructor(
     spec: BindingSpec,
@@ -84,6 +88,7 @@ export class Binding {
     deps.metrics.addBinding(this.#labels);
     this.#rawPayload = kinds.source.payload(spec.source.options as never) === "raw";
     this.#responseLimit = kinds.source.responseLimit?.(spec.source.options as never);
+    this.#spanOwner = tracingOn() ? { binding: spec.name, sourceKind: spec.source.kind } : null;
     this.#target = new TargetStarter(kinds.target, spec.target.options, () => this.#ctx());
     this.#pipeline = createPipeline(spec, {
       metrics: deps.metrics,
@@ -131,6 +136,13 @@ export class Binding {
    * the outcome. Never rejects: a failure of the binding itself is answered `Internal`.
    */
   handleMessage(body: Uint8Array, info: MessageInfo): Promise<HandleResult> {
+    return this.#spanOwner === null
+      ? this.#handleMessage(body, info)
+      : traceRequest(this.#spanOwner, body, info, this.#handleMessage);
+  }
+
+  /** handleMessage without the span (an arrow, so it is passed on without a new closure). */
+  readonly #handleMessage = (body: Uint8Array, info: MessageInfo): Promise<HandleResult> => {
     const fail = (err: unknown) => {
       this.#log.error("Request {requestId} failed in binding {binding}: {error}", {
         binding: this.name,
@@ -148,7 +160,7 @@ export class Binding {
     } catch (err) {
       return Promise.resolve(fail(err));
     }
-  }
+  };
 
   /**
    * Runs a request from `POST /bindings/request` (parsed there, once): the same middleware,

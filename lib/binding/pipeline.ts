@@ -5,6 +5,7 @@
 import type { Logger } from "@logtape/logtape";
 import type { Target } from "../kinds/kind.ts";
 import type { BindingLabels, Metrics } from "../metrics.ts";
+import { tracingOn } from "../trace/tracer.ts";
 import type { TargetRequest, TargetResponse } from "../wire.ts";
 import { type Call, compose } from "./middleware/compose.ts";
 import { deadline } from "./middleware/deadline.ts";
@@ -15,6 +16,7 @@ import { type BindingCounters, countRequests } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { logRequests } from "./middleware/request_log.ts";
 import { retry } from "./middleware/retry.ts";
+import { spanAttributes } from "./middleware/span_attributes.ts";
 import { targetReady } from "./middleware/target_ready.ts";
 import type { BindingSpec } from "./spec.ts";
 
@@ -54,6 +56,7 @@ export function createPipeline(spec: BindingSpec, deps: PipelineDeps): Pipeline 
   ], (call) => call.target!.run(call.request, call.signal));
   const chain = compose([
     mergeMetadata(mw.metadata),
+    ...(tracingOn() ? [spanAttributes] : []),
     countRequests(deps.metrics, deps.labels, deps.counters),
     logRequests(mw.log_level),
   ], envelope(toTarget, deps.log, spec.name));

@@ -16,6 +16,8 @@ export interface MessageInfo {
    * then decode a large body's data over its own bytes.
    */
   bodySpendable?: boolean;
+  /** The sender's tags: a `traceparent` there continues the sender's trace. */
+  tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,6 +48,11 @@ export interface HandleResult {
   readonly pieces?: Pieces;
   /** How the handling ended, matching the body's `is_error`, `error` and `error_code`. */
   outcome: HandleOutcome;
+  /**
+   * Tags the answer carries back to the sender (query and command responses, queue and events
+   * outcomes): the request span's trace context when tracing is on.
+   */
+  tags?: Record<string, string>;
 }
 
 /**

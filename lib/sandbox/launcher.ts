@@ -15,6 +15,7 @@ import { parseHostPort } from "../host_port.ts";
 import { type AllowList, deriveAllowList } from "./allow_list.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { SELF_TEST_ENV } from "./self_test.ts";
+import { tracesExport, tracingOnInProcess } from "./telemetry.ts";
 
 /** Launcher options, from the command line. */
 export interface LaunchOptions {
@@ -120,6 +121,14 @@ export async function launch(options: LaunchOptions): Promise<number> {
   const format = options.logFormat ?? loaded.config.logFormat;
   setupLogging(format, []);
   const log = logger("launcher");
+  if (await tracingOnInProcess((n) => Deno.env.get(n))) {
+    const to = tracesExport((n) => Deno.env.get(n));
+    log.info(
+      "Tracing on (OTEL_DENO): the runtime exports spans to {endpoint} ({protocol}), outside " +
+        "the worker's sandbox; its allow-list is the same as without tracing",
+      { ...to },
+    );
+  }
   let allow = await allowListFor(loaded);
   const selfTest = selfTestAddress(log);
   const startMsg = (l: LoadedConfig, a: AllowList): ToWorker => ({

@@ -72,6 +72,8 @@ export interface QueryOptions {
   body: Uint8Array;
   /** The broker's wait for a response, in milliseconds (int32). */
   timeoutMs: number;
+  /** Request.Tags (e.g. a W3C `traceparent`). */
+  tags?: Record<string, string>;
   /** Called as the call moves from sending to waiting to receiving. */
   onPhase?: (phase: SendPhase) => void;
 }
@@ -84,6 +86,8 @@ export interface QueryResponse {
   error: string;
   metadata: string;
   body: Uint8Array;
+  /** Response.Tags (the connector's trace context when it traces). */
+  tags: Record<string, string>;
 }
 
 /** A failed SendRequest call: a gRPC status, e.g. INTERNAL `Error 301: timeout ...`. */
@@ -170,6 +174,7 @@ export function createSender(options: SenderOptions): Sender {
     req.setMetadata("");
     req.setBody(opts.body);
     req.setTimeout(opts.timeoutMs);
+    for (const [key, value] of Object.entries(opts.tags ?? {})) req.getTagsMap().set(key, value);
     const md = new grpc.Metadata();
     if (options.authToken !== undefined) md.set("authorization", options.authToken);
     // The broker answers by its own deadline (Error 301); ours is only a guard against a
@@ -187,6 +192,7 @@ export function createSender(options: SenderOptions): Sender {
           error: res.getError(),
           metadata: res.getMetadata(),
           body: res.getBody_asU8(),
+          tags: Object.fromEntries(res.getTagsMap().toArray()),
         });
       });
     });

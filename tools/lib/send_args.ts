@@ -67,6 +67,8 @@ export interface SendOptions {
   request: RequestSpec;
   /** Write the response data to this file instead of printing it. */
   out?: string;
+  /** --trace: start a trace (a W3C `traceparent` in the message's tags) and print its id. */
+  trace?: boolean;
   /** Notes for stderr: metadata keys the method does not know, data it ignores, etc. */
   warnings: string[];
 }
@@ -98,6 +100,7 @@ const OPTIONS = {
   "data-file": { type: "string" },
   out: { type: "string", short: "o" },
   json: { type: "string" },
+  trace: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -179,6 +182,11 @@ Request:
                           base64 allow about 75 MiB)
   --json BODY             send BODY as the query body as is, e.g. to try malformed requests;
                           excludes the other request flags
+
+Tracing:
+  --trace                 start a trace: the message's tags carry a W3C traceparent, which the
+                          connector continues (when its tracing is on); prints the trace id on
+                          stderr. Run with OTEL_DENO=true to export this sender's span as well
 
 Environment (read only when permitted, e.g. --allow-env=KUBEMQ_ADDRESS,KUBEMQ_AUTH_TOKEN):
   KUBEMQ_ADDRESS, KUBEMQ_AUTH_TOKEN  defaults for --address and --auth-token
@@ -280,6 +288,7 @@ export function parseSendArgs(
   }
   if (timeoutSeconds !== undefined) options.timeoutSeconds = timeoutSeconds;
   if (values.out !== undefined) options.out = values.out;
+  if (values.trace) options.trace = true;
 
   if (values.json !== undefined) {
     const conflicting = [

@@ -33,10 +33,12 @@ export interface ReplyTo {
 export async function sendReply(to: ReplyTo, answered: Promise<HandleResult>): Promise<void> {
   let content: ReplyContent;
   let answeredBytes: number;
+  let tags: Record<string, string> | undefined;
   try {
     const result = await answered;
     answeredBytes = (result.pieces ?? result.body).byteLength;
     content = to.content(result);
+    tags = result.tags;
   } catch (err) {
     to.log.error("Request {requestId} failed in the handler, not answered: {error}", {
       requestId: to.requestId,
@@ -47,6 +49,7 @@ export async function sendReply(to: ReplyTo, answered: Promise<HandleResult>): P
   try {
     await to.client.sendResponse({
       ...content,
+      ...(tags ? { tags } : {}),
       requestId: to.requestId,
       replyChannel: to.replyChannel,
       clientId: to.clientId,

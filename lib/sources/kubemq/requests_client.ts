@@ -76,6 +76,7 @@ export function createKubemqRequestsClient(
         timestamp: Math.floor(Date.now() / 1000),
         executed: reply.executed ?? true,
         error: reply.error ?? "",
+        ...(reply.tags ? { tags: reply.tags } : {}),
       });
       try {
         await channel.unary(`${SERVICE}/SendResponse`, message, timeoutMs);

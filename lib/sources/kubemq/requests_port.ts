@@ -31,6 +31,8 @@ export interface RequestReply {
   executed?: boolean;
   /** Response.Error (default ""). */
   error?: string;
+  /** Response.Tags: the request span's trace context when tracing is on. */
+  tags?: Record<string, string>;
 }
 
 /** How a subscription stream ended: the gRPC status code (0 = OK) and its details. */

@@ -190,6 +190,7 @@ class RequestsSource implements Source {
       clientId: request.clientId,
       // Answered from the result alone: the body may be spent while it is parsed.
       bodySpendable: true,
+      tags: request.tags,
     });
     void sendReply(to, answered).finally(() => {
       gate.leave();

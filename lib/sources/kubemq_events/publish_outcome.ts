@@ -17,15 +17,24 @@ export interface OutcomeChannel {
   log: Logger;
 }
 
-/** Publishes `response` to the outcome channel; never rejects. */
+/**
+ * Publishes `response` to the outcome channel, with `extra` tags (the trace context when tracing
+ * is on); never rejects.
+ */
 export async function publishOutcome(
   events: EventsClient,
   to: OutcomeChannel,
   response: Uint8Array,
+  extra?: Record<string, string>,
 ): Promise<void> {
   try {
     await events.send(
-      { channel: to.channel, body: response, store: to.store, tags: { event_id: to.eventId } },
+      {
+        channel: to.channel,
+        body: response,
+        store: to.store,
+        tags: { ...extra, event_id: to.eventId },
+      },
       to.clientId,
       30_000,
     );

@@ -181,7 +181,7 @@ class KubemqEventsSource implements Source {
     if (event.sequence > this.#lastSequence) this.#lastSequence = event.sequence;
     const gate = this.#subs.gate;
     gate.enter();
-    const { id, body } = event;
+    const { id, body, tags } = event;
     // The body goes to the handler and is not kept here (an async function would keep it
     // reachable until the outcome is published): an event is never read again, so a large
     // body's data is decoded over its own bytes.
@@ -191,6 +191,7 @@ class KubemqEventsSource implements Source {
         requestId: id,
         channel: event.channel,
         clientId: this.#clientId,
+        tags,
         bodySpendable: true,
       });
     } catch (err) {
@@ -209,8 +210,9 @@ class KubemqEventsSource implements Source {
     answered: Promise<HandleResult>,
   ): Promise<void> {
     let response: Uint8Array;
+    let tags: Record<string, string> | undefined;
     try {
-      ({ body: response } = await answered);
+      ({ body: response, tags } = await answered);
     } catch (err) {
       this.#log.error("Event {eventId} failed in the handler: {error}", {
         eventId,
@@ -224,13 +226,18 @@ class KubemqEventsSource implements Source {
     }
     const channel = this.#options.response_channel;
     if (channel === undefined) return;
-    await publishOutcome(this.#events!, {
-      channel,
-      store: this.#store,
-      clientId: this.#clientId,
-      eventId,
-      log: this.#log,
-    }, response);
+    await publishOutcome(
+      this.#events!,
+      {
+        channel,
+        store: this.#store,
+        clientId: this.#clientId,
+        eventId,
+        log: this.#log,
+      },
+      response,
+      tags,
+    );
   }
 
   async #stop(drainMs: number): Promise<void> {

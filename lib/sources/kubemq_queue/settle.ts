@@ -44,9 +44,10 @@ export async function settle(
   msg: ReceivedQueueMessage,
   outcome: HandleOutcome,
   response: Uint8Array,
+  responseTags?: Record<string, string>,
 ): Promise<void> {
   if (outcome.kind === "ok") {
-    await respond(s, msg, response);
+    await respond(s, msg, response, responseTags);
     await stream.ack();
     return;
   }
@@ -99,15 +100,16 @@ export async function settle(
     "Message {messageId} sent to dead-letter queue {deadLetter} ({reason}): {error}",
     { messageId: msg.id, deadLetter: s.deadLetter, reason, error: outcome.error },
   );
-  await respond(s, msg, response);
+  await respond(s, msg, response, responseTags);
   await stream.ack();
 }
 
-/** Sends the outcome to response_channel, when set. */
+/** Sends the outcome to response_channel, when set, with the trace context in `extra`. */
 async function respond(
   s: Settler,
   msg: ReceivedQueueMessage,
   response: Uint8Array,
+  extra: Record<string, string> | undefined,
 ): Promise<void> {
   const channel = s.options.response_channel;
   if (channel === undefined) return;
@@ -115,7 +117,7 @@ async function respond(
     {
       channel,
       body: response,
-      tags: { message_id: msg.id, source_channel: msg.channel },
+      tags: { ...extra, message_id: msg.id, source_channel: msg.channel },
     },
     s.clientId,
     s.sendTimeoutMs,

@@ -212,6 +212,7 @@ class KubemqQueueSource implements Source {
         requestId: msg.id,
         channel: msg.channel,
         clientId: msg.clientId,
+        tags: msg.tags,
         // Read again only to dead-letter it, through restoreBody (settle.ts).
         bodySpendable: true,
       });
@@ -229,7 +230,7 @@ class KubemqQueueSource implements Source {
       stopExtending();
     }
     try {
-      await settle(this.#settler(), stream, msg, result.outcome, result.body);
+      await settle(this.#settler(), stream, msg, result.outcome, result.body, result.tags);
     } catch (err) {
       // Not acknowledged: the server puts it back (now, or when its visibility runs out).
       stream.cancel();

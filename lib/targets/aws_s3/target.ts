@@ -10,6 +10,7 @@ import type { S3Port } from "./port.ts";
 import type { S3TargetOptions } from "./options.ts";
 import { probeS3 } from "./readiness.ts";
 import { methodNames, methodsByName } from "./registry.ts";
+import { annotateRequestSpan } from "./span_attributes.ts";
 
 /** A running S3 target bound to one port. */
 export interface S3Target {
@@ -56,6 +57,7 @@ export function createS3Target(s3: S3Port, options: S3TargetOptions, log: Logger
           texts.join("; ") + hint,
         );
       }
+      annotateRequestSpan(args);
       return await method.handle({ s3, options, log, signal }, args, request.data);
     },
     async probe(signal) {

@@ -332,7 +332,17 @@ Deno.test("queue: /ready follows the broker; after a broker crash and restart th
     );
     await broker.restart();
     await waitFor("ready again", ready, 15_000);
-    await q.send({ channel: ch, body: upload(bucket, "after-restart", enc("back")) });
+    // The test's own grpc-js client may still be in its reconnect backoff (the connector's
+    // client is back sooner): its send is retried, the connector is not.
+    await waitFor(
+      "the test client's send",
+      () =>
+        q.send({ channel: ch, body: upload(bucket, "after-restart", enc("back")) }).then(
+          () => true,
+          () => false,
+        ),
+      15_000,
+    );
     await waitFor("the outcome", async () => (await broker.queue(`${ch}.responses`)).ready >= 1);
     assert.equal(await objectSha256(s3, bucket, "after-restart"), await sha256(enc("back")));
     assert.equal(await connector.stop("SIGTERM"), 0);

@@ -114,6 +114,7 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
     clientId: "test-sender",
     // A query is answered from the result alone: the binding may spend its body.
     bodySpendable: true,
+    tags: {},
   }]);
   await settled(source);
   const state = source.state();
@@ -124,6 +125,31 @@ Deno.test("kubemq.query answers a query with the handler's bytes and the protoco
     inFlight: 0,
     dead: false,
   });
+});
+
+Deno.test("kubemq.query hands the sender's tags to the handler and sends the result's tags back", async () => {
+  await using broker = await startTestBroker();
+  const source = createSource(broker.address);
+  const seen: MessageInfo[] = [];
+  await using _ = await startedWith(source, (body, info) => {
+    seen.push(info);
+    return Promise.resolve({
+      body,
+      outcome: { kind: "ok", error: "", code: "" },
+      tags: { traceparent: `00-${"1".repeat(32)}-${"2".repeat(16)}-01` },
+    });
+  });
+  await broker.waitForSubscribers(CHANNEL, 1);
+  using client = sender(broker.address);
+  const tags = { traceparent: `00-${"1".repeat(32)}-${"3".repeat(16)}-01`, tracestate: "a=b" };
+  const res = await client.sendQuery({
+    channel: CHANNEL,
+    body: enc.encode("x"),
+    timeoutMs: 5000,
+    tags,
+  });
+  assert.deepEqual(seen.map((i) => i.tags), [tags]);
+  assert.deepEqual(res.tags, { traceparent: `00-${"1".repeat(32)}-${"2".repeat(16)}-01` });
 });
 
 Deno.test("kubemq.query with do_not_parse_payload declares raw payloads and hands the body over as is", async () => {

@@ -226,3 +226,10 @@ Deno.test("the default timeout grows with the request data", () => {
   assert.equal(defaultTimeoutSeconds(1), 32);
   assert.equal(defaultTimeoutSeconds(50 * 1024 * 1024), 130);
 });
+
+Deno.test("--trace asks for a trace; without it there is none", () => {
+  assert.equal(ok(parseSendArgs(["--method", "list_buckets", "--trace"])).trace, true);
+  assert.equal(ok(parseSendArgs(["--method", "list_buckets"])).trace, undefined);
+  assert.equal(ok(parseSendArgs(["--json", "{}", "--trace"])).trace, true);
+  assert.match(usage(), /--trace {2,}start a trace/);
+});

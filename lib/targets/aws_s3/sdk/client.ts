@@ -7,6 +7,8 @@ import { Agent as HttpsAgent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
 import { checksumMode, pathStyle, type S3TargetOptions } from "../options.ts";
 import { type ErrorContext, mapS3Error } from "./errors.ts";
+import { traceS3Calls } from "./tracing.ts";
+import { tracingOn } from "../../../trace/tracer.ts";
 
 const MiB = 1024 * 1024;
 
@@ -64,6 +66,7 @@ export function createSdkContext(
   onProgress: ProgressListener | undefined,
 ): SdkContext {
   const client = new S3Client(clientConfig(options));
+  if (tracingOn()) traceS3Calls(client);
   // The SDK rebuilds its User-Agent (an os.release() call, escaping) on every request, ~1 % of
   // the connector's CPU per small request in a profile; it never changes, so build it once.
   const userAgent = client.config.defaultUserAgentProvider;
