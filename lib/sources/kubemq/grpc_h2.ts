@@ -235,6 +235,9 @@ export class GrpcH2Channel {
       setTimeout(settle, 0);
     });
     if (message !== null) void writeMessage(stream, [prefix(length), ...message]);
+    // A bidirectional call ends when the server's side does (its status): end ours too, or the
+    // stream never closes and the call never settles.
+    else stream.on("end", () => stream.writableEnded || stream.end());
     return {
       stream,
       cancel: () => cancelWith(new GrpcError(Status.CANCELLED, "Cancelled on client")),
@@ -299,7 +302,9 @@ export class GrpcH2Channel {
     return {
       write: (message) => {
         const stream = call.stream;
-        if (!open || stream === null || stream.destroyed || stream.closed) return false;
+        if (!open || stream === null || stream.destroyed || stream.closed || stream.writableEnded) {
+          return false;
+        }
         if (message.length > this.#config.maxSendBytes) {
           call.cancel();
           return false;
