@@ -32,6 +32,7 @@ import type {
   PbEventReceive,
   PbEventsSubscribe,
   PbQueueMessage,
+  PbQueueMessageAttributes,
   PbQueueMessagePolicy,
   PbQueueMessagesBatchRequest,
   PbQueueMessagesBatchResponse,
@@ -145,12 +146,17 @@ export interface KubemqPb {
   Subscribe: PbMessageClass<PbSubscribe & PbEventsSubscribe & PbSubscribeFields>;
   PingResult: PbMessageClass<PbPingResult & PbPingResultSetters>;
   QueueMessage: PbMessageClass<PbQueueMessage>;
+  QueueMessageAttributes: PbMessageClass<PbQueueMessageAttributes>;
   QueueMessagePolicy: PbMessageClass<PbQueueMessagePolicy>;
+  SendQueueMessageResult: PbMessageClass<PbSendQueueMessageResult>;
   QueueMessagesBatchRequest: PbMessageClass<PbQueueMessagesBatchRequest>;
   ReceiveQueueMessagesRequest: PbMessageClass<PbReceiveQueueMessagesRequest>;
   AckAllQueueMessagesRequest: PbMessageClass<PbAckAllQueueMessagesRequest>;
   StreamQueueMessagesRequest: PbMessageClass<PbStreamQueueMessagesRequest>;
+  StreamQueueMessagesResponse: PbMessageClass<PbStreamQueueMessagesResponse>;
   Event: PbMessageClass<PbEvent>;
+  EventReceive: PbMessageClass<PbEventReceive>;
+  Result: PbMessageClass<PbResult>;
 }
 
 // A default import: under Deno the CommonJS module's named exports come out undefined.

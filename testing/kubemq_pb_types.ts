@@ -7,6 +7,15 @@ import type { PbTagsMap } from "./kubemq_pb_request_types.ts";
 
 /** kubemq.QueueMessageAttributes: set by the server. Timestamps are unix nanoseconds. */
 export interface PbQueueMessageAttributes {
+  setTimestamp(v: number): void;
+  setSequence(v: number): void;
+  setMd5ofbody(v: string): void;
+  setReceivecount(v: number): void;
+  setRerouted(v: boolean): void;
+  setReroutedfromqueue(v: string): void;
+  setExpirationat(v: number): void;
+  setDelayedto(v: number): void;
+  getMd5ofbody(): string;
   getTimestamp(): number;
   getSequence(): number;
   getReceivecount(): number;
@@ -36,6 +45,7 @@ export interface PbQueueMessage {
   setMetadata(v: string): void;
   setBody(v: Uint8Array): void;
   setPolicy(v: PbQueueMessagePolicy): void;
+  setAttributes(v: PbQueueMessageAttributes): void;
   getTagsMap(): PbTagsMap;
   getMessageid(): string;
   getClientid(): string;
@@ -48,6 +58,12 @@ export interface PbQueueMessage {
 
 /** kubemq.SendQueueMessageResult. */
 export interface PbSendQueueMessageResult {
+  setMessageid(v: string): void;
+  setSentat(v: number): void;
+  setExpirationat(v: number): void;
+  setDelayedto(v: number): void;
+  setIserror(v: boolean): void;
+  setError(v: string): void;
   getMessageid(): string;
   getSentat(): number;
   getExpirationat(): number;
@@ -113,10 +129,23 @@ export interface PbStreamQueueMessagesRequest {
   setWaittimeseconds(v: number): void;
   setRefsequence(v: number): void;
   setModifiedmessage(v: PbQueueMessage): void;
+  getRequestid(): string;
+  getClientid(): string;
+  getStreamrequesttypedata(): number;
+  getChannel(): string;
+  getVisibilityseconds(): number;
+  getWaittimeseconds(): number;
+  getRefsequence(): number;
+  getModifiedmessage(): PbQueueMessage | undefined;
 }
 
 /** kubemq.StreamQueueMessagesResponse. */
 export interface PbStreamQueueMessagesResponse {
+  setRequestid(v: string): void;
+  setStreamrequesttypedata(v: number): void;
+  setMessage(v: PbQueueMessage): void;
+  setIserror(v: boolean): void;
+  setError(v: string): void;
   getRequestid(): string;
   getStreamrequesttypedata(): number;
   getMessage(): PbQueueMessage | undefined;
@@ -134,10 +163,21 @@ export interface PbEvent {
   setStore(v: boolean): void;
   getTagsMap(): PbTagsMap;
   getEventid(): string;
+  getClientid(): string;
+  getChannel(): string;
+  getMetadata(): string;
+  getBody_asU8(): Uint8Array;
+  getStore(): boolean;
 }
 
 /** kubemq.EventReceive: an event as a subscriber gets it. Timestamp is unix nanoseconds. */
 export interface PbEventReceive {
+  setEventid(v: string): void;
+  setChannel(v: string): void;
+  setMetadata(v: string): void;
+  setBody(v: Uint8Array): void;
+  setTimestamp(v: number): void;
+  setSequence(v: number): void;
   getEventid(): string;
   getChannel(): string;
   getMetadata(): string;
@@ -149,6 +189,9 @@ export interface PbEventReceive {
 
 /** kubemq.Result: the answer to SendEvent. */
 export interface PbResult {
+  setEventid(v: string): void;
+  setSent(v: boolean): void;
+  setError(v: string): void;
   getEventid(): string;
   getSent(): boolean;
   getError(): string;
@@ -162,6 +205,8 @@ export interface PbEventsSubscribe {
   setGroup(v: string): void;
   setEventsstoretypedata(v: number): void;
   setEventsstoretypevalue(v: number): void;
+  getEventsstoretypedata(): number;
+  getEventsstoretypevalue(): number;
 }
 
 // The enums are the connector's own (its codec); the tests share them.

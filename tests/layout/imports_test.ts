@@ -7,10 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join, normalize, relative } from "node:path";
+import { importSpecifiers, sourceFiles } from "../../testing/imports.ts";
 
 const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const FOLDERS = ["lib", "testing", "tests", "tools", "bench"];
-const SOURCE = /\.(ts|mts|js|mjs)$/;
 
 /** The top-level area of a repository path: "main.ts", "lib", "testing", ... or "" outside. */
 function areaOf(path: string): string {
@@ -19,36 +19,10 @@ function areaOf(path: string): string {
   return FOLDERS.includes(top) ? top : "";
 }
 
-/** The specifiers a module imports: static imports and re-exports, side-effect and dynamic. */
-function importSpecifiers(text: string): string[] {
-  const out: string[] = [];
-  const statics =
-    /^\s*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*\s+as\s+[\w$]+|\*)?\s*from\s*["']([^"']+)["']/gm;
-  for (const m of text.matchAll(statics)) out.push(m[1]!);
-  for (const m of text.matchAll(/^\s*import\s*["']([^"']+)["']/gm)) out.push(m[1]!);
-  for (const line of text.split("\n")) {
-    const code = line.trim();
-    if (code.startsWith("*") || code.startsWith("//")) continue;
-    for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]!);
-  }
-  return out;
-}
-
-/** Repository paths of the source files under `dir` (recursively). */
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of Deno.readDirSync(join(root, dir))) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory && entry.name !== "results") out.push(...sources(path));
-    else if (entry.isFile && SOURCE.test(entry.name)) out.push(path);
-  }
-  return out;
-}
-
 /** Every relative import of the repository's code: from file, to file (repository paths). */
 function imports(): { from: string; to: string }[] {
   const edges: { from: string; to: string }[] = [];
-  for (const from of ["main.ts", ...FOLDERS.flatMap(sources)]) {
+  for (const from of ["main.ts", ...FOLDERS.flatMap((dir) => sourceFiles(root, dir))]) {
     for (const spec of importSpecifiers(Deno.readTextFileSync(join(root, from)))) {
       if (!spec.startsWith("./") && !spec.startsWith("../")) continue;
       edges.push({ from, to: relative(root, normalize(join(root, dirname(from), spec))) });

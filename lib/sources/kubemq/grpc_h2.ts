@@ -25,6 +25,7 @@ import {
   type StartedCall,
 } from "./grpc_server_stream.ts";
 import { sessionOptions, type TlsMaterial, WINDOW_BYTES } from "./grpc_session_options.ts";
+import { keepalive } from "./grpc_keepalive.ts";
 import { GrpcError, httpStatusToGrpc, Status, statusOf } from "./grpc_status.ts";
 
 export { MessageFramer } from "./grpc_framing.ts";
@@ -98,37 +99,16 @@ export class GrpcH2Channel {
         session.setLocalWindowSize(WINDOW_BYTES);
       } catch { /* not supported: default window */ }
     });
-    this.#keepalive(session);
-    return session;
-  }
-
-  /** PINGs while calls are open; a missing ack ends the session (its calls: UNAVAILABLE). */
-  #keepalive(session: http2.ClientHttp2Session): void {
-    const { keepaliveTimeMs, keepaliveTimeoutMs } = this.#config;
-    const timer = setInterval(() => {
-      if (session.closed || session.destroyed) return clearInterval(timer);
-      if (this.#open === 0) return;
-      let acked = false;
-      const deadline = setTimeout(() => {
-        if (acked || session.destroyed) return;
+    keepalive(session, {
+      intervalMs: this.#config.keepaliveTimeMs,
+      timeoutMs: this.#config.keepaliveTimeoutMs,
+      busy: () => this.#open > 0,
+      onDead: () => {
         this.#sessionError = "keepalive ping not acknowledged";
-        forgetAndDestroy();
-      }, keepaliveTimeoutMs);
-      const forgetAndDestroy = () => {
-        if (this.#session === session) this.#session = null;
-        session.destroy();
-      };
-      try {
-        session.ping((err) => {
-          acked = !err;
-          clearTimeout(deadline);
-        });
-      } catch {
-        clearTimeout(deadline);
-      }
-    }, keepaliveTimeMs);
-    Deno.unrefTimer(timer);
-    session.on("close", () => clearInterval(timer));
+        forget();
+      },
+    });
+    return session;
   }
 
   /**
@@ -264,6 +244,9 @@ export class GrpcH2Channel {
       setTimeout(settle, 0);
     });
     if (message !== null) void writeMessage(stream, [prefix(length), ...message]);
+    // A bidirectional call ends when the server's side does (its status): end ours too, or the
+    // stream never closes and the call never settles.
+    else stream.on("end", () => stream.writableEnded || stream.end());
     return {
       stream,
       cancel: () => cancelWith(new GrpcError(Status.CANCELLED, "Cancelled on client")),
@@ -328,7 +311,9 @@ export class GrpcH2Channel {
     return {
       write: (message) => {
         const stream = call.stream;
-        if (!open || stream === null || stream.destroyed || stream.closed) return false;
+        if (!open || stream === null || stream.destroyed || stream.closed || stream.writableEnded) {
+          return false;
+        }
         if (message.length > this.#config.maxSendBytes) {
           call.cancel();
           return false;

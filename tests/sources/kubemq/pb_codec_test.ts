@@ -119,6 +119,55 @@ Deno.test("a Response's large Body is its own chunk, not copied; the bytes match
   assert.deepEqual(concat(chunks), m.serializeBinary());
 });
 
+Deno.test("a Subscribe we encode, events-store start included, is kubemq-js's bytes, every field equal", () => {
+  // The start value: a sequence, unix nanoseconds (past 2^53) or seconds back.
+  const int64 = fc.oneof(
+    fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+    fc.bigInt({ min: 2n ** 53n, max: 2n ** 62n }).map(Number),
+  );
+  fc.assert(
+    fc.property(
+      fc.record({
+        subscribeType: fc.integer({ min: 0, max: 4 }),
+        clientId: text,
+        channel: text,
+        group: text,
+        start: fc.option(
+          fc.record({ type: fc.integer({ min: 0, max: 6 }), value: int64 }),
+          { nil: null },
+        ),
+      }),
+      (s) => {
+        const bytes = encodeSubscribe({
+          subscribeType: s.subscribeType,
+          clientId: s.clientId,
+          channel: s.channel,
+          group: s.group,
+          ...(s.start ? { eventsStoreType: s.start.type, eventsStoreValue: s.start.value } : {}),
+        });
+        const m = gen.Subscribe.deserializeBinary(bytes);
+        assert.equal(m.getSubscribetypedata(), s.subscribeType);
+        assert.equal(m.getClientid(), s.clientId);
+        assert.equal(m.getChannel(), s.channel);
+        assert.equal(m.getGroup(), s.group);
+        assert.equal(m.getEventsstoretypedata(), s.start?.type ?? 0);
+        assert.equal(m.getEventsstoretypevalue(), s.start?.value ?? 0);
+        const ref = new gen.Subscribe();
+        ref.setSubscribetypedata(s.subscribeType);
+        ref.setClientid(s.clientId);
+        ref.setChannel(s.channel);
+        ref.setGroup(s.group);
+        if (s.start) {
+          ref.setEventsstoretypedata(s.start.type);
+          ref.setEventsstoretypevalue(s.start.value);
+        }
+        assert.deepEqual(bytes, ref.serializeBinary());
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
 Deno.test("Subscribe bytes equal kubemq-js's; PingResult decodes", () => {
   const s = new gen.Subscribe();
   s.setSubscribetypedata(4);
