@@ -193,17 +193,8 @@ export class GrpcH2Channel {
       }
       // Trailers-only response: the status comes with the headers.
       readStatus(headers);
-      if (status !== undefined) endOurSide();
     });
-    // The server has ended the call: end our side too, or a bidirectional stream stays
-    // half-open (with everything its handlers hold) until the session closes.
-    const endOurSide = () => {
-      if (message === null && !stream.writableEnded) stream.end();
-    };
-    stream.on("trailers", (headers) => {
-      readStatus(headers);
-      endOurSide();
-    });
+    stream.on("trailers", readStatus);
     stream.on("data", (chunk: Uint8Array) => {
       if (ended) return;
       let messages: Uint8Array[];
@@ -245,7 +236,8 @@ export class GrpcH2Channel {
     });
     if (message !== null) void writeMessage(stream, [prefix(length), ...message]);
     // A bidirectional call ends when the server's side does (its status): end ours too, or the
-    // stream never closes and the call never settles.
+    // stream never closes, the call never settles, and its handlers (with a queue message's
+    // whole buffer) stay reachable until the session closes.
     else stream.on("end", () => stream.writableEnded || stream.end());
     return {
       stream,
