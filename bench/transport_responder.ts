@@ -1,20 +1,32 @@
 // deno-lint-ignore-file no-console -- a command-line tool: the console is its output
 /**
- * A trivial responder on the connector's own KubeMQ client, with either transport, for
- * bench/probe_transport.ts: answers `{"reply_bytes":N}` with N bytes and anything else with
- * "ok". Usage: transport_responder.ts <grpc-js|h2> <broker address> <channel>
+ * A trivial responder on one KubeMQ transport, for bench/probe_transport.ts: answers
+ * `{"reply_bytes":N}` with N bytes and anything else with "ok". Only the chosen transport's
+ * modules are loaded (dynamic import), so its idle RSS is its own.
+ * Usage: transport_responder.ts <lean|connect-es|grpc-js> <broker address> <channel>
  */
-import { createKubemqQueryClient } from "../lib/sources/kubemq_query/client.ts";
-import type { KubemqQueryClient } from "../lib/sources/kubemq_query/query_client.ts";
-import { createKubemqQueryH2Client } from "../lib/sources/kubemq_query/h2_client.ts";
+import type {
+  KubemqClientConfig,
+  KubemqQueryClient,
+} from "../lib/sources/kubemq_query/query_client.ts";
+
+/** The transports, each loaded only when chosen. */
+const TRANSPORTS: Record<string, () => Promise<(c: KubemqClientConfig) => KubemqQueryClient>> = {
+  "lean": async () =>
+    (await import("../lib/sources/kubemq_query/h2_client.ts")).createKubemqQueryH2Client,
+  "connect-es": async () =>
+    (await import("./connect_es/query_client.ts")).createKubemqQueryConnectClient,
+  "grpc-js": async () =>
+    (await import("../lib/sources/kubemq_query/client.ts")).createKubemqQueryClient,
+};
 
 const [transport, address, channel] = Deno.args;
-if (!address || !channel || (transport !== "grpc-js" && transport !== "h2")) {
-  console.error("usage: transport_responder.ts <grpc-js|h2> <broker address> <channel>");
+const load = transport === undefined ? undefined : TRANSPORTS[transport];
+if (!address || !channel || !load) {
+  console.error("usage: transport_responder.ts <lean|connect-es|grpc-js> <address> <channel>");
   Deno.exit(2);
 }
-const create = transport === "h2" ? createKubemqQueryH2Client : createKubemqQueryClient;
-const client: KubemqQueryClient = create({
+const client = (await load())({
   address,
   maxMessageBytes: 100 * 1024 * 1024,
   reconnectBackoffMs: 1000,
@@ -25,7 +37,9 @@ await client.ping(5000);
 client.subscribe(channel, "", "transport-responder", (query) => {
   const m = query.body.length < 64 ? REPLY_BYTES.exec(new TextDecoder().decode(query.body)) : null;
   const body = m ? new Uint8Array(Number(m[1])).fill(0x41) : OK;
-  void client.sendResponse({ ...query, clientId: "transport-responder", body }, 300_000);
+  client.sendResponse({ ...query, clientId: "transport-responder", body }, 300_000).catch((err) =>
+    console.error(`sendResponse failed: ${err}`)
+  );
 }, (end) => console.error(`stream ended: ${end.message}`));
 console.log("subscribed");
 Deno.addSignalListener("SIGTERM", () => {
