@@ -40,13 +40,20 @@ const repeats = Number(args.repeats);
 const ops = Number(args.ops);
 const concurrency = Number(args.concurrency);
 
+interface Transfer {
+  ms: number;
+  peak: number;
+  cpuMs: number;
+}
+
 /** One responder's figures in one repeat. */
 interface Run {
   idleRss: number;
   cpuMsPer1000: number;
   smallElapsedMs: number;
-  receive: { ms: number; peak: number };
-  send: { ms: number; peak: number };
+  /** A large transfer: wall time, the responder's peak RSS and CPU (less load-bound than time). */
+  receive: Transfer;
+  send: Transfer;
   exitCode: number;
 }
 
@@ -98,12 +105,14 @@ async function measure(
     const big = async (msg: Uint8Array, expect: number) => {
       resetPeak(child.pid);
       const sampler = sampleRss(child.pid);
+      const cpuBefore = cpuTimeMs(child.pid);
       const t0 = performance.now();
       const res = await sender.sendQuery({ channel, body: msg, timeoutMs: 300_000 });
       const ms = performance.now() - t0;
+      const cpuMs = cpuTimeMs(child.pid) - cpuBefore;
       const peak = Math.max(sampler.stop(), memory(child.pid).hwm);
       if (res.body.length !== expect) throw new Error(`${transport}: large: ${res.error}`);
-      return { ms, peak };
+      return { ms, peak, cpuMs };
     };
     const receive = await big(large, 2);
     const ask = new TextEncoder().encode(`{"reply_bytes":${large.length}}`);
@@ -134,8 +143,10 @@ function figuresOf(runs: Run[]): TransportFigures {
   return {
     receiveMs: m((r) => r.receive.ms),
     receivePeakMiB: m((r) => r.receive.peak) / MiB,
+    receiveCpuMs: m((r) => r.receive.cpuMs),
     sendMs: m((r) => r.send.ms),
     sendPeakMiB: m((r) => r.send.peak) / MiB,
+    sendCpuMs: m((r) => r.send.cpuMs),
     cpuMsPer1000: m((r) => r.cpuMsPer1000),
     idleRssMiB: m((r) => r.idleRss) / MiB,
   };
@@ -149,9 +160,37 @@ const large = encodeRequest({
   metadata: { method: "upload_item" },
   data: payload(Number(args.size) * MiB),
 });
+/**
+ * Warms the sender and the broker on both large paths (and small queries) with a responder in
+ * this process, so that the first transport measured does not pay for their first large message.
+ */
+async function warmUp(): Promise<void> {
+  const channel = `probe.warmup.${Date.now().toString(36)}`;
+  const ok = new TextEncoder().encode("ok");
+  const sub = sender.subscribeQueries(channel, "", (req) => ({
+    executed: true,
+    body: req.body.length === 1 ? large : ok,
+  }));
+  try {
+    await waitForSubscriber(sender, channel);
+    const inbound = await sender.sendQuery({ channel, body: large, timeoutMs: 300_000 });
+    const outbound = await sender.sendQuery({
+      channel,
+      body: ok.subarray(0, 1),
+      timeoutMs: 300_000,
+    });
+    if (inbound.body.length !== 2 || outbound.body.length !== large.length) {
+      throw new Error(`warm-up failed: ${inbound.error} ${outbound.error}`);
+    }
+  } finally {
+    await sub.close();
+  }
+}
+
 const runs: Record<string, Run[]> = Object.fromEntries(TRANSPORTS.map((t) => [t, []]));
 const orders: string[][] = [];
 try {
+  await warmUp();
   for (let r = 0; r < repeats; r++) {
     const order = TRANSPORTS.map((_, i) => TRANSPORTS[(i + r) % TRANSPORTS.length]!);
     orders.push(order);
@@ -213,22 +252,25 @@ console.log(
   } → ${loadEnd[0]})`,
 );
 console.log(
-  "transport   receive ms  peak MiB  send ms  peak MiB  CPU ms/1000  idle MiB  own lines (code)",
+  "transport   receive: ms  MiB  CPU ms   send: ms  MiB  CPU ms   CPU ms/1000  idle MiB  own lines (code)",
 );
 for (const t of TRANSPORTS) {
   const f = medians[t]!;
   const own = Object.entries(loc[t]!).filter(([g]) => g !== "generated");
   const lines = own.reduce((n, [, c]) => n + c.lines, 0);
   const code = own.reduce((n, [, c]) => n + c.code, 0);
+  const n = (v: number, w: number) => v.toFixed(0).padStart(w);
   console.log(
     [
       t.padEnd(10),
-      f.receiveMs.toFixed(0).padStart(11),
-      f.receivePeakMiB.toFixed(0).padStart(9),
-      f.sendMs.toFixed(0).padStart(8),
-      f.sendPeakMiB.toFixed(0).padStart(9),
-      f.cpuMsPer1000.toFixed(0).padStart(12),
-      f.idleRssMiB.toFixed(0).padStart(9),
+      n(f.receiveMs, 12),
+      n(f.receivePeakMiB, 4),
+      n(f.receiveCpuMs, 7),
+      n(f.sendMs, 10),
+      n(f.sendPeakMiB, 4),
+      n(f.sendCpuMs, 7),
+      n(f.cpuMsPer1000, 13),
+      n(f.idleRssMiB, 9),
       `${lines} (${code})`.padStart(17),
     ].join(" "),
   );
