@@ -217,11 +217,18 @@ const loadEnd = Deno.loadavg();
 const medians = Object.fromEntries(TRANSPORTS.map((t) => [t, figuresOf(runs[t]!)]));
 const decision = decide(medians);
 const loc = transportLoc();
-const git = new Deno.Command("git", { args: ["rev-parse", "--short", "HEAD"], stdout: "piped" });
+const git = (...a: string[]) =>
+  new Deno.Command("git", { args: a, stdout: "piped" }).output().then((o) =>
+    new TextDecoder().decode(o.stdout).trim()
+  );
 const result = {
   startedAt,
   finishedAt: new Date().toISOString(),
-  commit: new TextDecoder().decode((await git.output()).stdout).trim(),
+  commit: await git("rev-parse", "--short", "HEAD"),
+  /** Files of the probe or the transports changed since that commit. */
+  uncommitted: (await git("status", "--porcelain", "--", "bench", "lib")).split("\n").filter(
+    Boolean,
+  ),
   deno: Deno.version.deno,
   machine: {
     cpus: navigator.hardwareConcurrency,

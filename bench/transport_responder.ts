@@ -34,15 +34,36 @@ const client = (await load())({
 const OK = new TextEncoder().encode("ok");
 const REPLY_BYTES = /^\{"reply_bytes":(\d+)\}$/;
 await client.ping(5000);
-client.subscribe(channel, "", "transport-responder", (query) => {
-  const m = query.body.length < 64 ? REPLY_BYTES.exec(new TextDecoder().decode(query.body)) : null;
-  const body = m ? new Uint8Array(Number(m[1])).fill(0x41) : OK;
-  client.sendResponse({ ...query, clientId: "transport-responder", body }, 300_000).catch((err) =>
-    console.error(`sendResponse failed: ${err}`)
-  );
-}, (end) => console.error(`stream ended: ${end.message}`));
+/** Subscribes, and again 200 ms after the stream ends (a broker restart), once a ping passes. */
+function subscribe(): void {
+  client.subscribe(channel!, "", "transport-responder", (query) => {
+    const m = query.body.length < 64
+      ? REPLY_BYTES.exec(new TextDecoder().decode(query.body))
+      : null;
+    const body = m ? new Uint8Array(Number(m[1])).fill(0x41) : OK;
+    client.sendResponse({ ...query, clientId: "transport-responder", body }, 300_000).catch((
+      err,
+    ) => console.error(`sendResponse failed: ${err}`));
+  }, (end) => {
+    console.error(`stream ended: ${end.message}`);
+    if (!closing) setTimeout(again, 200);
+  });
+}
+async function again(): Promise<void> {
+  while (!closing) {
+    try {
+      await client.ping(2000);
+      return subscribe();
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+let closing = false;
+subscribe();
 console.log("subscribed");
 Deno.addSignalListener("SIGTERM", () => {
+  closing = true;
   client.close();
   Deno.exit(0);
 });

@@ -17,6 +17,7 @@ import type {
 import { joinPieces } from "../../lib/pieces.ts";
 import { formatHostPort, parseHostPort } from "../../lib/host_port.ts";
 import { sessionOptions } from "../../lib/sources/kubemq_query/grpc_session_options.ts";
+import { installGoawayGuard } from "../../lib/sources/kubemq_query/goaway_guard.ts";
 import { kubemq, type Request, ResponseSchema, Subscribe_SubscribeType } from "./gen/kubemq_pb.ts";
 
 /** Headroom over the body limit for the envelope fields (ids, channel, metadata). */
@@ -35,6 +36,9 @@ function _describe(err: unknown, token: string | undefined): StreamEnd {
 
 /** Creates the connect-es client. Connects lazily, on the first call. */
 export function createKubemqQueryConnectClient(config: KubemqClientConfig): KubemqQueryClient {
+  // As the other two clients do (denoland/deno#36788). It patches `node:http2`'s module object;
+  // connect-node imports the namespace, whose `connect` the patch does not replace.
+  installGoawayGuard();
   const limit = Math.min(config.maxMessageBytes + ENVELOPE_HEADROOM, 2 ** 31 - 1);
   const token = config.authToken;
   const target = parseHostPort(config.address);
