@@ -1,5 +1,6 @@
 import { ConnectorError } from "../../../errors.ts";
 import { bucketName, waitForCompletion } from "../fields.ts";
+import { goStruct } from "../go_json.ts";
 import { defineMethod, jsonData } from "../method.ts";
 
 /** create_bucket: CreateBucket, optionally waiting until HeadBucket finds it. */
@@ -26,6 +27,6 @@ export const createBucket = defineMethod({
     if (args.wait_for_completion) {
       await ctx.s3.waitForBucket(args.bucket_name, true, ctx.options.wait_timeout_seconds);
     }
-    return { metadata: { result: "ok" }, data: jsonData(out) };
+    return { metadata: { result: "ok" }, data: jsonData(goStruct("CreateBucketOutput", out)) };
   },
 });
