@@ -7,7 +7,7 @@
  * accepts work unchanged.
  */
 import assert from "node:assert/strict";
-import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { dataJson, startStack } from "../../testing/stack.ts";
 import {
   deleteTestBucketFully,
@@ -87,6 +87,19 @@ Deno.test("compat: the original's nine methods answer the original's data shapes
         const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
         assert.equal(head.ContentLength, 0, key);
       }
+    });
+
+    await t.step("list_bucket_items writes <, > and & in keys as json.Marshal does", async () => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "x<&>.txt", Body: enc("x") }));
+      const res = await stack.ask({
+        method: "list_bucket_items",
+        bucket_name: bucket,
+        prefix: "x",
+      });
+      assertGolden("list_bucket_items", res);
+      const text = new TextDecoder().decode(res.data!);
+      assert.ok(text.includes(`"Key":"x\\u003c\\u0026\\u003e.txt"`), text);
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "x<&>.txt" }));
     });
 
     await t.step("list_buckets", async () => {

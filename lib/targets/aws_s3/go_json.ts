@@ -41,3 +41,16 @@ export function goStruct<K extends keyof GoStructs>(
   }
   return out as unknown as GoStructs[K];
 }
+
+/**
+ * JSON bytes as Go's json.Marshal writes them: no spaces, and `<`, `>`, `&`, U+2028 and U+2029
+ * escaped as `\u003c`, `\u003e`, `\u0026`, `\u2028`, `\u2029` (its HTML-safe default). These
+ * characters only occur inside strings, so the replacement never touches the structure.
+ */
+export function goJsonData(value: unknown): Uint8Array {
+  const text = JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return new TextEncoder().encode(text);
+}

@@ -1,8 +1,8 @@
 import { oneOf, text } from "../../../schema.ts";
 import { resolveCopySource } from "../copy_source.ts";
 import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
-import { goStruct } from "../go_json.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** copy_item: CopyObject into bucket_name/item_name from copy_source. */
 export const copyItem = defineMethod({
@@ -80,7 +80,7 @@ export const copyItem = defineMethod({
     return {
       metadata: { result: "ok", etag: ETag },
       // The original's CopyObjectOutput: the headers S3 did not send are null.
-      data: jsonData(goStruct("CopyObjectOutput", {
+      data: goJsonData(goStruct("CopyObjectOutput", {
         ...rest,
         CopyObjectResult: goStruct("CopyObjectResult", { ETag, LastModified }),
       })),

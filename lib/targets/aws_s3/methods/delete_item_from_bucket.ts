@@ -1,7 +1,7 @@
 import { text } from "../../../schema.ts";
 import { bucketName, itemName, waitForCompletion } from "../fields.ts";
-import { goStruct } from "../go_json.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** delete_item_from_bucket: DeleteObject, idempotent (a missing key is not an error). */
 export const deleteItemFromBucket = defineMethod({
@@ -38,6 +38,6 @@ export const deleteItemFromBucket = defineMethod({
       );
     }
     // The original's DeleteObjectOutput: headers S3 did not send are null.
-    return { metadata: { result: "ok" }, data: jsonData(goStruct("DeleteObjectOutput", out)) };
+    return { metadata: { result: "ok" }, data: goJsonData(goStruct("DeleteObjectOutput", out)) };
   },
 });

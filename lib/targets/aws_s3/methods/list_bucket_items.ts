@@ -1,8 +1,8 @@
 import { bool, rawText, text } from "../../../schema.ts";
 import { ConnectorError } from "../../../errors.ts";
 import { bucketName, maxKeysField, prefixField } from "../fields.ts";
-import { goStruct } from "../go_json.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 import type { ObjectPage } from "../port.ts";
 
 /** Upper bound of keys returned with all=true, so one response stays well under 100 MiB. */
@@ -78,7 +78,7 @@ export const listBucketItems = defineMethod({
           ? { next_continuation_token: page.NextContinuationToken }
           : {}),
       },
-      data: jsonData(goListing(page)),
+      data: goJsonData(goListing(page)),
     };
   },
 });

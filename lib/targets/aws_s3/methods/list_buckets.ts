@@ -1,5 +1,5 @@
-import { goStruct } from "../go_json.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** list_buckets: every bucket the credentials can see. */
 export const listBuckets = defineMethod({
@@ -20,6 +20,9 @@ export const listBuckets = defineMethod({
       Buckets: out.Buckets.length > 0 ? out.Buckets.map((b) => goStruct("Bucket", b)) : null,
       Owner: out.Owner && goStruct("Owner", out.Owner),
     });
-    return { metadata: { result: "ok", count: String(out.Buckets.length) }, data: jsonData(data) };
+    return {
+      metadata: { result: "ok", count: String(out.Buckets.length) },
+      data: goJsonData(data),
+    };
   },
 });

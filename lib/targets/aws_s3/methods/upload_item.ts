@@ -1,8 +1,8 @@
 import { oneOf } from "../../../schema.ts";
 import { guessContentType } from "../content_type.ts";
 import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
-import { goStruct } from "../go_json.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** upload_item: stores the request's bytes under bucket/key and reports the ETag. */
 export const uploadItem = defineMethod({
@@ -61,7 +61,7 @@ export const uploadItem = defineMethod({
         ...(out.VersionId ? { version_id: out.VersionId } : {}),
       },
       // The original's s3manager.UploadOutput; bucket, key and size are in the request.
-      data: jsonData(goStruct("UploadOutput", {
+      data: goJsonData(goStruct("UploadOutput", {
         Location: out.Location,
         VersionID: out.VersionId,
         UploadID: out.UploadId ?? "",
