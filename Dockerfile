@@ -5,8 +5,8 @@
 #   docker build -t kubemq-s3 .
 #   docker run --rm -v "$PWD/config.yaml:/etc/kubemq-s3/config.yaml:ro" -p 8080:8080 kubemq-s3
 #
-# The config is read from /etc/kubemq-s3/config.yaml (mount a file or a ConfigMap there), or from
-# the CONFIG environment variable. Its apiHost must be 0.0.0.0 for the port to be reachable from
+# The config is read from /etc/kubemq-s3/config.yaml (mount a file or a ConfigMap there), or, when
+# that file is absent, from the CONFIG environment variable. Its apiHost must be 0.0.0.0 for the port to be reachable from
 # outside the container; the HEALTHCHECK below expects apiPort 8080.
 
 ARG DENO_VERSION=2.9.6
@@ -26,8 +26,8 @@ COPY --from=build /src/kubemq-s3 /usr/local/bin/kubemq-s3
 # The distroless "nonroot" user, numeric so that Kubernetes can verify runAsNonRoot.
 USER 65532:65532
 EXPOSE 8080
-# The default config.yaml is read from here; no --config in CMD, because an explicit --config
-# wins over the CONFIG variable (as in the original), which must keep working in this image.
+# The default config.yaml is read from here; no --config in CMD, because with an explicit --config
+# a missing file is an error, while without it CONFIG is read when config.yaml is absent.
 WORKDIR /etc/kubemq-s3
 ENTRYPOINT ["/usr/local/bin/kubemq-s3"]
 CMD []

@@ -133,12 +133,19 @@ export async function startConnector(options: ConnectorOptions): Promise<TestCon
 /** Starts the connector on an existing config file. */
 export async function startConnectorWithConfig(
   configPath: string,
-  options: { env?: Record<string, string>; waitReady?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    waitReady?: boolean;
+    /** Command-line arguments instead of `--config <configPath>`. */
+    args?: string[];
+    /** Working directory (default: the repository root). */
+    cwd?: string;
+  } = {},
 ): Promise<TestConnector> {
-  const cmd = connectorCommand(["--config", configPath]);
+  const cmd = connectorCommand(options.args ?? ["--config", configPath]);
   const child = new Deno.Command(cmd.command, {
     args: cmd.args,
-    cwd: rootPath,
+    cwd: options.cwd ?? rootPath,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
     stdout: "piped",

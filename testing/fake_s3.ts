@@ -346,18 +346,19 @@ export class FakeS3 implements S3Port {
       }
       last = key;
     }
+    // As S3 answers: elements for what was not asked (delimiter, tokens, start key) are absent.
     return Promise.resolve({
       Name: input.bucket,
       Prefix: prefix,
-      Delimiter: delimiter,
+      Delimiter: input.delimiter ?? null,
       MaxKeys: maxKeys,
       Contents: contents,
       CommonPrefixes: commonPrefixes,
       KeyCount: contents.length + commonPrefixes.length,
       IsTruncated: truncated,
-      ContinuationToken: input.continuationToken ?? "",
-      NextContinuationToken: truncated ? encodeToken(last) : "",
-      StartAfter: input.startAfter ?? "",
+      ContinuationToken: input.continuationToken ?? null,
+      NextContinuationToken: truncated ? encodeToken(last) : null,
+      StartAfter: input.startAfter ?? null,
     });
   }
 
@@ -384,7 +385,7 @@ export class FakeS3 implements S3Port {
     });
   }
 
-  createBucket(bucket: string, _signal: AbortSignal): Promise<{ Location: string }> {
+  createBucket(bucket: string, _signal: AbortSignal): Promise<{ Location: string | null }> {
     this.#record("createBucket", { bucket });
     if (this.#buckets.has(bucket)) {
       throw s3Error(
@@ -494,10 +495,11 @@ export class FakeS3 implements S3Port {
     key: string,
     versionId: string | undefined,
     _signal: AbortSignal,
-  ): Promise<{ VersionId: string | null; DeleteMarker: boolean }> {
+  ): Promise<{ VersionId: string | null; DeleteMarker: boolean | null }> {
     this.#record("deleteObject", { bucket, key, versionId });
     this.#bucket(bucket).objects.delete(key);
-    return Promise.resolve({ VersionId: null, DeleteMarker: false });
+    // An unversioned bucket sends no x-amz-delete-marker header.
+    return Promise.resolve({ VersionId: null, DeleteMarker: null });
   }
 
   deleteObjects(

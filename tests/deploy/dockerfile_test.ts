@@ -74,7 +74,9 @@ Deno.test("Dockerfile starts the binary with the documented config path and heal
   const instructions = stage(1);
   const get = (k: string) => instructions.find((i) => i.getKeyword() === k);
   assert.deepEqual(execForm(get("ENTRYPOINT")!.getArgumentsContent()!), [BINARY]);
-  // No --config (it would win over CONFIG): the default config.yaml of the working directory.
+  // No --config: the default config.yaml of the working directory, which wins over CONFIG (as in
+  // the newest original); CONFIG is read when that file is absent (an explicit --config would
+  // make a missing file an error instead).
   assert.deepEqual(execForm(get("CMD")!.getArgumentsContent()!), []);
   assert.equal(
     `${get("WORKDIR")!.getArgumentsContent()}/config.yaml`,

@@ -3,16 +3,16 @@
  * unit tests implement it in memory. Field names follow the S3 API (and so the original's JSON).
  */
 
-/** A bucket in ListBuckets. */
-export interface BucketEntry {
-  Name: string;
-  CreationDate: string | null;
+/** ListBuckets output; absent values are null, as aws-sdk-go v1 leaves them nil. */
+export interface BucketList {
+  Buckets: { Name: string | null; CreationDate: string | null }[];
+  Owner: Owner | null;
 }
 
-/** ListBuckets output. */
-export interface BucketList {
-  Buckets: BucketEntry[];
-  Owner: { DisplayName: string | null; ID: string | null } | null;
+/** An owner as S3 reports it. */
+export interface Owner {
+  DisplayName: string | null;
+  ID: string | null;
 }
 
 /** One object in a listing. */
@@ -21,22 +21,28 @@ export interface ObjectEntry {
   Size: number;
   LastModified: string | null;
   ETag: string;
-  StorageClass: string;
+  StorageClass: string | null;
+  /** Sent by S3 only when asked for (FetchOwner) or by stores that always send it. */
+  Owner?: Owner | null;
 }
 
-/** One page of ListObjectsV2. */
+/**
+ * One page of ListObjectsV2. A value S3 did not send is null (the original's nil pointer), so
+ * the page marshals as the original's ListObjectsV2Output.
+ */
 export interface ObjectPage {
-  Name: string;
-  Prefix: string;
-  Delimiter: string;
-  MaxKeys: number;
+  Name: string | null;
+  Prefix: string | null;
+  Delimiter: string | null;
+  MaxKeys: number | null;
   Contents: ObjectEntry[];
-  CommonPrefixes: { Prefix: string }[];
-  KeyCount: number;
-  IsTruncated: boolean;
-  ContinuationToken: string;
-  NextContinuationToken: string;
-  StartAfter: string;
+  CommonPrefixes: { Prefix: string | null }[];
+  KeyCount: number | null;
+  IsTruncated: boolean | null;
+  ContinuationToken: string | null;
+  NextContinuationToken: string | null;
+  StartAfter: string | null;
+  EncodingType?: string | null;
 }
 
 /** ListObjectsV2 input. */
@@ -140,6 +146,8 @@ export interface CopyOutput {
   ETag: string;
   LastModified: string | null;
   VersionId: string | null;
+  BucketKeyEnabled?: boolean | undefined;
+  SSECustomerKeyMD5?: string | undefined;
   CopySourceVersionId?: string | undefined;
   Expiration?: string | undefined;
   RequestCharged?: string | undefined;
@@ -160,7 +168,8 @@ export interface S3Port {
     versionIdMarker: string | undefined,
     signal: AbortSignal,
   ): Promise<VersionPage>;
-  createBucket(bucket: string, signal: AbortSignal): Promise<{ Location: string }>;
+  /** Location is S3's Location header, null when it sends none. */
+  createBucket(bucket: string, signal: AbortSignal): Promise<{ Location: string | null }>;
   deleteBucket(bucket: string, signal: AbortSignal): Promise<void>;
   headBucket(bucket: string, signal: AbortSignal): Promise<{ Region: string | null }>;
   getBucketLocation(bucket: string, signal: AbortSignal): Promise<{ LocationConstraint: string }>;
@@ -176,7 +185,9 @@ export interface S3Port {
     key: string,
     versionId: string | undefined,
     signal: AbortSignal,
-  ): Promise<{ VersionId: string | null; DeleteMarker: boolean; RequestCharged?: string }>;
+  ): Promise<
+    { VersionId: string | null; DeleteMarker: boolean | null; RequestCharged?: string }
+  >;
   deleteObjects(bucket: string, keys: DeleteKey[], signal: AbortSignal): Promise<DeleteBatchResult>;
   copyObject(input: CopyInput, signal: AbortSignal): Promise<CopyOutput>;
   presign(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { goPointer, goTime } from "../../../lib/targets/aws_s3/go_json.ts";
+import { goJsonData, goPointer, goStruct, goTime } from "../../../lib/targets/aws_s3/go_json.ts";
 import { escapeKeyPath, objectUrl } from "../../../lib/targets/aws_s3/object_url.ts";
 import { testOptions } from "../../../testing/fake_s3.ts";
 
@@ -32,4 +32,23 @@ Deno.test("objectUrl is the object's URL for the endpoint and addressing style",
     objectUrl(testOptions({ region: "us-east-1" }), "bkt", "k"),
     "https://bkt.s3.amazonaws.com/k",
   );
+});
+
+Deno.test("goStruct writes every key in declaration order, absent ones as the zero value", () => {
+  const out = goStruct("UploadOutput", { ETag: `"e"`, Location: "http://h/b/k" });
+  assert.equal(
+    JSON.stringify(out),
+    `{"Location":"http://h/b/k","VersionID":null,"UploadID":"","ETag":"\\"e\\""}`,
+  );
+  assert.deepEqual(Object.keys(goStruct("DeleteObjectOutput", { VersionId: undefined })), [
+    "DeleteMarker",
+    "RequestCharged",
+    "VersionId",
+  ]);
+});
+
+Deno.test("goJsonData escapes <, >, &, U+2028 and U+2029 as json.Marshal does", () => {
+  const text = new TextDecoder().decode(goJsonData({ Key: "a<b>&c\u2028\u2029é" }));
+  assert.equal(text, `{"Key":"a\\u003cb\\u003e\\u0026c\\u2028\\u2029é"}`);
+  assert.deepEqual(JSON.parse(text), { Key: "a<b>&c\u2028\u2029é" });
 });

@@ -105,7 +105,7 @@ export async function waitUntilEmpty(
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const page = await ctx.s3.listObjects({ bucket, prefix, maxKeys: 1 }, ctx.signal);
-    if (page.KeyCount === 0 && page.Contents.length === 0) return;
+    if ((page.KeyCount ?? 0) === 0 && page.Contents.length === 0) return;
     if (Date.now() > deadline) {
       throw new ConnectorError(
         "Timeout",

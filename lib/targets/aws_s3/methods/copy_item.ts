@@ -1,8 +1,8 @@
 import { oneOf, text } from "../../../schema.ts";
 import { resolveCopySource } from "../copy_source.ts";
 import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
-import { goPointer } from "../go_json.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** copy_item: CopyObject into bucket_name/item_name from copy_source. */
 export const copyItem = defineMethod({
@@ -44,7 +44,7 @@ export const copyItem = defineMethod({
     },
     response: { result: "ok", etag: `"5d41402abc4b2a76b9719d911017c592"` },
     responseData:
-      `{"CopyObjectResult":{"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","LastModified":"2026-11-24T10:00:00Z"},"CopySourceVersionId":null,"Expiration":null,"RequestCharged":null,"SSECustomerAlgorithm":null,"SSEKMSEncryptionContext":null,"SSEKMSKeyId":null,"ServerSideEncryption":null,"VersionId":null,"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","LastModified":"2026-11-24T10:00:00Z"}`,
+      `{"BucketKeyEnabled":null,"CopyObjectResult":{"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","LastModified":"2026-11-24T10:00:00Z"},"CopySourceVersionId":null,"Expiration":null,"RequestCharged":null,"SSECustomerAlgorithm":null,"SSECustomerKeyMD5":null,"SSEKMSEncryptionContext":null,"SSEKMSKeyId":null,"ServerSideEncryption":null,"VersionId":null}`,
   },
   async handle(ctx, args) {
     const source = resolveCopySource({
@@ -76,23 +76,14 @@ export const copyItem = defineMethod({
         ctx.options.wait_timeout_seconds,
       );
     }
+    const { ETag, LastModified, ...rest } = out;
     return {
-      metadata: { result: "ok", etag: out.ETag },
-      // The original's CopyObjectOutput (aws-sdk-go v1), then ETag and LastModified at the top
-      // as this connector answered them before.
-      data: jsonData({
-        CopyObjectResult: { ETag: out.ETag, LastModified: out.LastModified },
-        CopySourceVersionId: goPointer(out.CopySourceVersionId),
-        Expiration: goPointer(out.Expiration),
-        RequestCharged: goPointer(out.RequestCharged),
-        SSECustomerAlgorithm: goPointer(out.SSECustomerAlgorithm),
-        SSEKMSEncryptionContext: goPointer(out.SSEKMSEncryptionContext),
-        SSEKMSKeyId: goPointer(out.SSEKMSKeyId),
-        ServerSideEncryption: goPointer(out.ServerSideEncryption),
-        VersionId: out.VersionId,
-        ETag: out.ETag,
-        LastModified: out.LastModified,
-      }),
+      metadata: { result: "ok", etag: ETag },
+      // The original's CopyObjectOutput: the headers S3 did not send are null.
+      data: goJsonData(goStruct("CopyObjectOutput", {
+        ...rest,
+        CopyObjectResult: goStruct("CopyObjectResult", { ETag, LastModified }),
+      })),
     };
   },
 });

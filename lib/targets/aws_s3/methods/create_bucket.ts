@@ -1,6 +1,7 @@
 import { ConnectorError } from "../../../errors.ts";
 import { bucketName, waitForCompletion } from "../fields.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** create_bucket: CreateBucket, optionally waiting until HeadBucket finds it. */
 export const createBucket = defineMethod({
@@ -26,6 +27,6 @@ export const createBucket = defineMethod({
     if (args.wait_for_completion) {
       await ctx.s3.waitForBucket(args.bucket_name, true, ctx.options.wait_timeout_seconds);
     }
-    return { metadata: { result: "ok" }, data: jsonData(out) };
+    return { metadata: { result: "ok" }, data: goJsonData(goStruct("CreateBucketOutput", out)) };
   },
 });

@@ -1,6 +1,7 @@
 import { text } from "../../../schema.ts";
 import { bucketName, itemName, waitForCompletion } from "../fields.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** delete_item_from_bucket: DeleteObject, idempotent (a missing key is not an error). */
 export const deleteItemFromBucket = defineMethod({
@@ -19,7 +20,7 @@ export const deleteItemFromBucket = defineMethod({
   example: {
     metadata: { method: "delete_item_from_bucket", bucket_name: "my-bucket", item_name: "a.txt" },
     response: { result: "ok" },
-    responseData: `{"DeleteMarker":false,"RequestCharged":null,"VersionId":null}`,
+    responseData: `{"DeleteMarker":null,"RequestCharged":null,"VersionId":null}`,
   },
   async handle(ctx, args) {
     const out = await ctx.s3.deleteObject(
@@ -36,14 +37,7 @@ export const deleteItemFromBucket = defineMethod({
         ctx.options.wait_timeout_seconds,
       );
     }
-    // The original's DeleteObjectOutput (aws-sdk-go v1): absent fields are null.
-    return {
-      metadata: { result: "ok" },
-      data: jsonData({
-        DeleteMarker: out.DeleteMarker,
-        RequestCharged: out.RequestCharged ?? null,
-        VersionId: out.VersionId,
-      }),
-    };
+    // The original's DeleteObjectOutput: headers S3 did not send are null.
+    return { metadata: { result: "ok" }, data: goJsonData(goStruct("DeleteObjectOutput", out)) };
   },
 });

@@ -2,7 +2,8 @@ import { bool, rawText, text } from "../../../schema.ts";
 import { ConnectorError } from "../../../errors.ts";
 import { s3Code } from "../error_codes.ts";
 import { bucketName, maxKeysField, prefixField } from "../fields.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 import type { ObjectPage } from "../port.ts";
 
 /** Upper bound of keys returned with all=true, so one response stays well under 100 MiB. */
@@ -30,7 +31,7 @@ export const listBucketItems = defineMethod({
     metadata: { method: "list_bucket_items", bucket_name: "my-bucket", prefix: "reports/" },
     response: { result: "ok", count: "1", is_truncated: "false" },
     responseData:
-      `{"Name":"my-bucket","Prefix":"reports/","Delimiter":null,"MaxKeys":1000,"Contents":[{"Key":"reports/a.csv","Size":12,"LastModified":"2026-11-24T10:00:00.12Z","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","StorageClass":"STANDARD","Owner":null}],"CommonPrefixes":[],"KeyCount":1,"IsTruncated":false,"ContinuationToken":null,"NextContinuationToken":null,"StartAfter":null,"EncodingType":null}`,
+      `{"CommonPrefixes":null,"Contents":[{"ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","Key":"reports/a.csv","LastModified":"2026-11-24T10:00:00.12Z","Owner":null,"Size":12,"StorageClass":"STANDARD"}],"ContinuationToken":null,"Delimiter":null,"EncodingType":null,"IsTruncated":false,"KeyCount":1,"MaxKeys":1000,"Name":"my-bucket","NextContinuationToken":null,"Prefix":"reports/","StartAfter":null}`,
   },
   async handle(ctx, args) {
     const input = {
@@ -66,7 +67,7 @@ export const listBucketItems = defineMethod({
       }
       merged.KeyCount = merged.Contents.length + merged.CommonPrefixes.length;
       merged.IsTruncated = false;
-      merged.NextContinuationToken = "";
+      merged.NextContinuationToken = null;
       page = merged;
     }
     return {
@@ -78,25 +79,25 @@ export const listBucketItems = defineMethod({
           ? { next_continuation_token: page.NextContinuationToken }
           : {}),
       },
-      data: jsonData(goListing(page)),
+      data: goJsonData(goListing(page)),
     };
   },
 });
 
 /**
- * The page as the original's ListObjectsV2Output JSON has it: elements S3 leaves out when they
- * do not apply (no delimiter, no token, no start key) are nil pointers there, so null; also
- * EncodingType, and each object's Owner, which S3 sends only when asked (FetchOwner).
+ * The page as the original's ListObjectsV2Output JSON has it: what S3 did not send is null, and
+ * an empty list is a nil slice, so null too.
  */
 function goListing(page: ObjectPage) {
-  const absentIfEmpty = (v: string) => (v === "" ? null : v);
-  return {
+  return goStruct("ListObjectsV2Output", {
     ...page,
-    Delimiter: absentIfEmpty(page.Delimiter),
-    ContinuationToken: absentIfEmpty(page.ContinuationToken),
-    NextContinuationToken: absentIfEmpty(page.NextContinuationToken),
-    StartAfter: absentIfEmpty(page.StartAfter),
-    Contents: page.Contents.map((o) => ({ ...o, Owner: null })),
-    EncodingType: null,
-  };
+    Contents: page.Contents.length > 0
+      ? page.Contents.map((o) =>
+        goStruct("Object", { ...o, Owner: o.Owner && goStruct("Owner", o.Owner) })
+      )
+      : null,
+    CommonPrefixes: page.CommonPrefixes.length > 0
+      ? page.CommonPrefixes.map((p) => goStruct("CommonPrefix", p))
+      : null,
+  });
 }

@@ -1,13 +1,14 @@
 import { oneOf } from "../../../schema.ts";
 import { guessContentType } from "../content_type.ts";
 import { bucketName, itemName, objectOptionFields, waitForCompletion } from "../fields.ts";
-import { defineMethod, jsonData } from "../method.ts";
+import { goJsonData, goStruct } from "../go_json.ts";
+import { defineMethod } from "../method.ts";
 
 /** upload_item: stores the request's bytes under bucket/key and reports the ETag. */
 export const uploadItem = defineMethod({
   name: "upload_item",
   description:
-    "Upload the request's data as an item (no data: an empty item, e.g. a folder marker). Bodies above part_size_mb go as a parallel multipart upload when uploader is true. data is the original's UploadOutput (Location URL, VersionID, UploadID) plus the ETag that HeadObject reports.",
+    "Upload the request's data as an item (no data: an empty item, e.g. a folder marker). Bodies above part_size_mb go as a parallel multipart upload when uploader is true. data is the original's s3manager UploadOutput (Location URL, VersionID, UploadID, ETag).",
   metadata: {
     bucket_name: bucketName,
     item_name: itemName,
@@ -24,7 +25,7 @@ export const uploadItem = defineMethod({
     data: "my item here",
     response: { result: "ok", etag: `"5d41402abc4b2a76b9719d911017c592"`, size: "12" },
     responseData:
-      `{"Location":"http://localhost:7480/my-bucket/hello.txt","VersionID":null,"UploadID":"","Bucket":"my-bucket","Key":"hello.txt","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\"","VersionId":null,"Size":12}`,
+      `{"Location":"http://localhost:7480/my-bucket/hello.txt","VersionID":null,"UploadID":"","ETag":"\\"5d41402abc4b2a76b9719d911017c592\\""}`,
   },
   async handle(ctx, args, given) {
     // The original uploads whatever data is, so no data stores an empty object.
@@ -59,17 +60,13 @@ export const uploadItem = defineMethod({
         size: String(data.length),
         ...(out.VersionId ? { version_id: out.VersionId } : {}),
       },
-      // The original's s3manager.UploadOutput first, then this connector's own fields.
-      data: jsonData({
+      // The original's s3manager.UploadOutput; bucket, key and size are in the request.
+      data: goJsonData(goStruct("UploadOutput", {
         Location: out.Location,
         VersionID: out.VersionId,
         UploadID: out.UploadId ?? "",
-        Bucket: args.bucket_name,
-        Key: args.item_name,
-        ETag: out.ETag,
-        VersionId: out.VersionId,
-        Size: data.length,
-      }),
+        ETag: out.ETag || null,
+      })),
       bytesOut: data.length,
     };
   },

@@ -47,12 +47,12 @@ export function operations(ctx: SdkContext): Operations {
           Owner?: { DisplayName?: string; ID?: string };
         }
       >(new ListBucketsCommand({}), signal, {});
+      // As aws-sdk-go v1 reads it: what S3 did not send is nil, so null.
       return {
         Buckets: (out.Buckets ?? []).map((b) => ({
-          Name: b.Name ?? "",
+          Name: b.Name ?? null,
           CreationDate: goTime(b.CreationDate),
         })),
-        // As aws-sdk-go v1 marshals it: absent fields are null, not left out.
         Owner: out.Owner
           ? { DisplayName: out.Owner.DisplayName ?? null, ID: out.Owner.ID ?? null }
           : null,
@@ -74,24 +74,29 @@ export function operations(ctx: SdkContext): Operations {
         signal,
         { bucket: input.bucket },
       );
+      // Every element S3 did not send is null, as aws-sdk-go v1 leaves it nil.
       return {
-        Name: out.Name ?? input.bucket,
-        Prefix: out.Prefix ?? "",
-        Delimiter: out.Delimiter ?? "",
-        MaxKeys: out.MaxKeys ?? 1000,
+        Name: out.Name ?? null,
+        Prefix: out.Prefix ?? null,
+        Delimiter: out.Delimiter ?? null,
+        MaxKeys: out.MaxKeys ?? null,
         Contents: (out.Contents ?? []).map((o) => ({
           Key: o.Key ?? "",
           Size: o.Size ?? 0,
           LastModified: goTime(o.LastModified),
           ETag: quotedETag(o.ETag),
-          StorageClass: o.StorageClass ?? "STANDARD",
+          StorageClass: o.StorageClass ?? null,
+          Owner: o.Owner
+            ? { DisplayName: o.Owner.DisplayName ?? null, ID: o.Owner.ID ?? null }
+            : null,
         })),
-        CommonPrefixes: (out.CommonPrefixes ?? []).map((p) => ({ Prefix: p.Prefix ?? "" })),
-        KeyCount: out.KeyCount ?? (out.Contents?.length ?? 0),
-        IsTruncated: out.IsTruncated ?? false,
-        ContinuationToken: out.ContinuationToken ?? "",
-        NextContinuationToken: out.NextContinuationToken ?? "",
-        StartAfter: out.StartAfter ?? "",
+        CommonPrefixes: (out.CommonPrefixes ?? []).map((p) => ({ Prefix: p.Prefix ?? null })),
+        KeyCount: out.KeyCount ?? null,
+        IsTruncated: out.IsTruncated ?? null,
+        ContinuationToken: out.ContinuationToken ?? null,
+        NextContinuationToken: out.NextContinuationToken ?? null,
+        StartAfter: out.StartAfter ?? null,
+        EncodingType: out.EncodingType ?? null,
       };
     },
 
@@ -130,7 +135,7 @@ export function operations(ctx: SdkContext): Operations {
         signal,
         { bucket },
       );
-      return { Location: out.Location ?? `/${bucket}` };
+      return { Location: out.Location ?? null };
     },
 
     async deleteBucket(bucket, signal) {
@@ -183,7 +188,7 @@ export function operations(ctx: SdkContext): Operations {
       );
       return {
         VersionId: out.VersionId ?? null,
-        DeleteMarker: out.DeleteMarker ?? false,
+        DeleteMarker: out.DeleteMarker ?? null,
         ...(out.RequestCharged ? { RequestCharged: out.RequestCharged } : {}),
       };
     },
@@ -238,6 +243,8 @@ export function operations(ctx: SdkContext): Operations {
         ETag: quotedETag(out.CopyObjectResult?.ETag),
         LastModified: goTime(out.CopyObjectResult?.LastModified),
         VersionId: out.VersionId ?? null,
+        BucketKeyEnabled: out.BucketKeyEnabled,
+        SSECustomerKeyMD5: out.SSECustomerKeyMD5,
         CopySourceVersionId: out.CopySourceVersionId,
         Expiration: out.Expiration,
         RequestCharged: out.RequestCharged,

@@ -42,7 +42,7 @@ Deno.test("list_bucket_items lists the first page with every object's key, size 
     Delimiter: null,
     MaxKeys: 1000,
     Contents: [entry("a.txt", "a"), entry("b.txt", "bb"), entry("c/d.txt", "ccc")],
-    CommonPrefixes: [],
+    CommonPrefixes: null, // a nil slice in the original's ListObjectsV2Output
     KeyCount: 3,
     IsTruncated: false,
     ContinuationToken: null,
@@ -63,13 +63,14 @@ Deno.test("list_bucket_items lists the first page with every object's key, size 
   }]);
 });
 
-Deno.test("list_bucket_items of an empty bucket answers no contents and count 0", async () => {
+Deno.test("list_bucket_items of an empty bucket answers Contents null and count 0", async () => {
   const res = await runS3(new FakeS3().seed("b"), {
     method: "list_bucket_items",
     bucket_name: "b",
   });
   assert.deepEqual(res.metadata, { result: "ok", count: "0", is_truncated: "false" });
-  assert.deepEqual((res.json() as Page).Contents, []);
+  // Go's json.Marshal writes the SDK's nil slice as null, not [].
+  assert.equal((res.json() as Page).Contents, null);
 });
 
 Deno.test("list_bucket_items answers only the first 1000 keys without all", async () => {

@@ -17,12 +17,12 @@ Deno.test("list_buckets lists every bucket sorted, with creation date and owner"
   assert.deepEqual(s3.ops(), ["listBuckets"]);
 });
 
-Deno.test("list_buckets with no buckets answers an empty list and count 0", async () => {
+Deno.test("list_buckets with no buckets answers Buckets null (Go's nil slice) and count 0", async () => {
   const s3 = new FakeS3();
   const res = await runS3(s3, { method: "list_buckets" });
   assert.deepEqual(res.metadata, { result: "ok", count: "0" });
   assert.deepEqual(res.json(), {
-    Buckets: [],
+    Buckets: null,
     Owner: { DisplayName: "fake", ID: "fake-owner" },
   });
 });

@@ -13,16 +13,11 @@ Deno.test("upload_item stores the bytes exactly and answers the ETag and size", 
   );
   const etag = md5Etag(allBytes);
   assert.deepEqual(res.metadata, { result: "ok", etag, size: "256" });
-  assert.deepEqual(res.json(), {
-    Location: "/b/bin/all.dat",
-    VersionID: null,
-    UploadID: "",
-    Bucket: "b",
-    Key: "bin/all.dat",
-    ETag: etag,
-    VersionId: null,
-    Size: 256,
-  });
+  // s3manager's UploadOutput of aws-sdk-go v1.37.6, every key in declaration order.
+  assert.equal(
+    JSON.stringify(res.json()),
+    JSON.stringify({ Location: "/b/bin/all.dat", VersionID: null, UploadID: "", ETag: etag }),
+  );
   assert.deepEqual(s3.object("b", "bin/all.dat")?.body, allBytes);
   assert.deepEqual(s3.ops(), ["putObject"]);
 });
