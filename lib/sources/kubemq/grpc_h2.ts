@@ -28,6 +28,9 @@ import { sessionOptions, type TlsMaterial, WINDOW_BYTES } from "./grpc_session_o
 import { keepalive } from "./grpc_keepalive.ts";
 import { GrpcError, httpStatusToGrpc, Status, statusOf } from "./grpc_status.ts";
 
+import { type DuplexCall, duplexCall } from "./grpc_duplex.ts";
+
+export type { DuplexCall } from "./grpc_duplex.ts";
 export { MessageFramer } from "./grpc_framing.ts";
 export type { ServerStream } from "./grpc_server_stream.ts";
 export { GrpcError, Status } from "./grpc_status.ts";
@@ -45,14 +48,6 @@ export interface GrpcH2Config {
   /** HTTP/2 PING interval while calls are open, and how long to wait for its ack. */
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
-}
-
-/** A live bidirectional call. */
-export interface DuplexCall {
-  /** Sends one message; false when the call has ended (the message is not sent). */
-  write(message: Uint8Array): boolean;
-  /** Ends the call; onEnd gets CANCELLED. */
-  cancel(): void;
 }
 
 /** A gRPC channel: one HTTP/2 session at a time, made on demand. */
@@ -292,32 +287,8 @@ export class GrpcH2Channel {
     onMessage: (message: Uint8Array) => void,
     onEnd: (error: GrpcError | null) => void,
   ): DuplexCall {
-    let open = true;
-    const call = this.#call(path, null, 0, {
-      onMessage,
-      onEnd: (error) => {
-        open = false;
-        onEnd(error);
-      },
-    });
-    return {
-      write: (message) => {
-        const stream = call.stream;
-        if (!open || stream === null || stream.destroyed || stream.closed || stream.writableEnded) {
-          return false;
-        }
-        if (message.length > this.#config.maxSendBytes) {
-          call.cancel();
-          return false;
-        }
-        const framed = new Uint8Array(5 + message.length);
-        framed.set(prefix(message.length));
-        framed.set(message, 5);
-        stream.write(framed);
-        return true;
-      },
-      cancel: () => call.cancel(),
-    };
+    const start = (handlers: CallHandlers) => this.#call(path, null, 0, handlers);
+    return duplexCall(start, this.#config.maxSendBytes, onMessage, onEnd);
   }
 
   /** Ends the session after open calls finish; new calls fail with UNAVAILABLE. */
