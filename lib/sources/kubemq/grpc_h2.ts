@@ -50,6 +50,9 @@ export interface GrpcH2Config {
   keepaliveTimeoutMs: number;
 }
 
+/** Longest wait for a cancelled stream to close before its call ends anyway. */
+const CANCEL_SETTLE_MS = 1000;
+
 /** A gRPC channel: one HTTP/2 session at a time, made on demand. */
 export class GrpcH2Channel {
   readonly #config: GrpcH2Config;
@@ -168,6 +171,29 @@ export class GrpcH2Channel {
         stream.close(http2.constants.NGHTTP2_CANCEL);
       } catch { /* already closed */ }
     };
+    /**
+     * The caller's cancel: messages that had already arrived are still delivered, and the call
+     * ends when the stream has closed. The server counts a message it wrote before it saw the
+     * cancel as delivered (a request to a group member goes to no other), so dropping the ones
+     * waiting in our buffers would lose them.
+     */
+    let cancelled = false;
+    const cancelByCaller = () => {
+      if (ended || cancelled) return;
+      cancelled = true;
+      const caller = new GrpcError(Status.CANCELLED, "Cancelled on client");
+      const latest = setTimeout(() => end(caller), CANCEL_SETTLE_MS);
+      stream.once("close", () => {
+        clearTimeout(latest);
+        end(caller);
+      });
+      try {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        stream.resume();
+      } catch {
+        end(caller);
+      }
+    };
     if (timeoutMs > 0) {
       timer = setTimeout(
         () => cancelWith(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")),
@@ -224,7 +250,7 @@ export class GrpcH2Channel {
       );
     };
     stream.on("close", () => {
-      if (ended) return;
+      if (ended || cancelled) return;
       if (status !== undefined) return end(status);
       // A failing session closes its streams before it emits 'error': wait for that.
       setTimeout(settle, 0);
@@ -236,7 +262,7 @@ export class GrpcH2Channel {
     else stream.on("end", () => stream.writableEnded || stream.end());
     return {
       stream,
-      cancel: () => cancelWith(new GrpcError(Status.CANCELLED, "Cancelled on client")),
+      cancel: cancelByCaller,
     };
   }
 

@@ -29,6 +29,7 @@ export function createKubemqRequestsClient(
         `${SERVICE}/SubscribeToRequests`,
         [sub],
         (message) => {
+          if (ended) return;
           let req;
           try {
             req = decodeRequest(message);
