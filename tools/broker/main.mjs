@@ -15,8 +15,11 @@
 //   POST /restart       stop (same parameters as /stop) and listen again on the same port
 //   POST /end-streams   end every subscription stream with status OK; 200 {"ended"}
 //   GET  /stats         200 BrokerStats JSON
-//   GET  /requests[?channel=X]  200 [{requestId, channel, deliveredTo, answeredBy, outcome,
-//                       error}]: the record of each query and command (the last 100,000)
+//   GET  /requests[?channel=X]  200 [{requestId, channel, sentAt, deliveredTo, deliveredAt,
+//                       answeredBy, answeredAt, outcome, settledAt, error}]: the record of each
+//                       query and command (the last 100,000; times in ms since the epoch)
+//   GET  /subscriptions[?channel=X]  200 [{clientId, channel, group, openedAt, endedAt, how}]:
+//                       each query and command subscription, when it opened and was dropped
 //   GET  /queue?channel=X  200 {ready, delayed, inFlight, receivers, stored}: queue X's messages
 //                       and waiting receivers, and the events stored on events-store channel X
 
@@ -155,6 +158,8 @@ async function handleControl(req, res) {
       return reply(res, 200, broker.stats());
     case "GET /requests":
       return reply(res, 200, broker.requests(url.searchParams.get("channel")));
+    case "GET /subscriptions":
+      return reply(res, 200, broker.subscriptions(url.searchParams.get("channel")));
     case "GET /queue": {
       const channel = url.searchParams.get("channel");
       if (!channel) return reply(res, 400, { error: 'Query parameter "channel" is required' });
