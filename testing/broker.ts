@@ -90,6 +90,15 @@ export interface SubscriptionRecord {
   how?: "cancelled" | "error" | "finish" | "close";
 }
 
+/** The broker's record of one published event (GET /events). */
+export interface EventRecord {
+  eventId: string;
+  channel: string;
+  store: boolean;
+  /** Client ids of the subscribers it was written to, in order. */
+  deliveredTo: string[];
+}
+
 /** One channel's queue and events-store state, as served by GET /queue. */
 export interface QueueState {
   /** Messages waiting to be received. */
@@ -142,6 +151,8 @@ export interface TestBroker {
   requests(channel?: string): Promise<RequestRecord[]>;
   /** The broker's record of each query and command subscription on `channel` (or all). */
   subscriptions(channel?: string): Promise<SubscriptionRecord[]>;
+  /** The broker's record of each event published on `channel` (every channel if omitted). */
+  events(channel?: string): Promise<EventRecord[]>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -287,6 +298,12 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
       const [code, body] = await call<SubscriptionRecord[]>("GET", `/subscriptions${q}`);
       if (code !== 200) throw new Error(`Broker control GET /subscriptions failed (${code})`);
+      return body;
+    },
+    async events(channel) {
+      const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
+      const [code, body] = await call<EventRecord[]>("GET", `/events${q}`);
+      if (code !== 200) throw new Error(`Broker control GET /events failed (${code})`);
       return body;
     },
     close,

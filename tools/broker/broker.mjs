@@ -106,6 +106,8 @@ const ERR = {
  *   record of each query and command (all channels when null)
  * @property {(channel: string | null) => import("./records.mjs").SubscriptionRecord[]}
  *   subscriptions the record of each query and command subscription (all channels when null)
+ * @property {(channel: string | null) => import("./events.mjs").EventRecord[]} events the
+ *   record of each published event: to whom it was written (all channels when null)
  * @property {() => Promise<void>} close stop for good
  */
 
@@ -619,6 +621,7 @@ export async function startBroker(options = {}) {
     storedEvents: (channel) => events.storedCount(channel),
     requests: (channel) => records.list(channel),
     subscriptions: (channel) => records.subscriptions(channel),
+    events: (channel) => events.records(channel),
     async close() {
       closed = true;
       await stop();

@@ -20,6 +20,8 @@
 //                       query and command (the last 100,000; times in ms since the epoch)
 //   GET  /subscriptions[?channel=X]  200 [{clientId, channel, group, openedAt, endedAt, how}]:
 //                       each query and command subscription, when it opened and was dropped
+//   GET  /events[?channel=X]  200 [{eventId, channel, store, deliveredTo}]: each published
+//                       event and the subscribers (client ids) it was written to
 //   GET  /queue?channel=X  200 {ready, delayed, inFlight, receivers, stored}: queue X's messages
 //                       and waiting receivers, and the events stored on events-store channel X
 
@@ -160,6 +162,8 @@ async function handleControl(req, res) {
       return reply(res, 200, broker.requests(url.searchParams.get("channel")));
     case "GET /subscriptions":
       return reply(res, 200, broker.subscriptions(url.searchParams.get("channel")));
+    case "GET /events":
+      return reply(res, 200, broker.events(url.searchParams.get("channel")));
     case "GET /queue": {
       const channel = url.searchParams.get("channel");
       if (!channel) return reply(res, 400, { error: 'Query parameter "channel" is required' });
