@@ -107,6 +107,8 @@ export interface QueueState {
   delayed: number;
   /** Messages held by a stream, neither acked nor rejected yet. */
   inFlight: number;
+  /** Of those, how many each client id (the Receive's ClientID) holds. */
+  heldBy: Record<string, number>;
   /** Streams waiting for a message. */
   receivers: number;
   /** Events in the channel's events store. */

@@ -22,7 +22,8 @@
 //                       each query and command subscription, when it opened and was dropped
 //   GET  /events[?channel=X]  200 [{eventId, channel, store, deliveredTo}]: each published
 //                       event and the subscribers (client ids) it was written to
-//   GET  /queue?channel=X  200 {ready, delayed, inFlight, receivers, stored}: queue X's messages
+//   GET  /queue?channel=X  200 {ready, delayed, inFlight, heldBy, receivers, stored}: queue X's
+//                       messages (heldBy: in flight per receiving client id)
 //                       and waiting receivers, and the events stored on events-store channel X
 
 import http from "node:http";
