@@ -61,13 +61,42 @@ export interface RequestRecord {
   /** The sender's request id. */
   requestId: string;
   channel: string;
+  /** When the broker accepted it (its Date.now(), ms since the epoch; as are the others). */
+  sentAt: number;
   /** Client ids of the subscribers it was written to, in order. */
   deliveredTo: string[];
+  /** When, one per `deliveredTo`. */
+  deliveredAt: number[];
   /** Client ids of every response to it, late or duplicate ones included. */
   answeredBy: string[];
+  /** When, one per `answeredBy`. */
+  answeredAt: number[];
   /** How it ended for the sender. */
   outcome: "pending" | "answered" | "timeout" | "failed";
+  /** When it ended for the sender. */
+  settledAt?: number;
   error?: string;
+}
+
+/** The broker's record of one query or command subscription (GET /subscriptions). */
+export interface SubscriptionRecord {
+  clientId: string;
+  channel: string;
+  group: string;
+  /** When it opened (the broker's Date.now()). */
+  openedAt: number;
+  /** When the broker dropped it: its stream's first end event, named by `how`. */
+  endedAt?: number;
+  how?: "cancelled" | "error" | "finish" | "close";
+}
+
+/** The broker's record of one published event (GET /events). */
+export interface EventRecord {
+  eventId: string;
+  channel: string;
+  store: boolean;
+  /** Client ids of the subscribers it was written to, in order. */
+  deliveredTo: string[];
 }
 
 /** One channel's queue and events-store state, as served by GET /queue. */
@@ -78,6 +107,8 @@ export interface QueueState {
   delayed: number;
   /** Messages held by a stream, neither acked nor rejected yet. */
   inFlight: number;
+  /** Of those, how many each client id (the Receive's ClientID) holds. */
+  heldBy: Record<string, number>;
   /** Streams waiting for a message. */
   receivers: number;
   /** Events in the channel's events store. */
@@ -120,6 +151,10 @@ export interface TestBroker {
   queue(channel: string): Promise<QueueState>;
   /** The broker's record of each query and command on `channel` (every channel if omitted). */
   requests(channel?: string): Promise<RequestRecord[]>;
+  /** The broker's record of each query and command subscription on `channel` (or all). */
+  subscriptions(channel?: string): Promise<SubscriptionRecord[]>;
+  /** The broker's record of each event published on `channel` (every channel if omitted). */
+  events(channel?: string): Promise<EventRecord[]>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -259,6 +294,18 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
       const [code, body] = await call<RequestRecord[]>("GET", `/requests${q}`);
       if (code !== 200) throw new Error(`Broker control GET /requests failed (${code})`);
+      return body;
+    },
+    async subscriptions(channel) {
+      const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
+      const [code, body] = await call<SubscriptionRecord[]>("GET", `/subscriptions${q}`);
+      if (code !== 200) throw new Error(`Broker control GET /subscriptions failed (${code})`);
+      return body;
+    },
+    async events(channel) {
+      const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
+      const [code, body] = await call<EventRecord[]>("GET", `/events${q}`);
+      if (code !== 200) throw new Error(`Broker control GET /events failed (${code})`);
       return body;
     },
     close,

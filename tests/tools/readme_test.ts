@@ -1,12 +1,41 @@
 import assert from "node:assert/strict";
 import { methods } from "../../lib/targets/aws_s3/registry.ts";
-import { renderMethodsDoc, renderReadme } from "../../tools/readme.ts";
+import {
+  readReliabilityResults,
+  renderMethodsDoc,
+  renderReadme,
+  renderReliabilityDoc,
+} from "../../tools/readme.ts";
 
 const readme = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));
 const methodsDoc = Deno.readTextFileSync(new URL("../../docs/methods.md", import.meta.url));
+const reliabilityDoc = Deno.readTextFileSync(
+  new URL("../../docs/reliability.md", import.meta.url),
+);
+const results = await readReliabilityResults();
 
-Deno.test("README's method index is what the registry generates (run deno task readme)", async () => {
-  assert.equal(await renderReadme(readme), readme);
+Deno.test("README's method index and reliability figures are what the registry and results generate (run deno task readme)", async () => {
+  assert.equal(await renderReadme(readme, results), readme);
+});
+
+Deno.test("docs/reliability.md's figures are what the results files generate (run deno task readme)", async () => {
+  assert.equal(await renderReliabilityDoc(reliabilityDoc, results), reliabilityDoc);
+});
+
+Deno.test("a results file with another figure than the docs quote makes README and docs/reliability.md drift", async () => {
+  const latest = structuredClone(results.latest);
+  latest.totals.casesTried += 1;
+  const soakLong = { ...results.soakLong, requestsServed: results.soakLong.requestsServed + 1 };
+  const next = { latest, soakLong };
+  assert.notEqual(await renderReadme(readme, next), readme);
+  assert.notEqual(
+    await renderReliabilityDoc(reliabilityDoc, { ...results, soakLong }),
+    reliabilityDoc,
+  );
+  assert.notEqual(
+    await renderReliabilityDoc(reliabilityDoc, { ...results, latest }),
+    reliabilityDoc,
+  );
 });
 
 Deno.test("docs/methods.md's method reference is what the registry generates (run deno task readme)", async () => {

@@ -104,6 +104,10 @@ const ERR = {
  * @property {(channel: string) => number} storedEvents events in a channel's events store
  * @property {(channel: string | null) => import("./records.mjs").RequestRecord[]} requests the
  *   record of each query and command (all channels when null)
+ * @property {(channel: string | null) => import("./records.mjs").SubscriptionRecord[]}
+ *   subscriptions the record of each query and command subscription (all channels when null)
+ * @property {(channel: string | null) => import("./events.mjs").EventRecord[]} events the
+ *   record of each published event: to whom it was written (all channels when null)
  * @property {() => Promise<void>} close stop for good
  */
 
@@ -299,11 +303,13 @@ export async function startBroker(options = {}) {
         `subscribe ${type === SUBSCRIBE_QUERIES ? "queries" : "commands"} ${channel}` +
           (sub.group ? ` group=${sub.group}` : "") + ` client=${clientId}`,
       );
-      const drop = () => removeSubscription(sub);
-      call.on("cancelled", drop);
-      call.on("error", drop);
-      call.on("finish", drop);
-      call.on("close", drop);
+      const ended = records.subscribed(clientId, channel, sub.group);
+      for (const how of ["cancelled", "error", "finish", "close"]) {
+        call.on(how, () => {
+          ended(how);
+          removeSubscription(sub);
+        });
+      }
       notifySubscribers();
     },
 
@@ -614,6 +620,8 @@ export async function startBroker(options = {}) {
     queueInfo: (channel) => queues.info(channel),
     storedEvents: (channel) => events.storedCount(channel),
     requests: (channel) => records.list(channel),
+    subscriptions: (channel) => records.subscriptions(channel),
+    events: (channel) => events.records(channel),
     async close() {
       closed = true;
       await stop();

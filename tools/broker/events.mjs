@@ -83,8 +83,22 @@ function validateSubscribe(sub) {
  * @property {number} type
  * @property {string} channel
  * @property {string} group
+ * @property {string} clientId
  * @property {grpc.ServerWritableStream<any, any>} call
  */
+
+/**
+ * @typedef {object} EventRecord the broker's record of one published event: which subscribers
+ *   (client ids) it was written to, so a test can count deliveries per event without trusting
+ *   the subscribers' own account (GET /events; the last 100,000 events)
+ * @property {string} eventId
+ * @property {string} channel
+ * @property {boolean} store
+ * @property {string[]} deliveredTo client ids, in order (events-store replays to a new
+ *   subscriber included)
+ */
+
+const KEEP_RECORDS = 100_000;
 
 /**
  * @typedef {object} EventCounters
@@ -107,6 +121,20 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
   const stores = new Map();
   /** @type {EventCounters} */
   const counters = { events: 0, stored: 0, delivered: 0 };
+  /** @type {Map<string, EventRecord>} event id -> record */
+  const records = new Map();
+
+  /** The record of `event` (a pb.Event or pb.EventReceive), created on first use. */
+  function recordOf(/** @type {any} */ event, /** @type {boolean} */ stored) {
+    const id = event.getEventid();
+    let r = records.get(id);
+    if (!r) {
+      r = { eventId: id, channel: event.getChannel(), store: stored, deliveredTo: [] };
+      records.set(id, r);
+      if (records.size > KEEP_RECORDS) records.delete(records.keys().next().value ?? "");
+    }
+    return r;
+  }
 
   /** @param {string} channel */
   function store(channel) {
@@ -173,8 +201,10 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
     } else {
       counters.events++;
     }
+    const record = recordOf(event, event.getStore());
     for (const sub of receivers(type, event.getChannel())) {
       counters.delivered++;
+      record.deliveredTo.push(sub.clientId);
       sub.call.write(received);
     }
     const result = new pb.Result();
@@ -255,10 +285,17 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
       const error = validateSubscribe(req);
       if (error) return fail({ code: grpc.status.INTERNAL, details: error });
       /** @type {EventSubscription} */
-      const sub = { type, channel: req.getChannel(), group: req.getGroup(), call };
+      const sub = {
+        type,
+        channel: req.getChannel(),
+        group: req.getGroup(),
+        clientId: req.getClientid(),
+        call,
+      };
       if (type === SUBSCRIBE_EVENTS_STORE) {
         for (const e of history(req)) {
           counters.delivered++;
+          recordOf(e, true).deliveredTo.push(sub.clientId);
           call.write(e);
         }
       }
@@ -312,5 +349,8 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
     storedCount: (/** @type {string} */ channel) => stores.get(channel)?.entries.length ?? 0,
     subscriptionCount: () => subscriptions.size,
     counters: () => ({ ...counters }),
+    /** @param {string | null} channel @returns {EventRecord[]} */
+    records: (channel) =>
+      [...records.values()].filter((r) => channel === null || r.channel === channel),
   };
 }

@@ -15,9 +15,15 @@
 //   POST /restart       stop (same parameters as /stop) and listen again on the same port
 //   POST /end-streams   end every subscription stream with status OK; 200 {"ended"}
 //   GET  /stats         200 BrokerStats JSON
-//   GET  /requests[?channel=X]  200 [{requestId, channel, deliveredTo, answeredBy, outcome,
-//                       error}]: the record of each query and command (the last 100,000)
-//   GET  /queue?channel=X  200 {ready, delayed, inFlight, receivers, stored}: queue X's messages
+//   GET  /requests[?channel=X]  200 [{requestId, channel, sentAt, deliveredTo, deliveredAt,
+//                       answeredBy, answeredAt, outcome, settledAt, error}]: the record of each
+//                       query and command (the last 100,000; times in ms since the epoch)
+//   GET  /subscriptions[?channel=X]  200 [{clientId, channel, group, openedAt, endedAt, how}]:
+//                       each query and command subscription, when it opened and was dropped
+//   GET  /events[?channel=X]  200 [{eventId, channel, store, deliveredTo}]: each published
+//                       event and the subscribers (client ids) it was written to
+//   GET  /queue?channel=X  200 {ready, delayed, inFlight, heldBy, receivers, stored}: queue X's
+//                       messages (heldBy: in flight per receiving client id)
 //                       and waiting receivers, and the events stored on events-store channel X
 
 import http from "node:http";
@@ -155,6 +161,10 @@ async function handleControl(req, res) {
       return reply(res, 200, broker.stats());
     case "GET /requests":
       return reply(res, 200, broker.requests(url.searchParams.get("channel")));
+    case "GET /subscriptions":
+      return reply(res, 200, broker.subscriptions(url.searchParams.get("channel")));
+    case "GET /events":
+      return reply(res, 200, broker.events(url.searchParams.get("channel")));
     case "GET /queue": {
       const channel = url.searchParams.get("channel");
       if (!channel) return reply(res, 400, { error: 'Query parameter "channel" is required' });

@@ -98,6 +98,7 @@ function clone(/** @type {any} */ msg) {
  * @property {number} ready messages waiting to be received
  * @property {number} delayed messages whose DelaySeconds have not passed
  * @property {number} inFlight messages held by a stream (not yet acked or rejected)
+ * @property {Record<string, number>} heldBy of those, how many each client id holds
  * @property {number} receivers streams waiting for a message on the channel
  */
 
@@ -113,7 +114,7 @@ export function createQueues({ checkAuth, log, notify }) {
    * @property {(entry: Entry) => boolean} take returns false when it no longer wants a message
    * @property {string} channel
    */
-  /** @type {Map<string, {seq: number, ready: Entry[], waiters: Waiter[], delayed: Set<ReturnType<typeof setTimeout>>, inFlight: number}>} */
+  /** @type {Map<string, {seq: number, ready: Entry[], waiters: Waiter[], delayed: Set<ReturnType<typeof setTimeout>>, inFlight: number, heldBy: Map<string, number>}>} */
   const queues = new Map();
   /** @type {Set<{fail: (status: {code: number, details: string}) => void}>} */
   const streams = new Set();
@@ -135,7 +136,7 @@ export function createQueues({ checkAuth, log, notify }) {
   function queue(channel) {
     let q = queues.get(channel);
     if (!q) {
-      q = { seq: 0, ready: [], waiters: [], delayed: new Set(), inFlight: 0 };
+      q = { seq: 0, ready: [], waiters: [], delayed: new Set(), inFlight: 0, heldBy: new Map() };
       queues.set(channel, q);
     }
     return q;
@@ -456,6 +457,8 @@ export function createQueues({ checkAuth, log, notify }) {
     let held = null;
     /** @type {string | null} */
     let channel = null;
+    /** The receiving client's id (Receive's ClientID), for the broker's per-client count. */
+    let holder = "";
     /** @type {Waiter | null} */
     let waiter = null;
     /** @type {any} the request that set the current timers (responses echo its id and type) */
@@ -491,7 +494,11 @@ export function createQueues({ checkAuth, log, notify }) {
     };
     const release = () => {
       if (!held || channel === null) return;
-      queue(channel).inFlight--;
+      const q = queue(channel);
+      q.inFlight--;
+      const n = (q.heldBy.get(holder) ?? 1) - 1;
+      if (n > 0) q.heldBy.set(holder, n);
+      else q.heldBy.delete(holder);
       held = null;
     };
     /** Ends the stream with status OK, as the server does once a stream's work is done. */
@@ -546,6 +553,7 @@ export function createQueues({ checkAuth, log, notify }) {
         case StreamRequestType.Receive: {
           if (channel !== null) return respond(req, QUEUE_ERR.active);
           channel = req.getChannel();
+          holder = req.getClientid();
           current = req;
           visibilitySeconds = req.getVisibilityseconds();
           const q = queue(channel);
@@ -564,6 +572,7 @@ export function createQueues({ checkAuth, log, notify }) {
               notify();
               held = msg;
               q.inFlight++;
+              q.heldBy.set(holder, (q.heldBy.get(holder) ?? 0) + 1);
               startVisibility();
               respond(current, null, msg);
               return true;
@@ -694,6 +703,7 @@ export function createQueues({ checkAuth, log, notify }) {
         ready: q?.ready.length ?? 0,
         delayed: q?.delayed.size ?? 0,
         inFlight: q?.inFlight ?? 0,
+        heldBy: Object.fromEntries(q?.heldBy ?? []),
         receivers: q?.waiters.length ?? 0,
       };
     },

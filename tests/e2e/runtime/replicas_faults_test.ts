@@ -6,7 +6,11 @@
  * whom it was delivered, who answered) is the witness, and S3 holds every "ok" upload by hash.
  */
 import assert from "node:assert/strict";
-import { type RequestRecord, startTestBroker } from "../../../testing/broker.ts";
+import {
+  type RequestRecord,
+  startTestBroker,
+  type SubscriptionRecord,
+} from "../../../testing/broker.ts";
 import type { TestConnector } from "../../../testing/connector.ts";
 import { objectSha256, withTestBucket } from "../../../testing/s3.ts";
 import { type SentQuery, sleep, startLoad, startReplica } from "./_replicas.ts";
@@ -33,6 +37,48 @@ function notExactlyOnce(records: RequestRecord[]): string[] {
     .map((r) => `${r.requestId}: delivered to [${r.deliveredTo}], answered by [${r.answeredBy}]`);
 }
 
+/**
+ * When the test stopped one replica: SIGTERM sent, the replica's "Shutting down" log line,
+ * process exited (Date.now(), the log's own timestamp).
+ */
+interface Stopped {
+  clientId: string;
+  termAt: number;
+  shutdownAt?: number;
+  exitAt: number;
+}
+
+/** The time of the replica's first log line that starts with `prefix`. */
+function loggedAt(replica: TestConnector, prefix: string): number | undefined {
+  const r = replica.records().find((r) => String(r.message ?? "").startsWith(prefix));
+  const t = Date.parse(String(r?.["@timestamp"] ?? r?.timestamp ?? ""));
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * Where a failed query stands against the SIGTERM of the replica it was delivered to, from the
+ * broker's record: when it was delivered, when that replica's subscription ended, when it exited.
+ */
+function timeline(r: RequestRecord | undefined, stops: Stopped[], subs: SubscriptionRecord[]) {
+  if (!r) return "not in the broker's record";
+  const parts = [`sent ${new Date(r.sentAt).toISOString()}`];
+  r.deliveredTo.forEach((to, i) => {
+    const at = r.deliveredAt[i]!;
+    const stop = stops.filter((s) => s.clientId === to)
+      .sort((a, b) => Math.abs(at - a.termAt) - Math.abs(at - b.termAt))[0];
+    const sub = subs.filter((s) => s.clientId === to && s.openedAt <= at)
+      .sort((a, b) => b.openedAt - a.openedAt)[0];
+    const rel = (t: number | undefined) =>
+      t === undefined || !stop ? "?" : `${t - stop.termAt >= 0 ? "+" : ""}${t - stop.termAt} ms`;
+    parts.push(
+      `delivered to ${to} at ${rel(at)} from its SIGTERM; it logged "Shutting down" at ` +
+        `${rel(stop?.shutdownAt)}, its subscription ended at ${rel(sub?.endedAt)} ` +
+        `(${sub?.how ?? "open"}), the process exited at ${rel(stop?.exitAt)}`,
+    );
+  });
+  return parts.join("; ");
+}
+
 Deno.test("replicas: a rolling restart of 3 under load (SIGTERM, start, /ready, in turn) fails, loses and duplicates nothing", async () => {
   await withTestBucket(async (bucket, s3) => {
     await using broker = await startTestBroker();
@@ -43,9 +89,19 @@ Deno.test("replicas: a rolling restart of 3 under load (SIGTERM, start, /ready, 
       await broker.waitForSubscribers(channel, 3, 10_000);
       const load = startLoad(broker.address, channel, bucket, { timeoutMs: 15_000 });
       const exits: number[] = [];
+      const stops: Stopped[] = [];
       await sleep(1000);
       for (let i = 0; i < 3; i++) {
+        const termAt = Date.now();
         exits.push(await replicas[i]!.stop("SIGTERM"));
+        const exitAt = Date.now();
+        const shutdownAt = loggedAt(replicas[i]!, "Shutting down");
+        stops.push({
+          clientId: `replica-${i}`,
+          termAt,
+          exitAt,
+          ...(shutdownAt ? { shutdownAt } : {}),
+        });
         replicas[i] = await startReplica(broker, channel, i);
         await broker.waitForSubscribers(channel, 3, 10_000);
         await sleep(500);
@@ -56,10 +112,10 @@ Deno.test("replicas: a rolling restart of 3 under load (SIGTERM, start, /ready, 
       const sent = load.sent;
       const records = await broker.requests(channel);
       const byId = new Map(records.map((r) => [r.requestId, r]));
-      const notOk = sent.filter((q) => q.outcome !== "ok").map((q) => {
-        const r = byId.get(q.requestId);
-        return `${q.key} ${q.outcome}: ${q.detail} (delivered to [${r?.deliveredTo}])`;
-      });
+      const subs = await broker.subscriptions(channel);
+      const notOk = sent.filter((q) => q.outcome !== "ok").map((q) =>
+        `${q.key} ${q.outcome}: ${q.detail} (${timeline(byId.get(q.requestId), stops, subs)})`
+      );
       assert.deepEqual(exits, [0, 0, 0], "each replica drained and exited 0");
       assert.deepEqual(notOk, [], `${notOk.length} of ${sent.length} queries failed`);
       assert.equal(records.length, sent.length, "the broker saw every query");

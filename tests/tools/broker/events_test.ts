@@ -162,3 +162,28 @@ Deno.test("events: SendEventsStream answers every stored event and only failed p
     assert.match(results[1]!.error, /^Error 102: /);
     assert.equal((await broker.queue(ch)).stored, 2);
   }));
+
+Deno.test("events: GET /events names the subscribers each event was written to", () =>
+  withBroker(async (broker, c) => {
+    const ch = channel();
+    const g1 = c.subscribeEvents({ channel: ch, group: "g", clientId: "member-1" });
+    const g2 = c.subscribeEvents({ channel: ch, group: "g", clientId: "member-2" });
+    const solo = c.subscribeEvents({ channel: ch, clientId: "solo" });
+    await broker.waitForSubscribers(ch, 3);
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await c.sendEvent({ channel: ch, body: `e${i}`, id: `id-${i}` })).sent, true);
+    }
+    await solo.waitFor(6);
+    await sleep(100);
+    const records = await broker.events(ch);
+    assert.deepEqual(records.map((r) => r.eventId), [0, 1, 2, 3, 4, 5].map((i) => `id-${i}`));
+    for (const r of records) {
+      assert.equal(r.deliveredTo.length, 2, JSON.stringify(r));
+      assert.equal(r.deliveredTo.filter((to) => to === "solo").length, 1);
+      assert.equal(r.deliveredTo.filter((to) => to.startsWith("member-")).length, 1);
+    }
+    const toMembers = records.flatMap((r) => r.deliveredTo).filter((t) => t !== "solo").length;
+    assert.equal(toMembers, g1.received.length + g2.received.length);
+    assert.deepEqual(await broker.events("other"), []);
+    for (const s of [g1, g2, solo]) await s.close();
+  }));

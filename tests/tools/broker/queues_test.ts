@@ -31,7 +31,9 @@ Deno.test("queue: a sent message is received once, with sequence and ReceiveCoun
     assert.equal(got.metadata, "m");
     assert.equal(got.sequence, 1);
     assert.equal(got.receiveCount, 1);
-    assert.equal((await broker.queue(ch)).inFlight, 1);
+    const holding = await broker.queue(ch);
+    assert.equal(holding.inFlight, 1);
+    assert.deepEqual(Object.values(holding.heldBy), [1], "one client holds it");
     const ack = await got.ack();
     assert.equal(ack.isError, false, ack.error);
     assert.equal(ack.type, StreamRequestType.Ack);
@@ -41,6 +43,7 @@ Deno.test("queue: a sent message is received once, with sequence and ReceiveCoun
       ready: 0,
       delayed: 0,
       inFlight: 0,
+      heldBy: {},
       receivers: 0,
       stored: 0,
     });
