@@ -23,6 +23,7 @@ import {
   type PbSendQueueMessageResult,
   StreamRequestType,
 } from "../lib/sources/kubemq/pb_types.ts";
+import { installGoawayGuard } from "../lib/sources/kubemq_query/goaway_guard.ts";
 import { messageLimits } from "./kubemq_channel.ts";
 import { type Callback, kubemqPb } from "../lib/sources/kubemq/pb.ts";
 
@@ -196,12 +197,26 @@ function toMsg(m: PbQueueMessage): QueueMsg {
 
 /** Creates the client (plaintext). */
 export function createQueuesClient(
-  options: { address: string; clientId?: string; authToken?: string },
+  options: {
+    address: string;
+    clientId?: string;
+    authToken?: string;
+    /** Reconnect backoff of the gRPC channel (grpc-js starts at 1 s and grows to 120 s). */
+    reconnectBackoffMs?: number;
+  },
 ): QueuesClient {
+  // The test process survives a broker's GOAWAY as the connector does (denoland/deno#36788):
+  // a queue stream or events subscription open at a graceful stop would otherwise crash it.
+  installGoawayGuard();
+  const channelOptions: grpc.ChannelOptions = messageLimits();
+  if (options.reconnectBackoffMs !== undefined) {
+    channelOptions["grpc.initial_reconnect_backoff_ms"] = options.reconnectBackoffMs;
+    channelOptions["grpc.max_reconnect_backoff_ms"] = options.reconnectBackoffMs;
+  }
   const client = new kubemqPb.kubemqClient(
     options.address,
     grpc.credentials.createInsecure(),
-    messageLimits(),
+    channelOptions,
   );
   const clientId = options.clientId ?? "test-queues-client";
   const md = () => {

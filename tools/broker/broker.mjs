@@ -14,6 +14,7 @@ import grpc from "@grpc/grpc-js";
 import pb from "kubemq-js/lib/protos/index.js";
 import { createEvents } from "./events.mjs";
 import { createQueues } from "./queues.mjs";
+import { createRecords } from "./records.mjs";
 
 /**
  * The real server accepts messages up to 100 MiB. grpc-js counts the serialised protobuf
@@ -61,6 +62,8 @@ const ERR = {
  * @property {string} [authToken] when set, every RPC must carry `authorization` metadata equal
  *   to it (raw, no "Bearer")
  * @property {(line: string) => void} [log] receives short log lines; default silent
+ * @property {boolean} [records] keep a record of every request, queue message, event and stop
+ *   (see records.mjs; memory grows with the traffic, so tests only)
  */
 
 /**
@@ -101,6 +104,9 @@ const ERR = {
  * @property {(channel: string) => import("./queues.mjs").QueueInfo} queueInfo a queue's
  *   ready, delayed and in-flight messages and its waiting receivers
  * @property {(channel: string) => number} storedEvents events in a channel's events store
+ * @property {(channel: string) => import("./records.mjs").ChannelRecords} records the records
+ *   of a channel's requests, queue messages and events, and every stop (empty without
+ *   `records`)
  * @property {() => Promise<void>} close stop for good
  */
 
@@ -250,8 +256,15 @@ export async function startBroker(options = {}) {
     };
   };
 
-  const queues = createQueues({ checkAuth, log, notify: notifySubscribers });
-  const events = createEvents({ checkAuth, log, notify: notifySubscribers, channelMatches });
+  const records = createRecords(Boolean(options.records));
+  const queues = createQueues({ checkAuth, log, notify: notifySubscribers, records });
+  const events = createEvents({
+    checkAuth,
+    log,
+    notify: notifySubscribers,
+    channelMatches,
+    records,
+  });
 
   /** @param {Subscription} sub */
   const removeSubscription = (sub) => {
@@ -327,6 +340,7 @@ export async function startBroker(options = {}) {
       // The server owns the reply channel: whatever the sender put there is replaced.
       const replyChannel = `_INBOX.${randomUUID().replaceAll("-", "")}`;
       req.setReplychannel(replyChannel);
+      const record = records.request(replyChannel, req);
 
       let settled = false;
       const finish = () => {
@@ -338,6 +352,7 @@ export async function startBroker(options = {}) {
         if (settled) return;
         finish();
         counters.timeouts++;
+        records.settle(record, "timeout");
         callback(internal(ERR.timedOut));
       }, timeoutMs);
       pending.set(replyChannel, {
@@ -345,21 +360,27 @@ export async function startBroker(options = {}) {
           if (settled) return;
           finish();
           counters.responsesDelivered++;
+          records.settle(record, "answered");
           response.setReplychannel("");
           callback(null, response);
         },
         reject(status) {
           if (settled) return;
           finish();
+          // Only a stop rejects a waiting request.
+          records.settle(record, "stopped");
           callback(status);
         },
       });
       call.on("cancelled", () => {
-        if (!settled) finish();
+        if (settled) return;
+        finish();
+        records.settle(record, "cancelled");
       });
 
       for (const sub of pickReceivers(subscribeType, channel)) {
         counters.delivered++;
+        record?.deliveredAt.push(Date.now());
         sub.call.write(req);
       }
     },
@@ -378,6 +399,7 @@ export async function startBroker(options = {}) {
       if (/[*>]/.test(replyChannel)) return fail(ERR.wildcards);
       if (res.getRequestid() === "") return fail(ERR.requestId);
       counters.responses++;
+      records.responded(replyChannel);
       const waiting = pending.get(replyChannel);
       // First response wins; a late or duplicate response still succeeds for the responder.
       if (waiting) {
@@ -480,8 +502,10 @@ export async function startBroker(options = {}) {
     if (!server) return;
     const s = server;
     server = null;
+    records.stop(Boolean(opts.graceful));
     if (opts.graceful) {
-      return await drain(s, opts.graceMs ?? DEFAULT_GRACE_MS, opts.goaway ?? "single");
+      await drain(s, opts.graceMs ?? DEFAULT_GRACE_MS, opts.goaway ?? "single");
+      return records.stopped();
     }
     failEverything({ code: grpc.status.UNAVAILABLE, details: "broker stopped" });
     // Let the statuses reach the clients before the connections are cut.
@@ -489,6 +513,7 @@ export async function startBroker(options = {}) {
     for (const sock of sockets) sock.destroy();
     sockets.clear();
     s.forceShutdown();
+    records.stopped();
     log("stopped (connections dropped)");
   }
 
@@ -601,6 +626,7 @@ export async function startBroker(options = {}) {
     },
     queueInfo: (channel) => queues.info(channel),
     storedEvents: (channel) => events.storedCount(channel),
+    records: (channel) => records.forChannel(channel),
     async close() {
       closed = true;
       await stop();

@@ -99,8 +99,9 @@ function validateSubscribe(sub) {
  * @param {(line: string) => void} deps.log
  * @param {() => void} deps.notify wakes waitForSubscribers
  * @param {(pattern: string, channel: string) => boolean} deps.channelMatches
+ * @param {ReturnType<typeof import("./records.mjs").createRecords>} deps.records
  */
-export function createEvents({ checkAuth, log, notify, channelMatches }) {
+export function createEvents({ checkAuth, log, notify, channelMatches, records }) {
   /** @type {Set<EventSubscription>} */
   const subscriptions = new Set();
   /** @type {Map<string, {seq: number, entries: any[]}>} channel -> stored EventReceive list */
@@ -173,8 +174,10 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
     } else {
       counters.events++;
     }
+    const record = records.event(event.getChannel(), event.getEventid(), event.getStore());
     for (const sub of receivers(type, event.getChannel())) {
       counters.delivered++;
+      record?.deliveredAt.push(Date.now());
       sub.call.write(received);
     }
     const result = new pb.Result();
@@ -259,6 +262,7 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
       if (type === SUBSCRIBE_EVENTS_STORE) {
         for (const e of history(req)) {
           counters.delivered++;
+          records.eventDelivered(e.getChannel(), e.getEventid());
           call.write(e);
         }
       }

@@ -105,8 +105,9 @@ function clone(/** @type {any} */ msg) {
  * @param {(kind: string, metadata: grpc.Metadata) => ({code: number, details: string} | null)} deps.checkAuth
  * @param {(line: string) => void} deps.log
  * @param {() => void} deps.notify wakes waitForSubscribers (queue receivers count as subscribers)
+ * @param {ReturnType<typeof import("./records.mjs").createRecords>} deps.records
  */
-export function createQueues({ checkAuth, log, notify }) {
+export function createQueues({ checkAuth, log, notify, records }) {
   /**
    * @typedef {object} Waiter
    * @property {(entry: Entry) => boolean} take returns false when it no longer wants a message
@@ -204,6 +205,7 @@ export function createQueues({ checkAuth, log, notify }) {
       return result;
     }
     counters.sent++;
+    records.queueSent(msg);
     publish(msg);
     result.setSentat(nowNs());
     result.setExpirationat(attrs.getExpirationat());
@@ -285,6 +287,7 @@ export function createQueues({ checkAuth, log, notify }) {
       return null;
     }
     counters.delivered++;
+    records.queue(entry.msg)?.deliveredAt.push(Date.now());
     return entry.msg;
   }
 
@@ -382,6 +385,8 @@ export function createQueues({ checkAuth, log, notify }) {
           if (msg) {
             got.push(msg);
             counters.acked++;
+            const r = records.queue(msg);
+            if (r) r.acks++;
           }
           if (got.length >= max) finish();
           else q.waiters.push(waiter);
@@ -509,6 +514,8 @@ export function createQueues({ checkAuth, log, notify }) {
       streams.delete(session);
       if (held) {
         const msg = held;
+        const r = records.queue(msg);
+        if (r) r.returned++;
         release();
         requeue(msg);
       }
@@ -518,6 +525,8 @@ export function createQueues({ checkAuth, log, notify }) {
       visibilityTimer = setTimeout(() => {
         if (!held) return;
         counters.visibilityExpired++;
+        const r = records.queue(held);
+        if (r) r.visibilityExpired++;
         respond(current, QUEUE_ERR.visibilityExpired);
         const msg = held;
         release();
@@ -582,6 +591,8 @@ export function createQueues({ checkAuth, log, notify }) {
             return respond(req, QUEUE_ERR.ackSeq);
           }
           counters.acked++;
+          const r = records.queue(held);
+          if (r) r.acks++;
           release();
           respond(req, null);
           return done();
@@ -592,6 +603,8 @@ export function createQueues({ checkAuth, log, notify }) {
             return respond(req, QUEUE_ERR.ackSeq);
           }
           counters.rejected++;
+          const r = records.queue(held);
+          if (r) r.rejects++;
           const msg = held;
           release();
           requeue(msg);
@@ -612,6 +625,8 @@ export function createQueues({ checkAuth, log, notify }) {
           const result = send(copy);
           if (result.getIserror()) return respond(req, QUEUE_ERR.sending);
           counters.acked++;
+          const r = records.queue(held);
+          if (r) r.acks++;
           release();
           respond(req, null);
           return done();
@@ -621,6 +636,8 @@ export function createQueues({ checkAuth, log, notify }) {
           const result = send(req.getModifiedmessage());
           if (result.getIserror()) return respond(req, QUEUE_ERR.sending);
           counters.acked++;
+          const r = records.queue(held);
+          if (r) r.acks++;
           release();
           respond(req, null);
           return done();
