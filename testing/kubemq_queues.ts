@@ -203,6 +203,8 @@ export function createQueuesClient(
     authToken?: string;
     /** Reconnect backoff of the gRPC channel (grpc-js starts at 1 s and grows to 120 s). */
     reconnectBackoffMs?: number;
+    /** Deadline of each send (SendQueueMessage, SendEvent); default none. */
+    sendTimeoutMs?: number;
   },
 ): QueuesClient {
   // The test process survives a broker's GOAWAY as the connector does (denoland/deno#36788):
@@ -224,6 +226,26 @@ export function createQueuesClient(
     if (options.authToken !== undefined) m.set("authorization", options.authToken);
     return m;
   };
+  // The generated client takes call options too; lib's type of it leaves them out.
+  type Sent<K extends "sendQueueMessage" | "sendEvent"> = Parameters<typeof client[K]>;
+  const timed = client as unknown as {
+    sendQueueMessage(
+      m: Sent<"sendQueueMessage">[0],
+      md: grpc.Metadata,
+      o: grpc.CallOptions,
+      cb: Sent<"sendQueueMessage">[2],
+    ): void;
+    sendEvent(
+      e: Sent<"sendEvent">[0],
+      md: grpc.Metadata,
+      o: grpc.CallOptions,
+      cb: Sent<"sendEvent">[2],
+    ): void;
+  };
+  const sendOptions = (): grpc.CallOptions =>
+    options.sendTimeoutMs === undefined
+      ? {}
+      : { deadline: new Date(Date.now() + options.sendTimeoutMs) };
   const unary = <T>(fn: (cb: Callback<T>) => void) =>
     new Promise<T>((resolve, reject) =>
       fn((err, v) => err || v === undefined ? reject(err ?? new Error("no result")) : resolve(v))
@@ -390,7 +412,9 @@ export function createQueuesClient(
   const close = () => client.close();
   return {
     async send(s) {
-      return toResult(await unary((cb) => client.sendQueueMessage(buildMessage(s), md(), cb)));
+      return toResult(
+        await unary((cb) => timed.sendQueueMessage(buildMessage(s), md(), sendOptions(), cb)),
+      );
     },
     async sendBatch(list) {
       const b = new kubemqPb.QueueMessagesBatchRequest();
@@ -471,7 +495,7 @@ export function createQueuesClient(
       ev.setBody(enc(e.body));
       ev.setStore(e.store ?? false);
       for (const [k, v] of Object.entries(e.tags ?? {})) ev.getTagsMap().set(k, v);
-      const r = await unary<PbResult>((cb) => client.sendEvent(ev, md(), cb));
+      const r = await unary<PbResult>((cb) => timed.sendEvent(ev, md(), sendOptions(), cb));
       return { id: r.getEventid(), sent: r.getSent(), error: r.getError() };
     },
     subscribeEvents: events,

@@ -42,7 +42,11 @@ export function startMessageTraffic(
   bucket: string,
   kind: MessageKind,
 ) {
-  const client = createQueuesClient({ address: broker.address, reconnectBackoffMs: 100 });
+  const client = createQueuesClient({
+    address: broker.address,
+    reconnectBackoffMs: 100,
+    sendTimeoutMs: 5000,
+  });
   const sent = new Map<string, SentMessage>();
   const pending = new Set<Promise<void>>();
   const one = async (n: number) => {

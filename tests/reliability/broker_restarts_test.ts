@@ -38,6 +38,8 @@ const GRACE_MS = 300;
 const UP_MS = IN_FLIGHT_BOUND_MS + 500;
 /** How long a kind may take to serve again after a restart. */
 const RECOVERY_MS = 15_000;
+/** How long a connector may take to exit after SIGTERM (drainTimeoutSeconds is 10). */
+const STOP_MS = 20_000;
 
 const KINDS = ["query", "command", "queue", "events", "events-store"] as const;
 type Kind = typeof KINDS[number];
@@ -201,7 +203,7 @@ for (const mode of ["graceful", "abrupt"] as const) {
         failure = err;
       } finally {
         watch.cancel();
-        await Promise.all(runs.map((r) => r.stopTraffic()));
+        await Promise.all(runs.map((r) => within(`${r.kind} traffic stopped`, r.stopTraffic())));
       }
       const seconds = Math.round((Date.now() - t0) / 1000);
       const perKind: Record<string, unknown> = {};
@@ -210,21 +212,27 @@ for (const mode of ["graceful", "abrupt"] as const) {
       // Connectors whose traffic never started (a start failed) are only stopped.
       for (const [, connector] of up) {
         if (!runs.some((r) => r.connector === connector)) {
-          totals.crashes += (await stopCountingCrashes(connector)).crashes;
+          totals.crashes +=
+            (await stopCountingCrashes(connector, { killAfterMs: STOP_MS })).crashes;
         }
       }
       for (const run of runs) {
-        const verdict = await run.verify(windows, s3, bucket);
+        const verdict = await within(`${run.kind} verified`, run.verify(windows, s3, bucket));
         // From the exit status: died by itself, or anything but exit 0 on SIGTERM.
-        const { crashes, exit } = await stopCountingCrashes(run.connector);
+        const { crashes, exit } = await stopCountingCrashes(run.connector, {
+          killAfterMs: STOP_MS,
+        });
         perKind[run.kind] = { ...verdict.figures, connectorExit: exit };
         totals.served += verdict.served;
         totals.lost += verdict.lost;
         totals.duplicated += verdict.duplicated;
         totals.crashes += crashes;
-        if (crashes > 0) {
-          failures.push(`${run.kind}: the connector died: ${exit}\n${last(run.connector)}`);
+        if (crashes > 0 || failure !== null) {
+          // Its last lines say what it was doing (a native abort prints its assertion there).
+          // deno-lint-ignore no-console
+          console.log(`${run.kind} connector, ${exit}; its last lines:\n${last(run.connector)}`);
         }
+        if (crashes > 0) failures.push(`${run.kind}: the connector died: ${exit}`);
         failures.push(...verdict.failures.slice(0, 20).map((f) => `${run.kind}: ${f}`));
         if (Deno.env.get("DEBUG_RESTARTS")) {
           for (const f of verdict.failures) {
@@ -254,6 +262,19 @@ for (const mode of ["graceful", "abrupt"] as const) {
   });
 }
 
+/** Rejects with `what` when `p` takes over a minute: a hang names its step. */
+async function within<T>(what: string, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not ${what} within 60 s`)), 60_000);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The connector's exit status and its last lines (a native abort prints its assertion). */
 function ended(connector: TestConnector): string {
   const s = connector.ended();
@@ -262,5 +283,5 @@ function ended(connector: TestConnector): string {
 }
 
 function last(connector: TestConnector): string {
-  return connector.lines().slice(-15).join("\n");
+  return connector.lines().slice(-40).join("\n");
 }
