@@ -22,6 +22,8 @@ export interface TestBrokerOptions {
   log?: boolean;
   /** Node executable; default "node". */
   node?: string;
+  /** Keep the broker's records of requests, queue messages, events and stops (see records). */
+  records?: boolean;
 }
 
 /** The broker's counters, as served by GET /stats. */
@@ -115,6 +117,63 @@ export interface QueueState {
   stored: number;
 }
 
+/** What the broker recorded of one SendRequest (query or command); times are Date.now() ms. */
+export interface ChannelRequestRecord {
+  /** The sender's RequestID. */
+  id: string;
+  channel: string;
+  type: "query" | "command";
+  /** When the broker accepted it. */
+  at: number;
+  /** Each copy written to a subscriber. */
+  deliveredAt: number[];
+  /** Each SendResponse for it; the first settles it. */
+  respondedAt: number[];
+  /** stopped: failed by a stop of the broker while still waiting for its response. */
+  outcome: "open" | "answered" | "timeout" | "stopped" | "cancelled";
+  settledAt: number | null;
+}
+
+/** What the broker recorded of one queue message it accepted. */
+export interface ChannelQueueRecord {
+  id: string;
+  channel: string;
+  at: number;
+  /** Each delivery to a receiver: more than one is a redelivery. */
+  deliveredAt: number[];
+  acks: number;
+  rejects: number;
+  /** Times it was held by a stream that went away (crash, cancel, broker stop). */
+  returned: number;
+  visibilityExpired: number;
+}
+
+/** What the broker recorded of one event it accepted. */
+export interface ChannelEventRecord {
+  id: string;
+  channel: string;
+  store: boolean;
+  at: number;
+  /** Each copy written to a subscriber (events-store history replays included). */
+  deliveredAt: number[];
+}
+
+/** One stop of the broker: when it began and ended (Date.now() ms), and how. */
+export interface StopRecord {
+  at: number;
+  /** When the last connection was closed (a graceful stop drains in between). */
+  endedAt: number | null;
+  graceful: boolean;
+}
+
+/** A channel's records, and every stop of the broker (GET /records). */
+export interface ChannelRecords {
+  stops: StopRecord[];
+  requests: ChannelRequestRecord[];
+  queue: ChannelQueueRecord[];
+  events: ChannelEventRecord[];
+}
+
 /**
  * How the broker stops. `graceful`: like a gRPC server draining on SIGTERM (KubeMQ's
  * shutdown): subscription streams end with status OK, every connection gets GOAWAY, the
@@ -155,6 +214,8 @@ export interface TestBroker {
   subscriptions(channel?: string): Promise<SubscriptionRecord[]>;
   /** The broker's record of each event published on `channel` (every channel if omitted). */
   events(channel?: string): Promise<EventRecord[]>;
+  /** A channel's records (empty unless started with `records: true`). */
+  records(channel: string): Promise<ChannelRecords>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -183,6 +244,7 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
     if (opts.tls.requireClientCert) args.push("--require-client-cert");
   }
   if (!opts.log) args.push("--quiet");
+  if (opts.records) args.push("--records");
   const child = new Deno.Command(opts.node ?? "node", {
     args,
     stdin: "null",
@@ -306,6 +368,12 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       const q = channel === undefined ? "" : `?${new URLSearchParams({ channel })}`;
       const [code, body] = await call<EventRecord[]>("GET", `/events${q}`);
       if (code !== 200) throw new Error(`Broker control GET /events failed (${code})`);
+      return body;
+    },
+    async records(channel) {
+      const q = new URLSearchParams({ channel });
+      const [code, body] = await call<ChannelRecords>("GET", `/records?${q}`);
+      if (code !== 200) throw new Error(`Broker control GET /records failed (${code})`);
       return body;
     },
     close,

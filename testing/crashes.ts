@@ -18,14 +18,32 @@ export function crashesOf(connector: TestConnector): number {
 /**
  * Stops a connector on purpose with SIGTERM (it drains and exits 0) and counts its crashes from
  * the exit status: 1 when it had already ended by itself or did not exit 0, else 0. `exit`
- * describes the status for the figures.
+ * describes the status for the figures. With `killAfterMs`, a connector still running that long
+ * after SIGTERM is killed (SIGKILL) and counted as a crash: a hung shutdown is a failure, not a
+ * hung test.
  */
 export async function stopCountingCrashes(
   connector: TestConnector,
+  opts: { killAfterMs?: number } = {},
 ): Promise<{ crashes: number; exit: string }> {
   const before = connector.ended();
-  if (before === null) await connector.stop("SIGTERM");
+  let hung = false;
+  if (before === null) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopped = connector.stop("SIGTERM");
+    if (opts.killAfterMs !== undefined) {
+      const late = new Promise<"late">((r) =>
+        timer = setTimeout(() => r("late"), opts.killAfterMs)
+      );
+      hung = (await Promise.race([stopped, late])) === "late";
+      clearTimeout(timer);
+      if (hung) await connector.stop("SIGKILL");
+    }
+    await stopped;
+  }
   const { code, signal } = before ?? await connector.exitStatus;
-  const exit = `${before ? "died by itself: " : ""}code ${code}${signal ? `, ${signal}` : ""}`;
-  return { crashes: before !== null || code !== 0 || signal !== null ? 1 : 0, exit };
+  const exit = `${before ? "died by itself: " : ""}` +
+    `${hung ? `still running ${opts.killAfterMs} ms after SIGTERM, killed: ` : ""}` +
+    `code ${code}${signal ? `, ${signal}` : ""}`;
+  return { crashes: before !== null || hung || code !== 0 || signal !== null ? 1 : 0, exit };
 }

@@ -23,6 +23,7 @@ import {
   type PbSendQueueMessageResult,
   StreamRequestType,
 } from "./kubemq_pb_types.ts";
+import { installGoawayGuard } from "../lib/sources/kubemq/goaway_guard.ts";
 import { messageLimits } from "./kubemq_channel.ts";
 import { type Callback, kubemqPb } from "./kubemq_pb.ts";
 
@@ -196,12 +197,28 @@ function toMsg(m: PbQueueMessage): QueueMsg {
 
 /** Creates the client (plaintext). */
 export function createQueuesClient(
-  options: { address: string; clientId?: string; authToken?: string },
+  options: {
+    address: string;
+    clientId?: string;
+    authToken?: string;
+    /** Reconnect backoff of the gRPC channel (grpc-js starts at 1 s and grows to 120 s). */
+    reconnectBackoffMs?: number;
+    /** Deadline of each send (SendQueueMessage, SendEvent); default none. */
+    sendTimeoutMs?: number;
+  },
 ): QueuesClient {
+  // The test process survives a broker's GOAWAY as the connector does (denoland/deno#36788):
+  // a queue stream or events subscription open at a graceful stop would otherwise crash it.
+  installGoawayGuard();
+  const channelOptions: grpc.ChannelOptions = messageLimits();
+  if (options.reconnectBackoffMs !== undefined) {
+    channelOptions["grpc.initial_reconnect_backoff_ms"] = options.reconnectBackoffMs;
+    channelOptions["grpc.max_reconnect_backoff_ms"] = options.reconnectBackoffMs;
+  }
   const client = new kubemqPb.kubemqClient(
     options.address,
     grpc.credentials.createInsecure(),
-    messageLimits(),
+    channelOptions,
   );
   const clientId = options.clientId ?? "test-queues-client";
   const md = () => {
@@ -209,6 +226,26 @@ export function createQueuesClient(
     if (options.authToken !== undefined) m.set("authorization", options.authToken);
     return m;
   };
+  // The generated client takes call options too; lib's type of it leaves them out.
+  type Sent<K extends "sendQueueMessage" | "sendEvent"> = Parameters<typeof client[K]>;
+  const timed = client as unknown as {
+    sendQueueMessage(
+      m: Sent<"sendQueueMessage">[0],
+      md: grpc.Metadata,
+      o: grpc.CallOptions,
+      cb: Sent<"sendQueueMessage">[2],
+    ): void;
+    sendEvent(
+      e: Sent<"sendEvent">[0],
+      md: grpc.Metadata,
+      o: grpc.CallOptions,
+      cb: Sent<"sendEvent">[2],
+    ): void;
+  };
+  const sendOptions = (): grpc.CallOptions =>
+    options.sendTimeoutMs === undefined
+      ? {}
+      : { deadline: new Date(Date.now() + options.sendTimeoutMs) };
   const unary = <T>(fn: (cb: Callback<T>) => void) =>
     new Promise<T>((resolve, reject) =>
       fn((err, v) => err || v === undefined ? reject(err ?? new Error("no result")) : resolve(v))
@@ -375,7 +412,9 @@ export function createQueuesClient(
   const close = () => client.close();
   return {
     async send(s) {
-      return toResult(await unary((cb) => client.sendQueueMessage(buildMessage(s), md(), cb)));
+      return toResult(
+        await unary((cb) => timed.sendQueueMessage(buildMessage(s), md(), sendOptions(), cb)),
+      );
     },
     async sendBatch(list) {
       const b = new kubemqPb.QueueMessagesBatchRequest();
@@ -456,7 +495,7 @@ export function createQueuesClient(
       ev.setBody(enc(e.body));
       ev.setStore(e.store ?? false);
       for (const [k, v] of Object.entries(e.tags ?? {})) ev.getTagsMap().set(k, v);
-      const r = await unary<PbResult>((cb) => client.sendEvent(ev, md(), cb));
+      const r = await unary<PbResult>((cb) => timed.sendEvent(ev, md(), sendOptions(), cb));
       return { id: r.getEventid(), sent: r.getSent(), error: r.getError() };
     },
     subscribeEvents: events,

@@ -15,6 +15,7 @@ import pb from "kubemq-js/lib/protos/index.js";
 import { createEvents } from "./events.mjs";
 import { createQueues } from "./queues.mjs";
 import { createRequestRecords } from "./records.mjs";
+import { createRecords } from "./channel_records.mjs";
 
 /**
  * The real server accepts messages up to 100 MiB. grpc-js counts the serialised protobuf
@@ -62,6 +63,8 @@ const ERR = {
  * @property {string} [authToken] when set, every RPC must carry `authorization` metadata equal
  *   to it (raw, no "Bearer")
  * @property {(line: string) => void} [log] receives short log lines; default silent
+ * @property {boolean} [records] keep a record of every request, queue message, event and stop
+ *   (see channel_records.mjs; memory grows with the traffic, so tests only)
  */
 
 /**
@@ -108,6 +111,9 @@ const ERR = {
  *   subscriptions the record of each query and command subscription (all channels when null)
  * @property {(channel: string | null) => import("./events.mjs").EventRecord[]} events the
  *   record of each published event: to whom it was written (all channels when null)
+ * @property {(channel: string) => import("./channel_records.mjs").ChannelRecords} records the records
+ *   of a channel's requests, queue messages and events, and every stop (empty without
+ *   `records`)
  * @property {() => Promise<void>} close stop for good
  */
 
@@ -258,8 +264,21 @@ export async function startBroker(options = {}) {
     };
   };
 
-  const queues = createQueues({ checkAuth, log, notify: notifySubscribers });
-  const events = createEvents({ checkAuth, log, notify: notifySubscribers, channelMatches });
+  /** The per-channel records of the restart tests (`records` option; channel_records.mjs). */
+  const chRecords = createRecords(Boolean(options.records));
+  const queues = createQueues({
+    checkAuth,
+    log,
+    notify: notifySubscribers,
+    records: chRecords,
+  });
+  const events = createEvents({
+    checkAuth,
+    log,
+    notify: notifySubscribers,
+    channelMatches,
+    records: chRecords,
+  });
 
   /** @param {Subscription} sub */
   const removeSubscription = (sub) => {
@@ -338,6 +357,7 @@ export async function startBroker(options = {}) {
       const replyChannel = `_INBOX.${randomUUID().replaceAll("-", "")}`;
       req.setReplychannel(replyChannel);
       records.sent(replyChannel, req.getRequestid(), channel);
+      const record = chRecords.request(replyChannel, req);
 
       let settled = false;
       const finish = () => {
@@ -350,6 +370,7 @@ export async function startBroker(options = {}) {
         finish();
         counters.timeouts++;
         records.settled(replyChannel, "timeout", ERR.timedOut);
+        chRecords.settle(record, "timeout");
         callback(internal(ERR.timedOut));
       }, timeoutMs);
       pending.set(replyChannel, {
@@ -358,6 +379,7 @@ export async function startBroker(options = {}) {
           finish();
           counters.responsesDelivered++;
           records.settled(replyChannel, "answered");
+          chRecords.settle(record, "answered");
           response.setReplychannel("");
           callback(null, response);
         },
@@ -365,6 +387,8 @@ export async function startBroker(options = {}) {
           if (settled) return;
           finish();
           records.settled(replyChannel, "failed", status.details);
+          // Only a stop rejects a waiting request.
+          chRecords.settle(record, "stopped");
           callback(status);
         },
       });
@@ -372,11 +396,13 @@ export async function startBroker(options = {}) {
         if (settled) return;
         finish();
         records.settled(replyChannel, "failed", "cancelled by the sender");
+        chRecords.settle(record, "cancelled");
       });
 
       for (const sub of pickReceivers(subscribeType, channel)) {
         counters.delivered++;
         records.delivered(replyChannel, sub.clientId);
+        record?.deliveredAt.push(Date.now());
         sub.call.write(req);
       }
     },
@@ -396,6 +422,7 @@ export async function startBroker(options = {}) {
       if (res.getRequestid() === "") return fail(ERR.requestId);
       counters.responses++;
       records.responded(replyChannel, res.getClientid());
+      chRecords.responded(replyChannel);
       const waiting = pending.get(replyChannel);
       // First response wins; a late or duplicate response still succeeds for the responder.
       if (waiting) {
@@ -498,8 +525,10 @@ export async function startBroker(options = {}) {
     if (!server) return;
     const s = server;
     server = null;
+    chRecords.stop(Boolean(opts.graceful));
     if (opts.graceful) {
-      return await drain(s, opts.graceMs ?? DEFAULT_GRACE_MS, opts.goaway ?? "single");
+      await drain(s, opts.graceMs ?? DEFAULT_GRACE_MS, opts.goaway ?? "single");
+      return chRecords.stopped();
     }
     failEverything({ code: grpc.status.UNAVAILABLE, details: "broker stopped" });
     // Let the statuses reach the clients before the connections are cut.
@@ -507,6 +536,7 @@ export async function startBroker(options = {}) {
     for (const sock of sockets) sock.destroy();
     sockets.clear();
     s.forceShutdown();
+    chRecords.stopped();
     log("stopped (connections dropped)");
   }
 
@@ -622,6 +652,7 @@ export async function startBroker(options = {}) {
     requests: (channel) => records.list(channel),
     subscriptions: (channel) => records.subscriptions(channel),
     events: (channel) => events.records(channel),
+    records: (channel) => chRecords.forChannel(channel),
     async close() {
       closed = true;
       await stop();

@@ -113,8 +113,9 @@ const KEEP_RECORDS = 100_000;
  * @param {(line: string) => void} deps.log
  * @param {() => void} deps.notify wakes waitForSubscribers
  * @param {(pattern: string, channel: string) => boolean} deps.channelMatches
+ * @param {ReturnType<typeof import("./channel_records.mjs").createRecords>} deps.records
  */
-export function createEvents({ checkAuth, log, notify, channelMatches }) {
+export function createEvents({ checkAuth, log, notify, channelMatches, records: chRecords }) {
   /** @type {Set<EventSubscription>} */
   const subscriptions = new Set();
   /** @type {Map<string, {seq: number, entries: any[]}>} channel -> stored EventReceive list */
@@ -202,9 +203,11 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
       counters.events++;
     }
     const record = recordOf(event, event.getStore());
+    const chRecord = chRecords.event(event.getChannel(), event.getEventid(), event.getStore());
     for (const sub of receivers(type, event.getChannel())) {
       counters.delivered++;
       record.deliveredTo.push(sub.clientId);
+      chRecord?.deliveredAt.push(Date.now());
       sub.call.write(received);
     }
     const result = new pb.Result();
@@ -296,6 +299,7 @@ export function createEvents({ checkAuth, log, notify, channelMatches }) {
         for (const e of history(req)) {
           counters.delivered++;
           recordOf(e, true).deliveredTo.push(sub.clientId);
+          chRecords.eventDelivered(e.getChannel(), e.getEventid());
           call.write(e);
         }
       }

@@ -4,7 +4,7 @@
 //
 //   node tools/broker/main.mjs [--port 50000] [--host 127.0.0.1]
 //     [--tls-cert f --tls-key f [--tls-ca f --require-client-cert]]
-//     [--auth-token T] [--control-port N]
+//     [--auth-token T] [--control-port N] [--records]
 //
 // Control API (only with --control-port; 0 picks a free port):
 //   GET  /subscribers?channel=X&n=N&timeout_ms=T  200 {"count"} once >= N, else 408 {"error"}
@@ -25,6 +25,9 @@
 //   GET  /queue?channel=X  200 {ready, delayed, inFlight, heldBy, receivers, stored}: queue X's
 //                       messages (heldBy: in flight per receiving client id)
 //                       and waiting receivers, and the events stored on events-store channel X
+//   GET  /records?channel=X  200 {stops, requests, queue, events}: with --records, what became
+//                       of each request, queue message and event on X, and every stop
+//                       (channel_records.mjs); without it, empty lists
 
 import http from "node:http";
 import process from "node:process";
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     "auth-token": { type: "string" },
     "control-port": { type: "string" },
     quiet: { type: "boolean", default: false },
+    records: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -68,7 +72,12 @@ if ((args["tls-ca"] || args["require-client-cert"]) && !args["tls-cert"]) {
 }
 
 /** @type {import("./broker.mjs").BrokerOptions} */
-const options = { port: parsePort("port", args.port), host: args.host, log };
+const options = {
+  port: parsePort("port", args.port),
+  host: args.host,
+  log,
+  records: args.records,
+};
 if (args["tls-cert"] && args["tls-key"]) {
   options.tls = {
     cert: args["tls-cert"],
@@ -172,6 +181,11 @@ async function handleControl(req, res) {
         ...broker.queueInfo(channel),
         stored: broker.storedEvents(channel),
       });
+    }
+    case "GET /records": {
+      const channel = url.searchParams.get("channel");
+      if (!channel) return reply(res, 400, { error: 'Query parameter "channel" is required' });
+      return reply(res, 200, broker.records(channel));
     }
     default:
       return reply(res, 404, { error: `Unknown control route "${route}"` });

@@ -107,8 +107,9 @@ function clone(/** @type {any} */ msg) {
  * @param {(kind: string, metadata: grpc.Metadata) => ({code: number, details: string} | null)} deps.checkAuth
  * @param {(line: string) => void} deps.log
  * @param {() => void} deps.notify wakes waitForSubscribers (queue receivers count as subscribers)
+ * @param {ReturnType<typeof import("./channel_records.mjs").createRecords>} deps.records
  */
-export function createQueues({ checkAuth, log, notify }) {
+export function createQueues({ checkAuth, log, notify, records }) {
   /**
    * @typedef {object} Waiter
    * @property {(entry: Entry) => boolean} take returns false when it no longer wants a message
@@ -207,6 +208,7 @@ export function createQueues({ checkAuth, log, notify }) {
       return result;
     }
     counters.sent++;
+    records.queueSent(msg);
     publish(msg);
     result.setSentat(nowNs());
     result.setExpirationat(attrs.getExpirationat());
@@ -289,6 +291,7 @@ export function createQueues({ checkAuth, log, notify }) {
     }
     counters.delivered++;
     if (attrs.getReceivecount() > 1) counters.redelivered++;
+    records.queue(entry.msg)?.deliveredAt.push(Date.now());
     return entry.msg;
   }
 
@@ -386,6 +389,8 @@ export function createQueues({ checkAuth, log, notify }) {
           if (msg) {
             got.push(msg);
             counters.acked++;
+            const r = records.queue(msg);
+            if (r) r.acks++;
           }
           if (got.length >= max) finish();
           else q.waiters.push(waiter);
@@ -519,6 +524,8 @@ export function createQueues({ checkAuth, log, notify }) {
       streams.delete(session);
       if (held) {
         const msg = held;
+        const r = records.queue(msg);
+        if (r) r.returned++;
         release();
         requeue(msg);
       }
@@ -528,6 +535,8 @@ export function createQueues({ checkAuth, log, notify }) {
       visibilityTimer = setTimeout(() => {
         if (!held) return;
         counters.visibilityExpired++;
+        const r = records.queue(held);
+        if (r) r.visibilityExpired++;
         respond(current, QUEUE_ERR.visibilityExpired);
         const msg = held;
         release();
@@ -594,6 +603,8 @@ export function createQueues({ checkAuth, log, notify }) {
             return respond(req, QUEUE_ERR.ackSeq);
           }
           counters.acked++;
+          const r = records.queue(held);
+          if (r) r.acks++;
           release();
           respond(req, null);
           return done();
@@ -604,6 +615,8 @@ export function createQueues({ checkAuth, log, notify }) {
             return respond(req, QUEUE_ERR.ackSeq);
           }
           counters.rejected++;
+          const r = records.queue(held);
+          if (r) r.rejects++;
           const msg = held;
           release();
           requeue(msg);
@@ -624,6 +637,8 @@ export function createQueues({ checkAuth, log, notify }) {
           const result = send(copy);
           if (result.getIserror()) return respond(req, QUEUE_ERR.sending);
           counters.acked++;
+          const r = records.queue(held);
+          if (r) r.acks++;
           release();
           respond(req, null);
           return done();
@@ -633,6 +648,8 @@ export function createQueues({ checkAuth, log, notify }) {
           const result = send(req.getModifiedmessage());
           if (result.getIserror()) return respond(req, QUEUE_ERR.sending);
           counters.acked++;
+          const r = records.queue(held);
+          if (r) r.acks++;
           release();
           respond(req, null);
           return done();
