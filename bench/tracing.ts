@@ -1,13 +1,16 @@
 // deno-lint-ignore-file no-console -- a command-line tool: the console is its output
 /**
- * `deno run -A bench/tracing.ts [--quick] [--out FILE]`: the bench line for the cost of tracing
- * (issue 23). Starts S3 (or uses S3_ENDPOINT), a test broker, an OTLP http/json receiver and two
- * connectors with the production flags, one with OTEL_DENO=true exporting to the receiver, then
- * measures CPU per 1,000 small requests at c=32 on both (scenarios/tracing.ts). Prints one line
- * per method and writes them, with every figure, as JSON to FILE (default
+ * `deno run -A bench/tracing.ts [--quick] [--out FILE] [--protocols http/json,http/protobuf]
+ * [--ops N] [--repeats R] [--env NAME=VALUE ...]`: the bench line for the cost of tracing
+ * (issue 23). Starts S3 (or uses S3_ENDPOINT), a test broker, one OTLP receiver per protocol and
+ * connectors with the production flags: one untraced, and one with OTEL_DENO=true per protocol
+ * (with the `--env` variables added), then measures CPU per 1,000 small requests at c=32 on all
+ * of them in rotated interleaved rounds (scenarios/tracing.ts). Prints one line per method and
+ * protocol and writes them, with every figure, as JSON to FILE (default
  * bench/results/tracing.json for a full run).
  *
- * The spans the receiver got are counted as the witness that the traced connector traced.
+ * The request spans each receiver got are counted as the witness that each traced connector
+ * traced every request.
  */
 import { parseArgs } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -20,8 +23,21 @@ import { benchConfig, ensureBroker, ensureS3, startBenchConnector } from "./stac
 
 const { values: args } = parseArgs({
   args: Deno.args,
-  options: { quick: { type: "boolean", default: false }, out: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    out: { type: "string" },
+    protocols: { type: "string", default: "http/json,http/protobuf" },
+    ops: { type: "string" },
+    repeats: { type: "string" },
+    env: { type: "string", multiple: true, default: [] },
+  },
 });
+const protocols = args.protocols.split(",").filter(Boolean);
+const extraEnv = Object.fromEntries(args.env.map((kv) => {
+  const at = kv.indexOf("=");
+  if (at <= 0) throw new Error(`--env ${kv}: expected NAME=VALUE`);
+  return [kv.slice(0, at), kv.slice(at + 1)];
+}));
 const quick = args.quick;
 const outFile = args.out ??
   (quick ? undefined : new URL("./results/tracing.json", import.meta.url).pathname);
@@ -31,50 +47,65 @@ log(`tracing cost, ${quick ? "quick" : "full"}; load average ${loadBefore.toFixe
 
 const s3env = await ensureS3();
 const broker = await ensureBroker();
-const otlp = await startOtlpReceiver();
+const receivers = await Promise.all(
+  protocols.map((p) => startOtlpReceiver({ protobuf: p === "http/protobuf" })),
+);
 const s3 = baselineS3Client(s3env);
 const bucket = await createTestBucket(s3, "bench-tracing");
 const smallKey = "tracing/small-1k";
 await s3.send(new PutObjectCommand({ Bucket: bucket, Key: smallKey, Body: payload(1024) }));
 const id = Date.now().toString(36);
-const channels = { off: `bench.tracing.off.${id}`, on: `bench.tracing.on.${id}` };
-const configs = {
-  off: await benchConfig(broker.address, channels.off),
-  on: await benchConfig(broker.address, channels.on),
-};
+const names = ["off", ...protocols];
+const channels = names.map((n) => `bench.tracing.${n.replace(/\W/g, "_")}.${id}`);
+const configs = await Promise.all(channels.map((c) => benchConfig(broker.address, c)));
 const sender = createKubemqClient({ address: broker.address, clientId: "bench-tracing" });
 const connectors: Awaited<ReturnType<typeof startBenchConnector>>[] = [];
 try {
-  const off = await startBenchConnector(configs.off);
-  connectors.push(off);
-  const on = await startBenchConnector(configs.on, {
-    OTEL_DENO: "true",
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
-    OTEL_SERVICE_NAME: "kubemq-s3-bench",
-  });
-  connectors.push(on);
+  for (const [i, name] of names.entries()) {
+    const env: Record<string, string> = i === 0 ? {} : {
+      OTEL_DENO: "true",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receivers[i - 1]!.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: name,
+      OTEL_SERVICE_NAME: "kubemq-s3-bench",
+      ...extraEnv,
+    };
+    connectors.push(await startBenchConnector(configs[i]!, env));
+  }
+  const sides = names.map((name, i) => ({ name, channel: channels[i]!, pid: connectors[i]!.pid }));
+  const ops = Number(args.ops ?? (quick ? 64 : 800));
+  const repeats = Number(args.repeats ?? (quick ? 2 : 5));
+  const jitWarmup = quick ? 50 : 400;
   const results = await runTracingCost({
     sender,
     bucket,
     smallKey,
-    off: { channel: channels.off, pid: off.pid },
-    on: { channel: channels.on, pid: on.pid },
+    off: sides[0]!,
+    on: sides.slice(1),
     concurrency: 32,
-    ops: quick ? 64 : 512,
+    ops,
     warmup: quick ? 32 : 64,
-    jitWarmup: quick ? 50 : 400,
-    repeats: quick ? 2 : 5,
+    jitWarmup,
+    repeats,
     log,
   });
-  // Give the exporter its batch interval, then count what arrived.
+  // Give the exporters their batch interval, then count what arrived.
   await new Promise((r) => setTimeout(r, 6000));
-  const spans = otlp.spans();
-  const requestSpans = spans.filter((s) => s.scope === "kubemq-s3" && s.kind === 5).length;
+  // Every request of the traced connectors: JIT warm-up, warm-ups and timed runs.
+  const sent = 2 * jitWarmup + 2 * repeats * (ops + (quick ? 32 : 64));
+  const witness = protocols.map((p, i) => {
+    const r = receivers[i]!;
+    const all = p === "http/protobuf" ? r.protobufSpans() : r.spans();
+    const requestSpans = all.filter((s) => s.scope === "kubemq-s3" && s.kind === 5).length;
+    return { protocol: p, spans: all.length, requestSpans, sent };
+  });
   const lines = [
     ...tracingLines(results),
-    `witness: the OTLP receiver got ${spans.length} spans, ${requestSpans} of them request spans ` +
-    `(load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0]!.toFixed(2)} after)`,
+    ...witness.map((w) =>
+      `witness (${w.protocol}): the OTLP receiver got ${w.spans} spans, ${w.requestSpans} of ` +
+      `them request spans, for ${w.sent} requests sent`
+    ),
+    `load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0]!.toFixed(2)} after` +
+    (Object.keys(extraEnv).length ? `; traced with ${args.env.join(" ")}` : ""),
   ];
   if (outFile) {
     await Deno.writeTextFile(
@@ -86,8 +117,8 @@ try {
           cores: navigator.hardwareConcurrency,
           loadBefore,
           loadAfter: Deno.loadavg()[0],
-          spansReceived: spans.length,
-          requestSpans,
+          extraEnv,
+          witness,
           lines,
           results,
         },
@@ -102,8 +133,8 @@ try {
   sender.close();
   for (const c of connectors) await c.stop();
   await broker.close();
-  await otlp.close();
-  for (const c of Object.values(configs)) await Deno.remove(c).catch(() => {});
+  for (const r of receivers) await r.close();
+  for (const c of configs) await Deno.remove(c).catch(() => {});
   await deleteTestBucketFully(bucket, s3).catch((err) => log(`cleanup: ${err}`));
   s3.destroy();
 }
