@@ -70,6 +70,7 @@ try {
       ...extraEnv,
     };
     connectors.push(await startBenchConnector(configs[i]!, env));
+    log(`connector ${name}: pid ${connectors[i]!.pid}`);
   }
   const sides = names.map((name, i) => ({ name, channel: channels[i]!, pid: connectors[i]!.pid }));
   const ops = Number(args.ops ?? (quick ? 64 : 800));
