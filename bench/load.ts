@@ -83,16 +83,19 @@ export interface InterleavedLoad {
  * Like runMeasured for several loads at once, in rounds: each round runs every load's warm-up
  * and one timed run, in turn, so a drift of the machine or of S3 during the measurement (a
  * bucket index that grows, a compaction) falls on all of them alike rather than on whichever
- * runs last. Returns each load's runs, in the order given.
+ * runs last. With `rotate`, round r starts with load r mod n (then r+1, ...), so no load always
+ * runs right after the same neighbour. Returns each load's runs, in the order given.
  */
 export async function runInterleaved(
   loads: readonly InterleavedLoad[],
-  options: { concurrency: number; ops: number; warmup: number; repeats: number },
+  options: { concurrency: number; ops: number; warmup: number; repeats: number; rotate?: boolean },
 ): Promise<MeasuredRuns[]> {
   const out = loads.map((): MeasuredRuns => ({ runs: [], cpuMsPer1000: [] }));
   const offsets = loads.map(() => 0);
   for (let r = 0; r < options.repeats; r++) {
-    for (const [k, load] of loads.entries()) {
+    for (let j = 0; j < loads.length; j++) {
+      const k = options.rotate ? (r + j) % loads.length : j;
+      const load = loads[k]!;
       const base = offsets[k]!;
       const one = await runMeasured((i) => load.op(base + i), {
         concurrency: options.concurrency,

@@ -2,7 +2,7 @@
 /**
  * `deno task bench [--quick] [--out DIR]`: the side-by-side benchmark of issue 8. Starts its own
  * stack (radosgw or S3_ENDPOINT, a test broker or BENCH_BROKER_ADDRESS, the connector with its
- * production flags), runs scenarios A–E, M and K, prints a markdown report and writes it with a
+ * production flags), runs scenarios A–E, M, K and T, prints a markdown report and writes it with a
  * JSON file of all figures and an SVG chart. `--quick` is a smoke run of a few seconds.
  */
 import { join } from "node:path";
@@ -30,6 +30,8 @@ import { runKinds } from "./scenarios/kinds.ts";
 import { runLarge } from "./scenarios/large.ts";
 import { runPaired } from "./scenarios/paired.ts";
 import { runStartup } from "./scenarios/startup.ts";
+import { runTracing } from "./scenarios/tracing_run.ts";
+import { TRACING_COUNTED_PROTOCOL } from "./tracing_report.ts";
 import { benchConfig, ensureBroker, ensureS3, startBenchConnector } from "./stack.ts";
 
 const { values: args } = parseArgs({
@@ -130,6 +132,19 @@ try {
     settleMs: profile.name === "full" ? 3000 : 1000,
     log,
   });
+  // Scenario T: an untraced and a traced connector of their own, side by side (issue 23).
+  const full = profile.name === "full";
+  const tracing = await runTracing({
+    brokerAddress: broker.address,
+    s3,
+    bucket,
+    protocols: [TRACING_COUNTED_PROTOCOL],
+    ops: full ? 800 : 64,
+    repeats: full ? 5 : 2,
+    warmup: full ? 64 : 32,
+    jitWarmup: full ? 400 : 50,
+    log,
+  });
   const startup = await runStartup(broker.address, profile.readyStarts, log);
 
   const meta: RunMeta = {
@@ -149,6 +164,7 @@ try {
     minimal: paired.minimal,
     large,
     kinds,
+    tracing,
     cost: { idleRss, rssBeforeLarge, startup },
   };
   const results: BenchResults = { ...figures, targets: evaluateTargets(figures) };

@@ -9,6 +9,8 @@ import type { LargeResult } from "./scenarios/large.ts";
 import type { StartupResult } from "./scenarios/startup.ts";
 import { kindMemoryLines, type KindMemoryResult, kindMemoryTargets } from "./kind_memory.ts";
 import { summarize, type Summary } from "./stats.ts";
+import type { TracingResult } from "./scenarios/tracing_run.ts";
+import { tracingReportLines, tracingTargets } from "./tracing_report.ts";
 
 const MiB = 1024 * 1024;
 
@@ -47,6 +49,8 @@ export interface Figures {
   large: LargeResult[];
   /** Scenario K: each source kind's memory for one large upload_item. Absent in older files. */
   kinds?: KindMemoryResult[];
+  /** Scenario T: CPU with tracing on against off (issue 23). Absent in older files. */
+  tracing?: TracingResult;
   cost: CostResult;
 }
 
@@ -262,6 +266,7 @@ export function evaluateTargets(f: Figures): Target[] {
     });
   }
   for (const t of kindMemoryTargets(f.kinds ?? [])) add(t);
+  for (const t of tracingTargets(f.tracing)) add(t);
   for (const [method, op] of pairs) {
     const c = conn(method, 1)?.load.p50Ms ?? NaNSummary;
     const b = direct(op, 1)?.load.p50Ms ?? NaNSummary;
@@ -484,6 +489,7 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   lines.push(...kindMemoryLines(r.kinds ?? []));
+  lines.push(...tracingReportLines(r.tracing));
   const s = r.cost.startup;
   lines.push(
     "",

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type ProtobufSpan, protobufSpans } from "./otlp_protobuf.ts";
 
 /** An OTLP attribute value, as the JSON encoding writes it. */
 interface AnyValue {
@@ -63,6 +64,15 @@ export interface ReceivedExport {
   contentType: string;
 }
 
+/** How the receiver treats bodies. */
+export interface OtlpReceiverOptions {
+  /**
+   * Accept http/protobuf bodies too (answered 200; a `/v1/traces` body's spans counted by
+   * scope and kind, see otlp_protobuf.ts). By default they are refused with 415.
+   */
+  protobuf?: boolean;
+}
+
 /** A running receiver. */
 export interface OtlpReceiver {
   /** `http://127.0.0.1:<port>`: the value for OTEL_EXPORTER_OTLP_ENDPOINT. */
@@ -72,6 +82,8 @@ export interface OtlpReceiver {
   exports(): ReceivedExport[];
   /** Every span so far, in order of arrival. */
   spans(): ReceivedSpan[];
+  /** Every span of the http/protobuf bodies so far (with `protobuf: true`), scope and kind. */
+  protobufSpans(): ProtobufSpan[];
   /** Resolves with the spans once `ready(spans)` holds; rejects after `timeoutMs`. */
   waitFor(ready: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
@@ -138,9 +150,10 @@ async function _text(req: Request): Promise<string> {
  * await otlp.close();
  * ```
  */
-export function startOtlpReceiver(): Promise<OtlpReceiver> {
+export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const exports: ReceivedExport[] = [];
   const spans: ReceivedSpan[] = [];
+  const binarySpans: ProtobufSpan[] = [];
   const waiters = new Set<() => void>();
   let onListen!: (port: number) => void;
   const listening = new Promise<number>((r) => (onListen = r));
@@ -151,8 +164,22 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
       const contentType = req.headers.get("content-type") ?? "";
       exports.push({ path, contentType });
       if (req.method !== "POST") return new Response("POST only", { status: 405 });
+      if (options.protobuf && contentType.startsWith("application/x-protobuf")) {
+        const body = new Uint8Array(await req.arrayBuffer());
+        if (path === "/v1/traces") {
+          try {
+            binarySpans.push(...protobufSpans(body));
+          } catch (err) {
+            return new Response(`bad traces body: ${err}`, { status: 400 });
+          }
+        }
+        // An empty Export*ServiceResponse: every item accepted.
+        return new Response(new Uint8Array(0), {
+          headers: { "content-type": "application/x-protobuf" },
+        });
+      }
       if (!contentType.startsWith("application/json")) {
-        // Recorded above; a protobuf body is not decoded here (tests ask for http/json).
+        // Recorded above; not decoded (tests ask for http/json).
         await req.body?.cancel();
         return new Response("http/json only", { status: 415 });
       }
@@ -173,6 +200,7 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
     port,
     exports: () => [...exports],
     spans: () => [...spans],
+    protobufSpans: () => [...binarySpans],
     waitFor(ready, timeoutMs = 15_000) {
       if (ready(spans)) return Promise.resolve([...spans]);
       return new Promise((resolve, reject) => {

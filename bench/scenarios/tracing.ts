@@ -11,20 +11,35 @@ import { payload } from "../context.ts";
 import { runInterleaved, runLoad } from "../load.ts";
 import { type LoadSummary, median, summarize, summarizeRuns, type Summary } from "../stats.ts";
 
-/** One connector of the pair. */
+/** One connector of the comparison. */
 export interface TracedSide {
+  /** "off", or how the traced one exports (e.g. "http/json"). */
+  name: string;
   channel: string;
   pid: number;
+}
+
+/** The figures of one connector for one method. */
+export interface SideCost {
+  name: string;
+  load: LoadSummary;
+  cpuMsPer1000: Summary;
+}
+
+/** A traced connector's figures, with its overhead over the untraced one. */
+export interface TracedCost extends SideCost {
+  /** Median CPU with tracing on over off, minus 1: 0.05 is 5 % more. */
+  overhead: number;
+  /** The same, round by round (run i of this side over run i of off). */
+  overheadRuns: number[];
 }
 
 /** The figures of one method. */
 export interface TracingCost {
   method: "upload_item" | "get_item";
   concurrency: number;
-  off: { load: LoadSummary; cpuMsPer1000: Summary };
-  on: { load: LoadSummary; cpuMsPer1000: Summary };
-  /** Median CPU with tracing on over off, minus 1: 0.05 is 5 % more. */
-  overhead: number;
+  off: SideCost;
+  on: TracedCost[];
 }
 
 /** What the scenario needs. */
@@ -34,7 +49,7 @@ export interface TracingBench {
   /** An object of 1 KiB that get_item reads. */
   smallKey: string;
   off: TracedSide;
-  on: TracedSide;
+  on: TracedSide[];
   concurrency: number;
   ops: number;
   warmup: number;
@@ -88,8 +103,9 @@ export async function runTracingCost(b: TracingBench): Promise<TracingCost[]> {
       if (res.data?.length !== 1024) throw new Error(`get_item: ${res.data?.length} bytes`);
     },
   };
-  for (const side of [b.off, b.on]) {
-    b.log(`tracing warm-up ${side === b.on ? "on" : "off"}: ${b.jitWarmup} of each method`);
+  const sides = [b.off, ...b.on];
+  for (const side of sides) {
+    b.log(`tracing warm-up ${side.name}: ${b.jitWarmup} of each method`);
     await runLoad(
       (i) => i % 2 === 0 ? ops.upload_item(side)(1e9 + i) : ops.get_item(side)(),
       { concurrency: 4, ops: 2 * b.jitWarmup },
@@ -97,37 +113,56 @@ export async function runTracingCost(b: TracingBench): Promise<TracingCost[]> {
   }
   const out: TracingCost[] = [];
   for (const method of ["upload_item", "get_item"] as const) {
-    b.log(`tracing ${method} c=${b.concurrency}: off and on, ${b.repeats} interleaved rounds`);
-    const [off, on] = await runInterleaved(
-      [
-        { op: ops[method](b.off), cpuPid: b.off.pid },
-        { op: ops[method](b.on), cpuPid: b.on.pid },
-      ],
-      { concurrency: b.concurrency, ops: b.ops, warmup: b.warmup, repeats: b.repeats },
+    b.log(
+      `tracing ${method} c=${b.concurrency}: ${sides.map((x) => x.name).join(", ")}, ` +
+        `${b.repeats} interleaved rounds`,
     );
+    const measured = await runInterleaved(
+      sides.map((side) => ({ op: ops[method](side), cpuPid: side.pid })),
+      {
+        concurrency: b.concurrency,
+        ops: b.ops,
+        warmup: b.warmup,
+        repeats: b.repeats,
+        rotate: true,
+      },
+    );
+    const figures = measured.map((m, i): SideCost => ({
+      name: sides[i]!.name,
+      load: summarizeRuns(m.runs),
+      cpuMsPer1000: summarize(m.cpuMsPer1000),
+    }));
+    const off = figures[0]!;
     out.push({
       method,
       concurrency: b.concurrency,
-      off: { load: summarizeRuns(off!.runs), cpuMsPer1000: summarize(off!.cpuMsPer1000) },
-      on: { load: summarizeRuns(on!.runs), cpuMsPer1000: summarize(on!.cpuMsPer1000) },
-      overhead: overheadOf(off!.cpuMsPer1000, on!.cpuMsPer1000),
+      off,
+      on: figures.slice(1).map((f) => ({
+        ...f,
+        overhead: overheadOf(off.cpuMsPer1000.runs, f.cpuMsPer1000.runs),
+        overheadRuns: f.cpuMsPer1000.runs.map((v, r) => v / off.cpuMsPer1000.runs[r]! - 1),
+      })),
     });
   }
   return out;
 }
 
-/** The report lines: one per method, with the target (at most 5 % more CPU). */
+/** The report lines: one per method and traced connector, with the target (at most 5 % more). */
 export function tracingLines(results: readonly TracingCost[], target = 0.05): string[] {
-  return results.map((r) => {
-    const pct = (r.overhead * 100).toFixed(1);
-    const verdict = r.overhead <= target ? "met" : "MISSED";
-    return `CPU per 1,000 small ${r.method} at c=${r.concurrency}: tracing off ` +
-      `${r.off.cpuMsPer1000.median.toFixed(0)} ms (runs ${fmtRuns(r.off.cpuMsPer1000)}), on ` +
-      `${r.on.cpuMsPer1000.median.toFixed(0)} ms (runs ${fmtRuns(r.on.cpuMsPer1000)}): ` +
-      `${r.overhead >= 0 ? "+" : ""}${pct} % (target <= ${target * 100} %: ${verdict})`;
-  });
+  return results.flatMap((r) =>
+    r.on.map((on) => {
+      const pct = (on.overhead * 100).toFixed(1);
+      const verdict = on.overhead <= target ? "met" : "MISSED";
+      return `CPU per 1,000 small ${r.method} at c=${r.concurrency}: tracing off ` +
+        `${r.off.cpuMsPer1000.median.toFixed(0)} ms (runs ${_fmtRuns(r.off.cpuMsPer1000)}), ` +
+        `on (${on.name}) ${on.cpuMsPer1000.median.toFixed(0)} ms (runs ${
+          _fmtRuns(on.cpuMsPer1000)
+        }): ` +
+        `${on.overhead >= 0 ? "+" : ""}${pct} % (target <= ${target * 100} %: ${verdict})`;
+    })
+  );
 }
 
-function fmtRuns(s: Summary): string {
+function _fmtRuns(s: Summary): string {
   return s.runs.map((v) => v.toFixed(0)).join("/");
 }

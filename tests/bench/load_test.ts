@@ -26,3 +26,23 @@ Deno.test("runInterleaved runs one warm-up and one timed run of each load per ro
     assert.equal(m.cpuMsPer1000.length, 2);
   }
 });
+
+Deno.test("runInterleaved with rotate starts round r with load r mod n", async () => {
+  const calls: string[] = [];
+  const load = (name: string) => ({
+    op: (i: number) => {
+      calls.push(`${name}${i}`);
+      return Promise.resolve();
+    },
+    cpuPid: Deno.pid,
+  });
+  const out = await runInterleaved([load("a"), load("b"), load("c")], {
+    concurrency: 1,
+    ops: 1,
+    warmup: 0,
+    repeats: 4,
+    rotate: true,
+  });
+  assert.deepEqual(calls, ["a0", "b0", "c0", "b1", "c1", "a1", "c2", "a2", "b2", "a3", "b3", "c3"]);
+  assert.deepEqual(out.map((m) => m.runs.length), [4, 4, 4]);
+});
