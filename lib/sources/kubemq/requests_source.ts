@@ -36,6 +36,8 @@ import { SubscriptionSet, type SubscriptionSlot } from "./subscription_set.ts";
 export interface RequestsKind {
   /** The kind's name, for logs and errors. */
   kind: string;
+  /** What it receives, for logs: "queries" or "commands". */
+  requests: string;
   /** Queries or commands. */
   subscribeType: (typeof SubscribeRequests)[keyof typeof SubscribeRequests];
   /** What the reply carries, from the binding's result. */
@@ -154,7 +156,7 @@ class RequestsSource implements Source {
           ended,
         ),
       () => {
-        this.#log.info("{kind} subscribed on {channel} at {address}", {
+        this.#log.info(`Subscribed to ${this.#kind.requests} on {channel} at {address}`, {
           kind: this.#kind.kind,
           address: this.#options.address,
           group: this.#group,

@@ -25,7 +25,12 @@ export function createKubemqCommandSource(
   tuning: RequestsSourceTuning = {},
 ): Source {
   return createRequestsSource(
-    { kind: "kubemq.command", subscribeType: SubscribeRequests.Commands, reply: commandReply },
+    {
+      kind: "kubemq.command",
+      requests: "commands",
+      subscribeType: SubscribeRequests.Commands,
+      reply: commandReply,
+    },
     options,
     ctx,
     tuning,

@@ -22,7 +22,12 @@ export function createKubemqQuerySource(
   tuning: RequestsSourceTuning = {},
 ): Source {
   return createRequestsSource(
-    { kind: "kubemq.query", subscribeType: SubscribeRequests.Queries, reply: queryReply },
+    {
+      kind: "kubemq.query",
+      requests: "queries",
+      subscribeType: SubscribeRequests.Queries,
+      reply: queryReply,
+    },
     options,
     ctx,
     tuning,

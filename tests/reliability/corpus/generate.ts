@@ -254,8 +254,10 @@ for (
 }
 
 const itemMethods = ["get_item", "upload_item", "delete_item_from_bucket", "head_item"];
+// Only the empty value: a whitespace-only key is a valid S3 key, passed on as the original's
+// MustParseString does (tests/compat/dropin_test.ts), so it is not hostile input.
 for (const method of itemMethods) {
-  for (const item of ["", " ", "\t", "   ", "\n"]) {
+  for (const item of [""]) {
     add("blank-key", {
       body: json({ metadata: { method, bucket_name: "{{BUCKET}}", item_name: item }, data: "" }),
       cause: '(Missing|Invalid) metadata "item_name"',

@@ -71,6 +71,7 @@ Deno.test("queue client: receives a message with every field and acks it", () =>
       ready: 0,
       delayed: 0,
       inFlight: 0,
+      heldBy: {},
       receivers: 0,
       stored: 0,
     });
