@@ -23,6 +23,10 @@ RUN deno task compile && ./kubemq-s3 --help
 
 FROM gcr.io/distroless/cc-debian12:nonroot AS runtime
 COPY --from=build /src/kubemq-s3 /usr/local/bin/kubemq-s3
+# As runtime.env (and `deno task start`): glibc maps every allocation of 64 KiB or more on its
+# own and returns it when freed, so the buffers of one large transfer are not kept for the next
+# (docs/benchmark.md, "Back-to-back large transfers").
+ENV GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536
 # The distroless "nonroot" user, numeric so that Kubernetes can verify runAsNonRoot.
 USER 65532:65532
 EXPOSE 8080

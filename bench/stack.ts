@@ -4,7 +4,12 @@
  */
 import { forEachLine } from "../testing/lines.ts";
 import { startTestBroker, type TestBroker } from "../testing/broker.ts";
-import { permissionFlags, type TestBinding, writeConfig } from "../testing/connector.ts";
+import {
+  permissionFlags,
+  runtimeEnv,
+  type TestBinding,
+  writeConfig,
+} from "../testing/connector.ts";
 import { type S3TestEnv, s3TestEnv } from "../testing/s3.ts";
 
 const root = decodeURIComponent(new URL("../", import.meta.url).pathname);
@@ -80,7 +85,7 @@ export async function startBenchConnector(
       configPath,
     ],
     cwd: root,
-    env: { NO_COLOR: "1", ...env },
+    env: { NO_COLOR: "1", ...runtimeEnv(), ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

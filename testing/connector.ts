@@ -14,6 +14,18 @@ export function permissionFlags(): string[] {
 }
 
 /**
+ * The production process environment (runtime.env: what `deno task start`, the image and the
+ * manifests set before the process starts), as `NAME=value` lines.
+ */
+export function runtimeEnv(): Record<string, string> {
+  const text = Deno.readTextFileSync(`${rootPath}runtime.env`);
+  return Object.fromEntries(
+    text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+/**
  * The command that runs the connector with `args`: `deno run <permissions.flags> main.ts`, as
  * `deno task start` does, or the compiled binary named by `KUBEMQ_S3_BINARY` (the release
  * workflow runs the end-to-end suite against the binary `deno task compile` built).
@@ -146,7 +158,7 @@ export async function startConnectorWithConfig(
   const child = new Deno.Command(cmd.command, {
     args: cmd.args,
     cwd: options.cwd ?? rootPath,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1", ...runtimeEnv(), ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

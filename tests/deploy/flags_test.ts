@@ -21,7 +21,7 @@ function permissionWords(task: string): string[] {
 Deno.test("start and compile tasks both take their permissions from permissions.flags only", () => {
   const start = tasks.start ?? "";
   const compile = tasks.compile ?? "";
-  assert.equal(start, `deno run ${FLAGS_REF} main.ts`);
+  assert.equal(start, `env $(cat runtime.env) deno run ${FLAGS_REF} main.ts`);
   assert.ok(compile.startsWith(`deno compile ${FLAGS_REF} `), compile);
   assert.equal(compile.split(FLAGS_REF).length - 1, 1);
   assert.deepEqual(permissionWords(start), []);
@@ -67,4 +67,14 @@ Deno.test("deno task start expands $(cat permissions.flags) and runs main.ts", a
   const stderr = new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 0, stderr);
   assert.match(stderr, /^Usage: kubemq-s3 \[--config config\.yaml\]/m);
+});
+
+Deno.test("the image sets the process environment of runtime.env, as deno task start does", () => {
+  const env = Deno.readTextFileSync(`${root}runtime.env`).trim().split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  assert.deepEqual(env, ["GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536"]);
+  const dockerfile = Deno.readTextFileSync(`${root}Dockerfile`);
+  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+  for (const line of env) assert.ok(runtimeStage.includes(`\nENV ${line}\n`), line);
+  assert.match(tasks.start ?? "", /^env \$\(cat runtime\.env\) /);
 });
