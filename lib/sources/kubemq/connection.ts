@@ -6,7 +6,7 @@
  */
 import type { KubemqClientConfig } from "./client_config.ts";
 import { installGoawayGuard } from "./goaway_guard.ts";
-import { GrpcH2Channel } from "./grpc_h2.ts";
+import { GrpcH2Channel, Status } from "./grpc_h2.ts";
 import { decodePingResult } from "./pb_codec.ts";
 
 /** The KubeMQ gRPC service's path prefix. */
@@ -56,6 +56,10 @@ export function openConnection(config: KubemqClientConfig): KubemqConnection {
       try {
         reply = await channel.unary(`${SERVICE}/Ping`, EMPTY, timeoutMs, signal);
       } catch (err) {
+        // A Ping that got no answer in time may be on a session whose connection is gone
+        // without it having noticed (the keepalive would tell only after minutes): the next
+        // call connects again.
+        if ((err as { code?: number }).code === Status.DEADLINE_EXCEEDED) channel.dropSession();
         throw new Error(describe(err));
       }
       const res = decodePingResult(reply);

@@ -317,6 +317,16 @@ export class GrpcH2Channel {
     return duplexCall(start, this.#config.maxSendBytes, onMessage, onEnd);
   }
 
+  /**
+   * Forgets the current session and destroys it (in a later macrotask, by the GOAWAY guard):
+   * the next call connects again. For a session that seems open but no longer answers.
+   */
+  dropSession(): void {
+    const session = this.#session;
+    this.#session = null;
+    if (session && !session.destroyed) session.destroy();
+  }
+
   /** Ends the session after open calls finish; new calls fail with UNAVAILABLE. */
   close(): void {
     this.#closed = true;
