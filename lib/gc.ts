@@ -71,3 +71,13 @@ export function scheduleIdleCollection(delayMs = IDLE_COLLECTION_DELAY_MS): void
   }, delayMs);
   Deno.unrefTimer(idleTimer);
 }
+
+/**
+ * After a source finished one message: a collection soon when it moved `bytes` of at least
+ * LARGE_TRANSFER_BYTES (its buffers are garbage now, and the next transfer should not start on
+ * top of them), and one after a burst's quiet time once nothing is in flight.
+ */
+export function afterMessage(bytes: number, inFlight: number): void {
+  if (bytes >= LARGE_TRANSFER_BYTES) setTimeout(collectGarbage, 0);
+  if (inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
+}

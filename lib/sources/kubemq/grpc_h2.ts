@@ -24,8 +24,8 @@ import {
   type ServerStream,
   type StartedCall,
 } from "./grpc_server_stream.ts";
-import { sessionOptions, type TlsMaterial, WINDOW_BYTES } from "./grpc_session_options.ts";
-import { keepalive } from "./grpc_keepalive.ts";
+import { sessionOptions, type TlsMaterial } from "./grpc_session_options.ts";
+import { openSession } from "./grpc_session.ts";
 import { GrpcError, httpStatusToGrpc, Status, statusOf } from "./grpc_status.ts";
 
 import { type DuplexCall, duplexCall } from "./grpc_duplex.ts";
@@ -75,37 +75,16 @@ export class GrpcH2Channel {
     const live = this.#session;
     if (live && !live.closed && !live.destroyed) return live;
     this.#sessionError = null;
-    const session = http2.connect(this.#authority, this.#connectOptions);
-    this.#session = session;
-    const forget = () => {
-      if (this.#session === session) this.#session = null;
-    };
-    session.on("error", (err: Error) => {
-      this.#sessionError = err.message;
-      forget();
-    });
-    session.on("goaway", () => {
-      forget();
-      // Never inside the 'goaway' dispatch (denoland/deno#36788): let open streams finish.
-      setTimeout(() => {
-        if (!session.closed) session.close();
-      }, 0);
-    });
-    session.on("close", forget);
-    session.on("connect", () => {
-      try {
-        session.setLocalWindowSize(WINDOW_BYTES);
-      } catch { /* not supported: default window */ }
-    });
-    keepalive(session, {
-      intervalMs: this.#config.keepaliveTimeMs,
-      timeoutMs: this.#config.keepaliveTimeoutMs,
-      busy: () => this.#open > 0,
-      onDead: () => {
-        this.#sessionError = "keepalive ping not acknowledged";
-        forget();
+    const session = openSession(this.#authority, this.#connectOptions, {
+      gone: () => {
+        if (this.#session === session) this.#session = null;
       },
+      failed: (reason) => this.#sessionError = reason,
+      busy: () => this.#open > 0,
+      keepaliveTimeMs: this.#config.keepaliveTimeMs,
+      keepaliveTimeoutMs: this.#config.keepaliveTimeoutMs,
     });
+    this.#session = session;
     return session;
   }
 

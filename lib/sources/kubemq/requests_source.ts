@@ -15,7 +15,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import type { KindContext } from "../../kinds/kind.ts";
-import { BURST_IDLE_COLLECTION_DELAY_MS, scheduleIdleCollection } from "../../gc.ts";
+import { afterMessage, scheduleIdleCollection } from "../../gc.ts";
 import type {
   HandleResult,
   MessageHandler,
@@ -196,7 +196,7 @@ class RequestsSource implements Source {
     });
     void sendReply(to, answered).finally(() => {
       gate.leave();
-      if (gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
+      afterMessage(0, gate.inFlight);
     });
   }
 

@@ -32,12 +32,7 @@ import type { SubscriptionHandle } from "../kubemq/requests_port.ts";
 import { EventsStoreType, type StartPosition } from "../kubemq/pb_events.ts";
 import { subscriberOf } from "../kubemq/subscriber.ts";
 import { SubscriptionSet, type SubscriptionSlot } from "../kubemq/subscription_set.ts";
-import {
-  BURST_IDLE_COLLECTION_DELAY_MS,
-  collectGarbage,
-  LARGE_TRANSFER_BYTES,
-  scheduleIdleCollection,
-} from "../../gc.ts";
+import { afterMessage } from "../../gc.ts";
 import type { HandleResult, MessageHandler, Source, SourceState } from "../../kinds/source.ts";
 import type { KubemqEventsOptions } from "./options.ts";
 import { publishOutcome } from "./publish_outcome.ts";
@@ -197,18 +192,15 @@ class KubemqEventsSource implements Source {
     } catch (err) {
       answered = Promise.reject(err);
     }
-    void this.#publish(id, body.byteLength, answered).finally(() => {
+    const bytes = body.byteLength;
+    void this.#publish(id, answered).finally(() => {
       gate.leave();
-      if (gate.inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
+      afterMessage(bytes, gate.inFlight);
     });
   }
 
   /** Publishes the handler's answer to response_channel; never rejects. */
-  async #publish(
-    eventId: string,
-    eventBytes: number,
-    answered: Promise<HandleResult>,
-  ): Promise<void> {
+  async #publish(eventId: string, answered: Promise<HandleResult>): Promise<void> {
     let response: Uint8Array;
     let tags: Record<string, string> | undefined;
     try {
@@ -219,10 +211,6 @@ class KubemqEventsSource implements Source {
         error: message(err),
       });
       return;
-    }
-    if (eventBytes >= LARGE_TRANSFER_BYTES) {
-      // The transfer's buffers are garbage now: collect them before the next one starts.
-      setTimeout(collectGarbage, 0);
     }
     const channel = this.#options.response_channel;
     if (channel === undefined) return;

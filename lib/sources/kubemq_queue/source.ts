@@ -15,12 +15,7 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { delay } from "../../delay.ts";
-import {
-  BURST_IDLE_COLLECTION_DELAY_MS,
-  collectGarbage,
-  LARGE_TRANSFER_BYTES,
-  scheduleIdleCollection,
-} from "../../gc.ts";
+import { afterMessage } from "../../gc.ts";
 import type { KindContext } from "../../kinds/kind.ts";
 import { clientConfigFor } from "../kubemq/client_config.ts";
 import { type KubemqConnection, openConnection } from "../kubemq/connection.ts";
@@ -240,9 +235,7 @@ class KubemqQueueSource implements Source {
       });
     } finally {
       this.#inFlight--;
-      // The transfer's buffers are garbage now: collect them before the next one starts.
-      if (msg.body.byteLength >= LARGE_TRANSFER_BYTES) setTimeout(collectGarbage, 0);
-      if (this.#inFlight === 0) scheduleIdleCollection(BURST_IDLE_COLLECTION_DELAY_MS);
+      afterMessage(msg.body.byteLength, this.#inFlight);
     }
   }
 
