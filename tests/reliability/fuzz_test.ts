@@ -208,7 +208,7 @@ fuzzArea.test(`fuzzer: ${WARMUP_SECONDS} + ${SECONDS} s of generated bodies, one
     console.log(
       `fuzz RSS: ${trend.startMiB} MiB after the warm-up, ${trend.midMiB} at mid-run, ${trend.endMiB} at ` +
         `the end (peak ${trend.peakMiB}): ${trend.secondHalfGrowthPct} % over the second half, ` +
-        `slope ${trend.secondHalfSlopeMiBPerMin} MiB/min`,
+        `floor slope ${trend.floorSlopeMiBPerMin} MiB/min`,
     );
     assert.equal(result.failed, false, fc.defaultReportMessage(result) ?? "");
     assert.deepEqual(failures, []);

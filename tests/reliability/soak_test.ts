@@ -20,7 +20,7 @@ soak.test(`soak: ${WARMUP_SECONDS} + ${SECONDS} s of mixed methods from 32 sende
   console.log(
     `soak RSS: ${f.rss.startMiB} MiB after the warm-up, ${f.rss.midMiB} at mid-run, ${f.rss.endMiB} at ` +
       `the end (peak ${f.rss.peakMiB}): ${f.rss.secondHalfGrowthPct} % over the second half, ` +
-      `slope ${f.rss.secondHalfSlopeMiBPerMin} MiB/min`,
+      `floor slope ${f.rss.floorSlopeMiBPerMin} MiB/min`,
   );
   soak.figures = {
     casesTried: 0,

@@ -35,6 +35,7 @@ function clean(): SoakFigures {
       peakMiB: 100,
       secondHalfGrowthPct: 0,
       secondHalfSlopeMiBPerMin: 0,
+      floorSlopeMiBPerMin: 0,
     },
     fdsStart: 37,
     fdsEnd: 40,
@@ -63,7 +64,7 @@ Deno.test("soak verdict: each other count fails the run on its own", () => {
     [{ crashes: 1, connectorExit: "code 139" }, /crashes \(code 139\)/],
     [{ fdsEnd: 200 }, /fds 37 -> 200/],
     [{ requestsServed: 0 }, /no request served/],
-    [{ rss: { ...clean().rss, secondHalfSlopeMiBPerMin: 50 } }, /50 MiB\/min/],
+    [{ rss: { ...clean().rss, floorSlopeMiBPerMin: 50 } }, /50 MiB\/min/],
   ];
   for (const [change, why] of cases) {
     const failures = soakFailures({ ...clean(), ...change });
