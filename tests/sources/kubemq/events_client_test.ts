@@ -13,37 +13,18 @@ import {
 import { Status } from "../../../lib/sources/kubemq/grpc_h2.ts";
 import { EventsStoreType, type StartPosition } from "../../../lib/sources/kubemq/pb_events.ts";
 import type { StreamEnd } from "../../../lib/sources/kubemq/requests_port.ts";
-import { startTestBroker, type TestBroker } from "../../../testing/broker.ts";
-import { createQueuesClient, type QueuesClient } from "../../../testing/kubemq_queues.ts";
+import type { TestBroker } from "../../../testing/broker.ts";
+import type { QueuesClient } from "../../../testing/kubemq_queues.ts";
+import { CLIENT, dec, enc, sleep, withClient as withSharedClient } from "./_client_harness.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let n = 0;
 const channel = () => `ec.test.${Date.now().toString(36)}.${n++}`;
-const CLIENT = "s3-connector";
 
-async function withClient(
+const withClient = (
   fn: (client: EventsClient, broker: TestBroker, witness: QueuesClient) => Promise<void>,
   opts: { authToken?: string } = {},
-) {
-  await using broker = await startTestBroker(opts);
-  const conn = openConnection({
-    address: broker.address,
-    maxMessageBytes: 8 * 1024 * 1024,
-    ...(opts.authToken ? { authToken: opts.authToken } : {}),
-  });
-  using witness = createQueuesClient({
-    address: broker.address,
-    ...(opts.authToken ? { authToken: opts.authToken } : {}),
-  });
-  try {
-    await fn(createEventsClient(conn), broker, witness);
-  } finally {
-    conn.close();
-  }
-}
+) => withSharedClient(createEventsClient, fn, opts);
 
 /** A subscription that collects what it receives. */
 function subscribe(

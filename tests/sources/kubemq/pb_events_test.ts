@@ -6,6 +6,16 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import {
+  assertTruncations,
+  body,
+  record,
+  RUNS,
+  tags,
+  tagsOf,
+  text,
+  uint53,
+} from "./_pb_arbitraries.ts";
 import { concat } from "../../../lib/sources/kubemq/pb_codec.ts";
 import {
   decodeEventReceive,
@@ -13,31 +23,6 @@ import {
   encodeEvent,
 } from "../../../lib/sources/kubemq/pb_events.ts";
 import { kubemqPb as gen } from "../../../testing/kubemq_pb.ts";
-
-const text = fc.string({ unit: "binary", maxLength: 40 });
-const uint53 = fc.maxSafeNat();
-const tags = fc.dictionary(text, text, { maxKeys: 4 });
-const body = fc.uint8Array({ maxLength: 6000 });
-const RUNS = { numRuns: 300 };
-/** Records as plain objects (fast-check may make them null-prototype, which deepEqual sees). */
-const record = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
-  fc.record(model, { noNullPrototype: true });
-
-const tagsOf = (m: { getTagsMap(): { toArray(): [string, string][] } }) =>
-  Object.fromEntries(m.getTagsMap().toArray());
-
-/** `decode` throws on every strict prefix of `bytes` but those ending a top-level field. */
-function assertTruncations(
-  bytes: Uint8Array,
-  boundaries: Set<number>,
-  decode: (b: Uint8Array) => unknown,
-) {
-  for (let k = 0; k < bytes.length; k++) {
-    const cut = bytes.subarray(0, k);
-    if (boundaries.has(k)) decode(cut);
-    else assert.throws(() => decode(cut), /truncated/, `cut at ${k} of ${bytes.length}`);
-  }
-}
 
 const receiveArb = record({
   eventId: text,

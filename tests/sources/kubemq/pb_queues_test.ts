@@ -5,6 +5,16 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import {
+  assertTruncations,
+  body,
+  record,
+  RUNS,
+  tags,
+  tagsOf,
+  text,
+  uint53,
+} from "./_pb_arbitraries.ts";
 import { concat } from "../../../lib/sources/kubemq/pb_codec.ts";
 import {
   decodeQueueMessage,
@@ -16,36 +26,7 @@ import {
 import { kubemqPb as gen, type PbMessage } from "../../../testing/kubemq_pb.ts";
 import type { PbQueueMessage } from "../../../testing/kubemq_pb_types.ts";
 
-const text = fc.string({ unit: "binary", maxLength: 40 });
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-/** int64/uint64 fields the connector reads as numbers: exact up to 2^53. */
-const uint53 = fc.maxSafeNat();
-const tags = fc.dictionary(text, text, { maxKeys: 4 });
-/** Bodies on both sides of the writer's 4 KiB copy threshold. */
-const body = fc.uint8Array({ maxLength: 6000 });
-const RUNS = { numRuns: 300 };
-/** Records as plain objects (fast-check may make them null-prototype, which deepEqual sees). */
-const record = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
-  fc.record(model, { noNullPrototype: true });
-
-const tagsOf = (m: { getTagsMap(): { toArray(): [string, string][] } }) =>
-  Object.fromEntries(m.getTagsMap().toArray());
-
-/**
- * `decode` throws on every strict prefix of `bytes` that cuts a field, and reads the others:
- * `boundaries` are the lengths at which a top-level field ends.
- */
-function assertTruncations(
-  bytes: Uint8Array,
-  boundaries: Set<number>,
-  decode: (b: Uint8Array) => unknown,
-) {
-  for (let k = 0; k < bytes.length; k++) {
-    const cut = bytes.subarray(0, k);
-    if (boundaries.has(k)) decode(cut);
-    else assert.throws(() => decode(cut), /truncated/, `cut at ${k} of ${bytes.length}`);
-  }
-}
 
 const attributesArb = record({
   timestamp: uint53,

@@ -8,37 +8,18 @@
 import assert from "node:assert/strict";
 import { openConnection } from "../../../lib/sources/kubemq/connection.ts";
 import { createQueueClient, type QueueClient } from "../../../lib/sources/kubemq/queue_client.ts";
-import { startTestBroker, type TestBroker } from "../../../testing/broker.ts";
-import { createQueuesClient, type QueuesClient } from "../../../testing/kubemq_queues.ts";
+import type { TestBroker } from "../../../testing/broker.ts";
+import type { QueuesClient } from "../../../testing/kubemq_queues.ts";
+import { CLIENT, dec, enc, sleep, withClient as withSharedClient } from "./_client_harness.ts";
 import { waitUntil } from "../../../testing/wait_until.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let n = 0;
 const channel = () => `qc.test.${Date.now().toString(36)}.${n++}`;
-const CLIENT = "s3-connector";
 
-async function withClient(
+const withClient = (
   fn: (client: QueueClient, broker: TestBroker, witness: QueuesClient) => Promise<void>,
   opts: { authToken?: string } = {},
-) {
-  await using broker = await startTestBroker(opts);
-  const conn = openConnection({
-    address: broker.address,
-    maxMessageBytes: 8 * 1024 * 1024,
-    ...(opts.authToken ? { authToken: opts.authToken } : {}),
-  });
-  using witness = createQueuesClient({
-    address: broker.address,
-    ...(opts.authToken ? { authToken: opts.authToken } : {}),
-  });
-  try {
-    await fn(createQueueClient(conn), broker, witness);
-  } finally {
-    conn.close();
-  }
-}
+) => withSharedClient(createQueueClient, fn, opts);
 
 const receive = (client: QueueClient, ch: string, visibilitySeconds = 5, waitSeconds = 1) =>
   client.receive({ channel: ch, clientId: CLIENT, visibilitySeconds, waitSeconds });
