@@ -15,7 +15,7 @@ import { parseHostPort } from "../host_port.ts";
 import { type AllowList, deriveAllowList } from "./allow_list.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { SELF_TEST_ENV } from "./self_test.ts";
-import { tracesExport, tracingOnInProcess } from "./telemetry.ts";
+import { collectorHostPort, tracesExport, tracingOnInProcess } from "./telemetry.ts";
 
 /** Launcher options, from the command line. */
 export interface LaunchOptions {
@@ -36,12 +36,22 @@ async function resolveHost(host: string): Promise<string[]> {
   }
 }
 
-/** Computes the worker's allow-list for a loaded config. */
-export async function allowListFor(loaded: LoadedConfig): Promise<AllowList> {
-  return await deriveAllowList(loaded.config, {
+/**
+ * Computes the worker's allow-list for a loaded config; with tracing on, `collector` (the OTLP
+ * endpoint's `host:port`) is added to its network entries.
+ */
+export async function allowListFor(
+  loaded: LoadedConfig,
+  collector: string | null = null,
+): Promise<AllowList> {
+  const allow = await deriveAllowList(loaded.config, {
     resolve: resolveHost,
     env: (name) => Deno.env.get(name),
   });
+  if (collector !== null && !allow.net.includes(collector)) {
+    allow.net = [...allow.net, collector].sort();
+  }
+  return allow;
 }
 
 class WorkerHandle {
@@ -121,15 +131,22 @@ export async function launch(options: LaunchOptions): Promise<number> {
   const format = options.logFormat ?? loaded.config.logFormat;
   setupLogging(format, []);
   const log = logger("launcher");
+  let collector: string | null = null;
   if (await tracingOnInProcess((n) => Deno.env.get(n))) {
-    const to = tracesExport((n) => Deno.env.get(n));
+    const env = (n: string) => Deno.env.get(n);
+    try {
+      collector = collectorHostPort(env);
+    } catch (err) {
+      say(`Tracing is on (OTEL_DENO) but ${(err as Error).message}`);
+      return 2;
+    }
     log.info(
-      "Tracing on (OTEL_DENO): the runtime exports spans to {endpoint} ({protocol}), outside " +
-        "the worker's sandbox; its allow-list is the same as without tracing",
-      { ...to },
+      "Tracing on (OTEL_DENO): the runtime exports spans to {endpoint} ({protocol}); the " +
+        "worker's allow-list has {collector}",
+      { ...tracesExport(env), collector },
     );
   }
-  let allow = await allowListFor(loaded);
+  let allow = await allowListFor(loaded, collector);
   const selfTest = selfTestAddress(log);
   const startMsg = (l: LoadedConfig, a: AllowList): ToWorker => ({
     type: "start",
@@ -169,7 +186,7 @@ export async function launch(options: LaunchOptions): Promise<number> {
       return;
     }
     if (next.sourceText === loaded.sourceText) return;
-    const nextAllow = await allowListFor(next);
+    const nextAllow = await allowListFor(next, collector);
     if (JSON.stringify(nextAllow) === JSON.stringify(allow)) {
       // Validated here, once; the worker only reports a failure to apply it.
       const errors = await handle.reload(next);

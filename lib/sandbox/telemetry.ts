@@ -2,9 +2,14 @@
  * Where the runtime sends traces, for the launcher's start-up line. Deno's OpenTelemetry is on
  * when the process starts with `OTEL_DENO=true`, for the launcher and its sandboxed worker alike
  * (a worker cannot turn it on by itself: the runtime reads the variable once, at process start).
- * The runtime's exporter runs outside the JavaScript permission checks, so the worker's
- * allow-list needs no entry for the collector: it stays the same with tracing on or off.
+ *
+ * With tracing on, the worker's allow-list gets the collector's `host:port`, derived from the
+ * standard variables as the other endpoints are from the config: the operator sees every place
+ * the process may reach in one list. Deno 2.9's exporter does not need it (it runs outside the
+ * JavaScript permission checks), but a runtime that checks it will find it there. With tracing
+ * off the list is unchanged.
  */
+import { formatHostPort } from "../host_port.ts";
 
 /** The standard OTLP variables the runtime reads, and their meaning for traces. */
 export interface TracesExport {
@@ -28,6 +33,30 @@ export function tracesExport(env: (name: string) => string | undefined): TracesE
   const protocol = env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")?.trim() ||
     env("OTEL_EXPORTER_OTLP_PROTOCOL")?.trim() || "http/protobuf";
   return { endpoint, protocol };
+}
+
+/**
+ * The collector's `host:port` for the allow-list, from the traces endpoint's URL (the scheme's
+ * port when the URL has none). Throws, naming the variable and its value, when it is not an
+ * http or https URL: the runtime could not export to it either.
+ */
+export function collectorHostPort(env: (name: string) => string | undefined): string {
+  const { endpoint } = tracesExport(env);
+  const from = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")?.trim()
+    ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+    : "OTEL_EXPORTER_OTLP_ENDPOINT";
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`${from}: not a URL: ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`${from}: expected an http or https URL, got ${JSON.stringify(endpoint)}`);
+  }
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  // URL keeps IPv6 hosts in brackets; formatHostPort adds them back.
+  return formatHostPort({ host: url.hostname.replace(/^\[|\]$/g, ""), port });
 }
 
 /**

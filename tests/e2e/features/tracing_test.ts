@@ -215,7 +215,7 @@ Deno.test("a failed request's span has error status and our error code; an inval
   }
 });
 
-Deno.test("tracing off (the default): nothing exported, no tags added, and the same allow-list as with it on", async () => {
+Deno.test("tracing off (the default): nothing exported, no tags added, no collector in the allow-list; on: the same list plus the collector", async () => {
   const otlp = await startOtlpReceiver();
   const env = tracingEnv(otlp);
   const { OTEL_DENO: _, ...off } = env;
@@ -255,13 +255,18 @@ Deno.test("tracing off (the default): nothing exported, no tags added, and the s
       assert.deepEqual(otlp.exports(), []);
       const traced = await startConnector({ bindings, env });
       try {
-        assert.deepEqual(permissionsOf(traced), offPermissions);
+        // Off, the collector is nowhere in the list; on, the list is off's plus the collector.
+        const collector = `127.0.0.1:${otlp.port}`;
+        assert.ok(!JSON.stringify(offPermissions).includes(`:${otlp.port}`));
+        const off = offPermissions as { net: string[] };
+        assert.deepEqual(permissionsOf(traced), {
+          ...off,
+          net: [...off.net, collector].sort(),
+        });
         const said = traced.records().find((r) => String(r.message).startsWith("Tracing on"));
         assert.equal(said?.endpoint, `${otlp.endpoint}/v1/traces`);
         assert.equal(said?.protocol, "http/json");
-        // The OTLP endpoint is not in the worker's allow-list: the runtime exports outside the
-        // sandbox (see docs/operations.md), and yet the spans arrive.
-        assert.ok(!JSON.stringify(offPermissions).includes(`:${otlp.port}`));
+        assert.equal(said?.collector, collector);
         await broker.waitForSubscribers(channel, 1, 10_000);
         const sender = senderSpan();
         await client.sendQuery({
