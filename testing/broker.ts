@@ -89,7 +89,7 @@ export interface SubscriptionRecord {
   openedAt: number;
   /** When the broker dropped it: its stream's first end event, named by `how`. */
   endedAt?: number;
-  how?: "cancelled" | "error" | "finish" | "close";
+  how?: "cancelled" | "error" | "finish" | "close" | "half-closed";
 }
 
 /** The broker's record of one published event (GET /events). */

@@ -189,7 +189,24 @@ function internal(message) {
  * @property {string} group
  * @property {string} clientId
  * @property {grpc.ServerWritableStream<any, any>} call
+ * @property {string} [peer] the client's address and port, as grpc-js names it (getPeer)
+ * @property {(how: string) => void} [ended] records how the subscription ended
  */
+
+/**
+ * How long the broker lets frames it had queued for a connection go out after the client ended
+ * its side (FIN), before it closes the connection.
+ */
+const CLIENT_FIN_FLUSH_MS = 20;
+
+/**
+ * A socket's peer as grpc-js's getPeer() names it: `address:port`, IPv6 in brackets.
+ * @param {import("node:net").Socket} sock
+ */
+function peerOf(sock) {
+  const a = sock.remoteAddress ?? "";
+  return `${a.includes(":") ? `[${a}]` : a}:${sock.remotePort}`;
+}
 
 /**
  * @typedef {object} Pending
@@ -323,6 +340,8 @@ export async function startBroker(options = {}) {
           (sub.group ? ` group=${sub.group}` : "") + ` client=${clientId}`,
       );
       const ended = records.subscribed(clientId, channel, sub.group);
+      sub.ended = ended;
+      sub.peer = call.getPeer();
       for (const how of ["cancelled", "error", "finish", "close"]) {
         call.on(how, () => {
           ended(how);
@@ -483,6 +502,28 @@ export async function startBroker(options = {}) {
       h2.on("connection", (/** @type {import("node:net").Socket} */ sock) => {
         sockets.add(sock);
         sock.once("close", () => sockets.delete(sock));
+        // A client that ends its side of the connection (FIN), as the connector does to end its
+        // subscriptions without losing a request: grpc-go reads EOF, cancels every stream's
+        // context (KubeMQ drops those subscribers at once) and closes the connection; what
+        // Send had handed its writer goroutine was written within microseconds. Node's http2
+        // writes a queued frame only in a later turn of the loop, and would close the socket
+        // on the FIN first; so: stop routing to the connection's subscriptions now, let the
+        // frames already queued go out, then close.
+        sock.allowHalfOpen = true;
+        sock.once("end", () => {
+          const peer = peerOf(sock);
+          let dropped = 0;
+          for (const sub of [...subscriptions]) {
+            if (sub.peer !== peer) continue;
+            sub.ended?.("half-closed");
+            removeSubscription(sub);
+            dropped++;
+          }
+          if (dropped > 0) {
+            log(`client ${peer} ended its connection: ${dropped} subscriptions dropped`);
+          }
+          setTimeout(() => sock.destroy(), CLIENT_FIN_FLUSH_MS);
+        });
       });
       // And the HTTP/2 sessions, so that a graceful stop can send them GOAWAY.
       h2.on("session", (/** @type {import("node:http2").ServerHttp2Session} */ session) => {

@@ -30,7 +30,8 @@ const KEEP = 100_000;
  * @property {string} group
  * @property {number} openedAt
  * @property {number} [endedAt] when the broker dropped it (the stream's first end event)
- * @property {string} [how] that event: cancelled, error, finish or close
+ * @property {string} [how] that event: cancelled, error, finish or close; half-closed when the
+ *   client ended its side of the connection (FIN)
  */
 
 export function createRequestRecords() {

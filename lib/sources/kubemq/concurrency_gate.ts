@@ -16,6 +16,7 @@ export class ConcurrencyGate {
   readonly #streams: () => Iterable<Pausable | null>;
   #inFlight = 0;
   #paused = false;
+  #open = false;
   #idleWaiters: (() => void)[] = [];
 
   /** `streams` lists the current streams (null for a subscription between attempts). */
@@ -37,7 +38,7 @@ export class ConcurrencyGate {
   /** One more message in flight; pauses the streams at the bound. */
   enter(): void {
     this.#inFlight++;
-    if (this.#inFlight >= this.#limit && !this.#paused) {
+    if (this.#inFlight >= this.#limit && !this.#paused && !this.#open) {
       this.#paused = true;
       for (const stream of this.#streams()) stream?.pause();
     }
@@ -53,6 +54,17 @@ export class ConcurrencyGate {
     if (this.#inFlight === 0) {
       for (const wake of this.#idleWaiters.splice(0)) wake();
     }
+  }
+
+  /**
+   * Lifts the bound for good: resumes the streams and never pauses them again. For a stopping
+   * source, which must read everything the server already wrote before its streams end.
+   */
+  open(): void {
+    this.#open = true;
+    if (!this.#paused) return;
+    this.#paused = false;
+    for (const stream of this.#streams()) stream?.resume();
   }
 
   /** Resolves once nothing is in flight, or after `ms`. */

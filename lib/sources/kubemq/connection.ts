@@ -28,8 +28,17 @@ export interface KubemqConnection {
   close(): void;
 }
 
+/** Options of {@link openConnection}. */
+export interface ConnectionOptions {
+  /** A connection that can be half-closed (GrpcH2Channel.endWrites): for subscriptions. */
+  halfClose?: boolean;
+}
+
 /** Opens a connection; the session is made on the first call. */
-export function openConnection(config: KubemqClientConfig): KubemqConnection {
+export function openConnection(
+  config: KubemqClientConfig,
+  options: ConnectionOptions = {},
+): KubemqConnection {
   // Every close() and destroy() of these sessions, ours and node:http2's own, then runs in a
   // later macrotask (denoland/deno#36788, see goaway_guard.ts).
   installGoawayGuard();
@@ -43,6 +52,7 @@ export function openConnection(config: KubemqClientConfig): KubemqConnection {
     maxSendBytes: limit,
     keepaliveTimeMs: KEEPALIVE_TIME_MS,
     keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
+    ...(options.halfClose ? { halfClose: true } : {}),
   });
   const describe = (err: unknown) => {
     const text = err instanceof Error ? err.message : String(err);

@@ -15,6 +15,7 @@
  * run in a later macrotask, never inside nghttp2's frame processing.
  */
 import http2 from "node:http2";
+import type tls from "node:tls";
 import { formatHostPort, parseHostPort } from "../../host_port.ts";
 
 import { type Chunk, MessageFramer, prefix, writeMessage } from "./grpc_framing.ts";
@@ -29,6 +30,7 @@ import { openSession } from "./grpc_session.ts";
 import { GrpcError, httpStatusToGrpc, Status, statusOf } from "./grpc_status.ts";
 
 import { type DuplexCall, duplexCall } from "./grpc_duplex.ts";
+import { connectHalfClosable, type HalfClosableSocket } from "./grpc_half_close.ts";
 
 export type { DuplexCall } from "./grpc_duplex.ts";
 export { MessageFramer } from "./grpc_framing.ts";
@@ -48,6 +50,11 @@ export interface GrpcH2Config {
   /** HTTP/2 PING interval while calls are open, and how long to wait for its ack. */
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
+  /**
+   * Connect sessions over a socket that endWrites() can half-close (grpc_half_close.ts): for a
+   * channel that carries subscriptions only.
+   */
+  halfClose?: boolean;
 }
 
 /** Longest wait for a cancelled stream to close before its call ends anyway. */
@@ -59,6 +66,9 @@ export class GrpcH2Channel {
   readonly #authority: string;
   readonly #connectOptions: http2.SecureClientSessionOptions;
   #session: http2.ClientHttp2Session | null = null;
+  /** The current session's socket, when the channel is made to be half-closed. */
+  #socket: HalfClosableSocket | null = null;
+  readonly #target: { host: string; port: number };
   /** The last session-level error, for the status of streams it ends. */
   #sessionError: string | null = null;
   #open = 0;
@@ -67,6 +77,7 @@ export class GrpcH2Channel {
   constructor(config: GrpcH2Config) {
     this.#config = config;
     const target = parseHostPort(config.address);
+    this.#target = target;
     this.#authority = `${config.tls ? "https" : "http"}://${formatHostPort(target)}`;
     this.#connectOptions = sessionOptions(config.tls, target.host);
   }
@@ -75,7 +86,17 @@ export class GrpcH2Channel {
     const live = this.#session;
     if (live && !live.closed && !live.destroyed) return live;
     this.#sessionError = null;
-    const session = openSession(this.#authority, this.#connectOptions, {
+    let options = this.#connectOptions;
+    if (this.#config.halfClose) {
+      const { settings: _, ...tlsOptions } = options;
+      const socket = connectHalfClosable({
+        ...this.#target,
+        ...(this.#config.tls ? { tls: tlsOptions as tls.ConnectionOptions } : {}),
+      });
+      this.#socket = socket;
+      options = { ...options, createConnection: () => socket.socket };
+    }
+    const session = openSession(this.#authority, options, {
       gone: () => {
         if (this.#session === session) this.#session = null;
       },
@@ -304,6 +325,18 @@ export class GrpcH2Channel {
     const session = this.#session;
     this.#session = null;
     if (session && !session.destroyed) session.destroy();
+  }
+
+  /**
+   * Half-closes the session's connection (a channel made with `halfClose`): the server ends
+   * every stream on it and closes it, and every message it wrote before that is still
+   * delivered; the calls end once it has closed. New calls fail with UNAVAILABLE. Without
+   * `halfClose`, the same as close().
+   */
+  endWrites(): void {
+    if (!this.#config.halfClose) return this.close();
+    this.#closed = true;
+    this.#socket?.endWrites();
   }
 
   /** Ends the session after open calls finish; new calls fail with UNAVAILABLE. */

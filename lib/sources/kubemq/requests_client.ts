@@ -18,6 +18,9 @@ export function createKubemqRequestsClient(
 ): KubemqRequestsClient {
   const conn = openConnection(config);
   const { channel, describe } = conn;
+  // The subscriptions have a connection of their own, which a stop half-closes
+  // (endSubscriptions): the responses to what still arrives go out on `conn`.
+  const subs = openConnection(config, { halfClose: true });
   return {
     ping: conn.ping,
 
@@ -25,7 +28,7 @@ export function createKubemqRequestsClient(
       const sub = encodeSubscribe({ subscribeType, clientId, channel: channelName, group });
       let stream: ReturnType<typeof channel.serverStream> | null = null;
       let ended = false;
-      const handle = channel.serverStream(
+      const handle = subs.channel.serverStream(
         `${SERVICE}/SubscribeToRequests`,
         [sub],
         (message) => {
@@ -86,6 +89,11 @@ export function createKubemqRequestsClient(
       }
     },
 
-    close: () => conn.close(),
+    endSubscriptions: () => subs.channel.endWrites(),
+
+    close() {
+      subs.close();
+      conn.close();
+    },
   };
 }

@@ -71,5 +71,12 @@ export interface KubemqRequestsClient {
   ): SubscriptionHandle;
   /** SendResponse with Executed (default true), Error and a Timestamp (unix seconds). */
   sendResponse(reply: RequestReply, timeoutMs: number): Promise<void>;
+  /**
+   * Ends every subscription without losing a request the server already wrote to one: the
+   * server ends them (each `onEnd` is called) once it has seen the end, and every request it
+   * wrote before is still delivered to `onData`. Responses can still be sent. A client that
+   * cannot do this leaves it out, and its subscriptions are cancelled.
+   */
+  endSubscriptions?(): void;
   close(): void;
 }

@@ -212,7 +212,11 @@ class RequestsSource implements Source {
   }
 
   async #stop(drainMs: number): Promise<void> {
-    const unanswered = await this.#subs.stop(drainMs);
+    // A half-close rather than a cancel where the client can (KubeMQ has no unsubscribe): a
+    // request the broker wrote to this member just before the end is still read and answered.
+    const client = this.#client;
+    const endStreams = client?.endSubscriptions ? () => client.endSubscriptions?.() : undefined;
+    const unanswered = await this.#subs.stop(drainMs, endStreams);
     if (unanswered > 0) {
       this.#log.warn("Stopped with {inFlight} queries unanswered after {drainMs} ms", {
         inFlight: unanswered,

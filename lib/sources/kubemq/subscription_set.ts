@@ -12,6 +12,12 @@ import { ConcurrencyGate } from "./concurrency_gate.ts";
 import { DeadNotice } from "./dead_notice.ts";
 import { type ReconnectPolicy, runSubscriptionLoop, watchStream } from "./subscription_loop.ts";
 
+/**
+ * How long a stop waits for the server to end the streams after a half-close (it does once it
+ * has read the FIN, a round trip) before cancelling what is still open.
+ */
+const STREAMS_END_MS = 2000;
+
 /** A live subscription stream, as the set pauses, resumes and cancels it. */
 export interface StreamHandle {
   pause(): void;
@@ -181,10 +187,24 @@ export class SubscriptionSet<H extends StreamHandle> {
   /**
    * Stops: ends every wait and stream, waits for the attempt loops, then up to `drainMs` for the
    * messages in flight; returns how many were still in flight.
+   *
+   * With `endStreams` (the client's half-close, which makes the server end the streams after
+   * every message it already wrote), the streams are read unpaused until the server has ended
+   * them, for at most STREAMS_END_MS; only what is still open then is cancelled.
    */
-  async stop(drainMs: number): Promise<number> {
+  async stop(drainMs: number, endStreams?: () => void): Promise<number> {
     this.#stopping = true;
     this.#abort.abort();
+    if (endStreams) {
+      this.gate.open();
+      endStreams();
+      const timeUp = new AbortController();
+      await Promise.race([
+        Promise.all(this.#loops),
+        delay(STREAMS_END_MS, { signal: timeUp.signal }).catch(() => {}),
+      ]);
+      timeUp.abort();
+    }
     for (const slot of this.#slots) {
       slot.handle?.cancel();
       slot.connected = false;

@@ -92,3 +92,37 @@ Deno.test("SubscriptionSet: giving up is told once, with the last error, to list
   assert.equal(subs.over(), true);
   assert.equal(await subs.stop(10), 0);
 });
+
+Deno.test("SubscriptionSet: a stop with endStreams reads unpaused until the server ends the streams, and cancels only what stays open", async () => {
+  const subs = set(2);
+  const streams: FakeStream[] = [];
+  await subs.start((slot, opened) =>
+    subs.watch(slot, 60_000, (_healthy, ended) => {
+      const s = new FakeStream();
+      s.end = ended;
+      streams.push(s);
+      return s;
+    }, opened)
+  );
+  subs.gate.enter();
+  assert.ok(streams.every((s) => s.paused));
+  let ends = 0;
+  const t0 = performance.now();
+  const inFlight = subs.stop(50, () => {
+    ends++;
+    // The gate was opened first: nothing is held back while the server ends the streams.
+    assert.ok(streams.every((s) => !s.paused));
+    // The server ends the first stream now; the second never ends by itself.
+    setTimeout(() => streams[0]!.end!({ code: 14, message: "UNAVAILABLE: connection closed" }), 5);
+  });
+  subs.gate.enter(); // a message that arrives during the stop does not pause the streams again
+  assert.ok(streams.every((s) => !s.paused));
+  subs.gate.leave();
+  subs.gate.leave();
+  assert.equal(await inFlight, 0);
+  assert.equal(ends, 1);
+  assert.equal(streams[0]!.cancelled, false, "the stream the server ended was not cancelled");
+  assert.equal(streams[1]!.cancelled, true, "the one still open was cancelled");
+  assert.ok(performance.now() - t0 >= 1900, "cancelled only after the wait for the server");
+  assert.equal(streams.length, 2, "no new attempt while stopping");
+});
