@@ -519,6 +519,7 @@ export async function startBroker(options = {}) {
             removeSubscription(sub);
             dropped++;
           }
+          dropped += events.clientClosed(peer);
           if (dropped > 0) {
             log(`client ${peer} ended its connection: ${dropped} subscriptions dropped`);
           }

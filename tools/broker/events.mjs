@@ -85,6 +85,7 @@ function validateSubscribe(sub) {
  * @property {string} group
  * @property {string} clientId
  * @property {grpc.ServerWritableStream<any, any>} call
+ * @property {string} peer the client's address and port (getPeer), to drop it on its FIN
  */
 
 /**
@@ -294,6 +295,7 @@ export function createEvents({ checkAuth, log, notify, channelMatches, records: 
         group: req.getGroup(),
         clientId: req.getClientid(),
         call,
+        peer: call.getPeer(),
       };
       if (type === SUBSCRIBE_EVENTS_STORE) {
         for (const e of history(req)) {
@@ -328,6 +330,21 @@ export function createEvents({ checkAuth, log, notify, channelMatches, records: 
         sub.call.emit("error", status);
       }
       notify();
+    },
+    /**
+     * Drops the subscriptions of the client at `peer` (grpc-js getPeer()) that ended its side of
+     * the connection: no event goes to them any more. Returns how many.
+     * @param {string} peer
+     */
+    clientClosed(peer) {
+      let n = 0;
+      for (const sub of [...subscriptions]) {
+        if (sub.peer !== peer) continue;
+        subscriptions.delete(sub);
+        n++;
+      }
+      if (n > 0) notify();
+      return n;
     },
     /** Ends every events subscription with status OK; returns how many. */
     endStreams() {

@@ -56,7 +56,11 @@ class KubemqEventsSource implements Source {
   readonly #intervalMs: number;
   readonly #subs: SubscriptionSet<SubscriptionHandle>;
   #conn: KubemqConnection | null = null;
+  /** The subscriptions' own connection, which a stop half-closes (grpc_half_close.ts). */
+  #subsConn: KubemqConnection | null = null;
   #events: EventsClient | null = null;
+  /** The events client over #subsConn: subscribes only. */
+  #subscriber: EventsClient | null = null;
   #handler: MessageHandler | null = null;
   #started = false;
   #stopped: Promise<void> | null = null;
@@ -96,10 +100,12 @@ class KubemqEventsSource implements Source {
     const config = await clientConfigFor(this.#options, this.#ctx);
     try {
       this.#conn = openConnection(config);
+      this.#subsConn = openConnection(config, { halfClose: true });
     } catch (err) {
       throw new Error(`Cannot create KubeMQ client for ${this.#options.address}: ${message(err)}`);
     }
     this.#events = createEventsClient(this.#conn);
+    this.#subscriber = createEventsClient(this.#subsConn);
     await this.#subs.start((slot, opened) => this.#attempt(slot, opened));
   }
 
@@ -143,7 +149,7 @@ class KubemqEventsSource implements Source {
       slot,
       STABLE_MS,
       (healthy, ended) =>
-        this.#events!.subscribe(
+        this.#subscriber!.subscribe(
           {
             store: this.#store,
             channel: this.#options.channel,
@@ -229,7 +235,11 @@ class KubemqEventsSource implements Source {
   }
 
   async #stop(drainMs: number): Promise<void> {
-    await this.#subs.stop(drainMs);
+    // A half-close rather than a cancel (KubeMQ has no unsubscribe): an event the broker wrote
+    // to this member of a group just before the end is still read and handled.
+    const subsConn = this.#subsConn;
+    await this.#subs.stop(drainMs, subsConn ? () => subsConn.channel.endWrites() : undefined);
+    subsConn?.close();
     this.#conn?.close();
     this.#log.info("{kind} source for {channel} stopped", { kind: this.#kind });
   }

@@ -2,8 +2,9 @@
  * Three connector replicas on one queue and in one events group, the way users scale out the
  * other kinds. The queue: 1,000 uploads, one replica SIGKILLed while they flow; every object is
  * in S3 by hash, and the broker counts what the kill put back (its queue counters are the
- * witness, not the connector). Events in a group: the broker's delivery record and the outcomes
- * on response_channel show each event handled by exactly one replica, and S3 holds each by hash.
+ * witness, not the connector). Events in a group, one replica restarted while they flow: the
+ * broker's delivery record and the outcomes on response_channel show each event handled by
+ * exactly one replica, and S3 holds each by hash.
  */
 import assert from "node:assert/strict";
 import { decodeResponse, encodeRequest } from "../../../lib/wire.ts";
@@ -134,14 +135,14 @@ Deno.test("replicas: 3 on one queue, 1,000 uploads, one SIGKILLed: every object 
   }, "replicas-queue");
 });
 
-Deno.test("replicas: 3 in one events group, each of 300 events handled by exactly one (broker record, outcomes, S3 by hash)", async () => {
+Deno.test("replicas: 3 in one events group, one restarted (SIGTERM) while they flow, each of 900 events handled by exactly one (broker record, outcomes, S3 by hash)", async () => {
   await withTestBucket(async (bucket, s3) => {
     await using broker = await startTestBroker();
     using q = createQueuesClient({ address: broker.address });
     const channel = `replicas.events.${Date.now().toString(36)}`;
     const responses = `${channel}.outcomes`;
     const outcomes = q.subscribeEvents({ channel: responses, clientId: "outcome-reader" });
-    const events = await uploads(bucket, "events", 300);
+    const events = await uploads(bucket, "events", 900);
     const replicas: TestConnector[] = [];
     try {
       for (let i = 0; i < 3; i++) {
@@ -153,13 +154,32 @@ Deno.test("replicas: 3 in one events group, each of 300 events handled by exactl
         );
       }
       await broker.waitForSubscribers(channel, 3, 10_000);
-      const ids: string[] = [];
-      for (const [i, e] of events.entries()) {
-        const id = `event-${i}`;
-        ids.push(id);
-        const r = await q.sendEvent({ channel, body: e.body, id, clientId: "sender" });
-        assert.ok(r.sent, r.error);
-      }
+      const ids = events.map((_, i) => `event-${i}`);
+      // Replica 0 is stopped and started again while 4 senders publish, as a rolling update does:
+      // an event the broker wrote to it just before its subscription ended must still be handled.
+      let restart: Promise<number> | null = null;
+      let next = 0;
+      await Promise.all(Array.from({ length: 4 }, async () => {
+        for (let i = next++; i < events.length; i = next++) {
+          const r = await q.sendEvent({
+            channel,
+            body: events[i]!.body,
+            id: ids[i]!,
+            clientId: "sender",
+          });
+          assert.ok(r.sent, r.error);
+          if (i === Math.floor(events.length / 3)) {
+            restart = replicas[0]!.stop("SIGTERM").then(async (code) => {
+              replicas[0] = await startKindReplica(broker, "kubemq.events", channel, 0, {
+                group: GROUP,
+                response_channel: responses,
+              });
+              return code;
+            });
+          }
+        }
+      }));
+      assert.equal(await restart, 0, "replica-0 drained and exited 0");
       await outcomes.waitFor(events.length, 60_000);
       await sleep(500); // a second outcome for one event would come about now
       await outcomes.close();
