@@ -9,7 +9,14 @@
  * request (middleware/span_attributes.ts), and what the target adds (the S3 target: bucket and
  * key); bytes in and out, outcome and error code at the end. Never the data.
  */
-import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+} from "@opentelemetry/api";
 import { withLogContext } from "../log.ts";
 import type { HandleResult, MessageInfo } from "../kinds/source.ts";
 import { contextTags, logFields, senderContext, tracer } from "../trace/tracer.ts";
@@ -52,32 +59,38 @@ export function traceRequest(
   handle: Handle,
 ): Promise<HandleResult> {
   const parent = senderContext(info.tags);
-  const span = tracer().startSpan(owner.binding, {
-    kind: SpanKind.CONSUMER,
-    attributes: {
+  const span = tracer().startSpan(owner.binding, { kind: SpanKind.CONSUMER }, parent);
+  // Deno's spans say they record even when the sampler dropped them: the trace flags tell. A
+  // span that will not be exported gets no attributes and no log fields (a ratio sampler's
+  // unsampled requests cost the least), but its context still goes back in the tags.
+  const sampled = (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
+  if (sampled) {
+    span.setAttributes({
       [REQUEST_SPAN.system]: "kubemq",
       [REQUEST_SPAN.sourceKind]: owner.sourceKind,
       [REQUEST_SPAN.binding]: owner.binding,
       [REQUEST_SPAN.channel]: info.channel,
       [REQUEST_SPAN.messageId]: info.requestId,
       [REQUEST_SPAN.bytesIn]: body.byteLength,
-    },
-  }, parent);
+    });
+  }
   let answered: Promise<HandleResult>;
   try {
-    answered = context.with(
-      trace.setSpan(parent, span),
-      _enter,
-      undefined,
-      logFields(span),
-      handle,
-      body,
-      info,
-    );
+    answered = sampled
+      ? context.with(
+        trace.setSpan(parent, span),
+        _enter,
+        undefined,
+        logFields(span),
+        handle,
+        body,
+        info,
+      )
+      : context.with(trace.setSpan(parent, span), handle, undefined, body, info);
   } catch (err) {
     answered = Promise.reject(err);
   }
-  return answered.then((result) => _end(span, result, info), (err) => {
+  return answered.then((result) => _end(span, sampled, result, info), (err) => {
     span.recordException(err instanceof Error ? err : String(err));
     span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
     span.end();
@@ -95,8 +108,13 @@ function _enter(
   return withLogContext(fields, () => handle(body, info));
 }
 
-function _end(span: Span, result: HandleResult, info: MessageInfo): HandleResult {
+function _end(span: Span, sampled: boolean, result: HandleResult, info: MessageInfo): HandleResult {
   const { outcome } = result;
+  if (!sampled) {
+    span.end();
+    result.tags = contextTags(span, info.tags);
+    return result;
+  }
   span.setAttributes({
     // The pieces' length when there are pieces: reading `body` would make a large one whole.
     [REQUEST_SPAN.bytesOut]: (result.pieces ?? result.body).byteLength,

@@ -287,6 +287,42 @@ Deno.test("tracing off (the default): nothing exported, no tags added, no collec
   }
 });
 
+Deno.test("a request the sampler drops (always_off): served as usual, nothing exported, no trace ids in its log line, and its unsampled context back in the tags", async () => {
+  const otlp = await startOtlpReceiver();
+  try {
+    await withTestBucket(async (bucket) => {
+      const env = { ...tracingEnv(otlp), OTEL_TRACES_SAMPLER: "always_off" };
+      const stack = await startStack({ env, properties: { log_level: "info" } });
+      try {
+        const sender = senderSpan();
+        const res = await stack.client.sendQuery({
+          channel: stack.channel,
+          body: encodeRequest({
+            metadata: { method: "upload_item", bucket_name: bucket, item_name: "unsampled.txt" },
+            data: enc("not traced"),
+          }),
+          timeoutMs: 30_000,
+          tags: sender.tags,
+        });
+        assert.equal(decodeResponse(res.body).isError, false, decodeResponse(res.body).error);
+        // The sender's trace, a span id of the connector's, and flags 00 (not sampled).
+        assert.match(
+          res.tags.traceparent ?? "",
+          new RegExp(`^00-${sender.traceId}-[0-9a-f]{16}-00$`),
+        );
+        const line = await stack.connector.waitForLog(doneLine("upload_item"));
+        assert.equal("trace_id" in line, false);
+      } finally {
+        await stack.close();
+      }
+      // The process has exited: anything pending would have been flushed.
+      assert.deepEqual(otlp.spans(), []);
+    });
+  } finally {
+    await otlp.close();
+  }
+});
+
 Deno.test("queue and events sources continue the sender's trace and send it with the outcome on response_channel", async () => {
   const otlp = await startOtlpReceiver();
   const broker = await startTestBroker();

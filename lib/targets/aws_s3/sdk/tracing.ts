@@ -15,7 +15,7 @@
  * Attribute names follow OpenTelemetry's conventions for the AWS SDK (`rpc.*`, `aws.*`).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { type Span, SpanKind } from "@opentelemetry/api";
+import { type Span, SpanKind, TraceFlags } from "@opentelemetry/api";
 import { tracer } from "../../../trace/tracer.ts";
 import { S3_BUCKET, S3_KEY } from "../span_attributes.ts";
 
@@ -108,9 +108,11 @@ function _annotate(
   response: _HttpResponse | undefined,
   start: number,
 ): void {
+  const span = runtimeHttpSpan(response?.body);
+  // Not sampled (Deno's spans say they record even then): nothing of it is exported.
+  if (span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
   const name = `S3.${operation}`;
   const attributes = _attributes(operation, input, response);
-  const span = runtimeHttpSpan(response?.body);
   if (span !== undefined) {
     span.updateName(name);
     span.setAttributes(attributes);
