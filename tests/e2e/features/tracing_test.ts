@@ -45,6 +45,27 @@ function tracingEnv(otlp: OtlpReceiver): Record<string, string> {
   };
 }
 
+/** Sends an upload_item of `text` with `tags` through the stack; asserts it succeeded. */
+async function upload(
+  stack: TestStack,
+  bucket: string,
+  key: string,
+  text: string,
+  tags: Record<string, string>,
+) {
+  const res = await stack.client.sendQuery({
+    channel: stack.channel,
+    body: encodeRequest({
+      metadata: { method: "upload_item", bucket_name: bucket, item_name: key },
+      data: enc(text),
+    }),
+    timeoutMs: 30_000,
+    tags,
+  });
+  assert.equal(decodeResponse(res.body).isError, false, decodeResponse(res.body).error);
+  return res;
+}
+
 /** The connector's request span in `traceId`. */
 function requestSpan(spans: ReceivedSpan[], traceId: string): ReceivedSpan | undefined {
   return spans.find((s) => s.traceId === traceId && s.scope === "kubemq-s3" && s.kind === 5);
@@ -81,16 +102,7 @@ Deno.test("a query with a traceparent yields a connector span in the sender's tr
     await withTestBucket((bucket) =>
       withTracedStack(otlp, async (stack) => {
         const sender = senderSpan("vendor=abc");
-        const res = await stack.client.sendQuery({
-          channel: stack.channel,
-          body: encodeRequest({
-            metadata: { method: "upload_item", bucket_name: bucket, item_name: "traced.txt" },
-            data: enc("hello trace"),
-          }),
-          timeoutMs: 30_000,
-          tags: sender.tags,
-        });
-        assert.equal(decodeResponse(res.body).isError, false, decodeResponse(res.body).error);
+        const res = await upload(stack, bucket, "traced.txt", "hello trace", sender.tags);
         const spans = await otlp.waitFor((all) => {
           const span = requestSpan(all, sender.traceId);
           return span !== undefined && all.some((s) => s.parentSpanId === span.spanId);
@@ -295,16 +307,7 @@ Deno.test("a request the sampler drops (always_off): served as usual, nothing ex
       const stack = await startStack({ env, properties: { log_level: "info" } });
       try {
         const sender = senderSpan();
-        const res = await stack.client.sendQuery({
-          channel: stack.channel,
-          body: encodeRequest({
-            metadata: { method: "upload_item", bucket_name: bucket, item_name: "unsampled.txt" },
-            data: enc("not traced"),
-          }),
-          timeoutMs: 30_000,
-          tags: sender.tags,
-        });
-        assert.equal(decodeResponse(res.body).isError, false, decodeResponse(res.body).error);
+        const res = await upload(stack, bucket, "unsampled.txt", "not traced", sender.tags);
         // The sender's trace, a span id of the connector's, and flags 00 (not sampled).
         assert.match(
           res.tags.traceparent ?? "",

@@ -36,8 +36,9 @@ function set(count: number, policy = { auto_reconnect: true, max_reconnects: 0 }
   });
 }
 
-Deno.test("SubscriptionSet: connected once every stream is open; an end is the last error; stop cancels and drains", async () => {
-  const subs = set(2);
+/** A set of `count` subscriptions started on fake streams, and the streams it opened. */
+async function started(count: number) {
+  const subs = set(count);
   const streams: FakeStream[] = [];
   await subs.start((slot, opened) =>
     subs.watch(slot, 60_000, (_healthy, ended) => {
@@ -47,6 +48,11 @@ Deno.test("SubscriptionSet: connected once every stream is open; an end is the l
       return s;
     }, opened)
   );
+  return { subs, streams };
+}
+
+Deno.test("SubscriptionSet: connected once every stream is open; an end is the last error; stop cancels and drains", async () => {
+  const { subs, streams } = await started(2);
   assert.equal(streams.length, 2);
   assert.equal(subs.state().connected, true);
   // At the concurrency bound every stream is paused, and a stream opened then starts paused.
@@ -94,16 +100,7 @@ Deno.test("SubscriptionSet: giving up is told once, with the last error, to list
 });
 
 Deno.test("SubscriptionSet: a stop with endStreams reads unpaused until the server ends the streams, and cancels only what stays open", async () => {
-  const subs = set(2);
-  const streams: FakeStream[] = [];
-  await subs.start((slot, opened) =>
-    subs.watch(slot, 60_000, (_healthy, ended) => {
-      const s = new FakeStream();
-      s.end = ended;
-      streams.push(s);
-      return s;
-    }, opened)
-  );
+  const { subs, streams } = await started(2);
   subs.gate.enter();
   assert.ok(streams.every((s) => s.paused));
   let ends = 0;
