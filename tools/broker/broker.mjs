@@ -502,29 +502,11 @@ export async function startBroker(options = {}) {
       h2.on("connection", (/** @type {import("node:net").Socket} */ sock) => {
         sockets.add(sock);
         sock.once("close", () => sockets.delete(sock));
-        // A client that ends its side of the connection (FIN), as the connector does to end its
-        // subscriptions without losing a request: grpc-go reads EOF, cancels every stream's
-        // context (KubeMQ drops those subscribers at once) and closes the connection; what
-        // Send had handed its writer goroutine was written within microseconds. Node's http2
-        // writes a queued frame only in a later turn of the loop, and would close the socket
-        // on the FIN first; so: stop routing to the connection's subscriptions now, let the
-        // frames already queued go out, then close.
-        sock.allowHalfOpen = true;
-        sock.once("end", () => {
-          const peer = peerOf(sock);
-          let dropped = 0;
-          for (const sub of [...subscriptions]) {
-            if (sub.peer !== peer) continue;
-            sub.ended?.("half-closed");
-            removeSubscription(sub);
-            dropped++;
-          }
-          dropped += events.clientClosed(peer);
-          if (dropped > 0) {
-            log(`client ${peer} ended its connection: ${dropped} subscriptions dropped`);
-          }
-          setTimeout(() => sock.destroy(), CLIENT_FIN_FLUSH_MS);
-        });
+        // Over TLS the session's socket is the TLS one (below).
+        if (!options.tls) watchClientFin(sock);
+      });
+      h2.on("secureConnection", (/** @type {import("node:tls").TLSSocket} */ sock) => {
+        watchClientFin(sock);
       });
       // And the HTTP/2 sessions, so that a graceful stop can send them GOAWAY.
       h2.on("session", (/** @type {import("node:http2").ServerHttp2Session} */ session) => {
@@ -533,6 +515,33 @@ export async function startBroker(options = {}) {
       });
     }
     log(`listening on ${host}:${port}${options.tls ? " (tls)" : ""}`);
+  }
+
+  /**
+   * A client that ends its side of the connection (FIN, after TLS's close_notify), as the
+   * connector does to end its subscriptions without losing a request: grpc-go reads EOF, cancels
+   * every stream's context (KubeMQ drops those subscribers at once) and closes the connection;
+   * what Send had handed its writer goroutine was written within microseconds. Node's http2
+   * writes a queued frame only in a later turn of the loop, and would close the socket on the FIN
+   * first; so: stop routing to the connection's subscriptions now, let the frames already queued
+   * go out, then close.
+   * @param {import("node:net").Socket} sock the session's socket (the TLS one over TLS)
+   */
+  function watchClientFin(sock) {
+    sock.allowHalfOpen = true;
+    sock.once("end", () => {
+      const peer = peerOf(sock);
+      let dropped = 0;
+      for (const sub of [...subscriptions]) {
+        if (sub.peer !== peer) continue;
+        sub.ended?.("half-closed");
+        removeSubscription(sub);
+        dropped++;
+      }
+      dropped += events.clientClosed(peer);
+      if (dropped > 0) log(`client ${peer} ended its connection: ${dropped} subscriptions dropped`);
+      setTimeout(() => sock.destroy(), CLIENT_FIN_FLUSH_MS);
+    });
   }
 
   /** @param {{code: number, details: string}} status */

@@ -19,6 +19,7 @@ import { COLLECT_EVERY_BYTES } from "../../../lib/sources/kubemq/grpc_framing.ts
 import type { Pieces } from "../../../lib/pieces.ts";
 import { startTestBroker } from "../../../testing/broker.ts";
 import { createKubemqClient } from "../../../testing/kubemq_client.ts";
+import { makeCerts } from "../../../testing/tls_certs.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -242,55 +243,64 @@ for (const [name, create] of transports) {
   });
 }
 
-Deno.test("endSubscriptions: a member of a group under load gets every query the broker wrote to it, answers them on its other connection, and its stream ends", async () => {
-  await using broker = await startTestBroker();
-  const channel = `half.${Date.now().toString(36)}`;
-  using sender = createKubemqClient({ address: broker.address });
-  const members = [0, 1].map(() =>
-    createKubemqRequestsClient(config(broker.address), SubscribeRequests.Queries)
-  );
-  const got = members.map(() => new Set<string>());
-  const ended = Promise.withResolvers<StreamEnd>();
-  members.forEach((client, i) =>
-    client.subscribe(channel, "g", `member-${i}`, (q) => {
-      got[i]!.add(q.requestId);
-      void client.sendResponse({ ...q, clientId: `member-${i}`, body: q.body }, 10_000);
-    }, (end) => i === 0 && ended.resolve(end))
-  );
-  let stop = false;
-  const outcomes: string[] = [];
-  try {
-    await broker.waitForSubscribers(channel, 2);
-    const load = Array.from({ length: 16 }, async () => {
-      while (!stop) {
-        await sender.sendQuery({ channel, body: enc.encode("q"), timeoutMs: 3000 }).then(
-          () => outcomes.push("ok"),
-          (err) => outcomes.push(String(err)),
-        );
-      }
+for (const tls of [false, true]) {
+  Deno.test(`endSubscriptions${tls ? " over TLS" : ""}: a member of a group under load gets every query the broker wrote to it, answers them on its other connection, and its stream ends`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kubemq-half-close-" });
+    const certs = tls ? await makeCerts(dir) : null;
+    await using broker = await startTestBroker(certs ? { tls: certs.server } : {});
+    const channel = `half.${Date.now().toString(36)}`;
+    using sender = createKubemqClient({
+      address: broker.address,
+      ...(certs ? { tls: { ca: await Deno.readFile(certs.ca), serverName: "localhost" } } : {}),
     });
-    await new Promise((r) => setTimeout(r, 300));
-    members[0]!.endSubscriptions!();
-    // The broker ends the stream once it has read the half-close; nobody cancelled it.
-    const end = await ended.promise;
-    assert.equal(end.code, Status.UNAVAILABLE, end.message);
-    await new Promise((r) => setTimeout(r, 300));
-    stop = true;
-    await Promise.all(load);
-    const to0 = (await broker.requests(channel)).filter((r) => r.deliveredTo[0] === "member-0");
-    assert.ok(to0.length > 20, `only ${to0.length} queries went to member-0`);
-    assert.deepEqual(to0.filter((r) => !got[0]!.has(r.requestId)).map((r) => r.requestId), []);
-    assert.deepEqual(outcomes.filter((o) => o !== "ok"), []);
-    assert.deepEqual(
-      (await broker.subscriptions(channel)).filter((s) => s.clientId === "member-0")
-        .map((s) => s.how),
-      ["half-closed"],
+    const clientTls = certs ? { tls: { ca: await Deno.readFile(certs.ca) } } : {};
+    const members = [0, 1].map(() =>
+      createKubemqRequestsClient(config(broker.address, clientTls), SubscribeRequests.Queries)
     );
-  } finally {
-    stop = true;
-    for (const m of members) m.close();
-  }
-});
+    const got = members.map(() => new Set<string>());
+    const ended = Promise.withResolvers<StreamEnd>();
+    members.forEach((client, i) =>
+      client.subscribe(channel, "g", `member-${i}`, (q) => {
+        got[i]!.add(q.requestId);
+        void client.sendResponse({ ...q, clientId: `member-${i}`, body: q.body }, 10_000);
+      }, (end) => i === 0 && ended.resolve(end))
+    );
+    let stop = false;
+    const outcomes: string[] = [];
+    try {
+      await broker.waitForSubscribers(channel, 2);
+      const load = Array.from({ length: 16 }, async () => {
+        while (!stop) {
+          await sender.sendQuery({ channel, body: enc.encode("q"), timeoutMs: 3000 }).then(
+            () => outcomes.push("ok"),
+            (err) => outcomes.push(String(err)),
+          );
+        }
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      members[0]!.endSubscriptions!();
+      // The broker ends the stream once it has read the half-close; nobody cancelled it.
+      const end = await ended.promise;
+      assert.equal(end.code, Status.UNAVAILABLE, end.message);
+      await new Promise((r) => setTimeout(r, 300));
+      stop = true;
+      await Promise.all(load);
+      const to0 = (await broker.requests(channel)).filter((r) => r.deliveredTo[0] === "member-0");
+      assert.ok(to0.length > 20, `only ${to0.length} queries went to member-0`);
+      assert.deepEqual(to0.filter((r) => !got[0]!.has(r.requestId)).map((r) => r.requestId), []);
+      assert.deepEqual(outcomes.filter((o) => o !== "ok"), []);
+      assert.deepEqual(
+        (await broker.subscriptions(channel)).filter((s) => s.clientId === "member-0")
+          .map((s) => s.how),
+        ["half-closed"],
+      );
+    } finally {
+      stop = true;
+      for (const m of members) m.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("the framer splits messages across and within chunks, copying each once", () => {
   const framer = new MessageFramer(1024);
