@@ -111,6 +111,9 @@ export function testS3Client(env: S3TestEnv = s3TestEnv()): S3Client {
     forcePathStyle: !isAwsEndpoint(env.endpoint),
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    // A response that never comes (seen once: a bucket cleanup after the fuzzer waited 15 min on
+    // an open socket to radosgw) times out and is retried, instead of hanging the test run.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
   });
 }
 

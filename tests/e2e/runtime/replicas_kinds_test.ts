@@ -62,12 +62,14 @@ function startKindReplica(
   channel: string,
   i: number,
   source: Record<string, string>,
+  properties: Record<string, string> = {},
 ): Promise<TestConnector> {
   return startConnector({
     bindings: [{
       name: "replica",
       sourceKind: kind,
       source: { address: broker.address, channel, client_id: `replica-${i}`, ...source },
+      properties,
     }],
     top: { drainTimeoutSeconds: 10 },
   });
@@ -86,7 +88,10 @@ Deno.test("replicas: 3 on one queue, 1,000 uploads, one SIGKILLed: every object 
           await startKindReplica(broker, "kubemq.queue", channel, i, {
             batch_size: "4",
             wait_timeout: "1",
-          }),
+            // Replica 1 handles at most 20 a second, so it still holds what the broker last
+            // said it held when the SIGKILL lands (a fast one could ack it all in between,
+            // and then the kill put nothing back).
+          }, i === 1 ? { rate_per_second: "20" } : {}),
         );
       }
       for (let at = 0; at < messages.length; at += 100) {
