@@ -57,11 +57,22 @@ signed_list_buckets() {
     grep -q '<ListAllMyBucketsResult'
 }
 
+# Memstore's accounting can end up "full" after hours of runs with large objects (seen on
+# 2026-12-07: "full status failsafe engaged, dropping updates, now -2147483648% full"); radosgw
+# then stops answering writes. Such a server is not "running": start begins afresh.
+osd_full() {
+  timeout 10 ceph -c "$CONF" health 2>/dev/null | grep -qi 'full'
+}
+
 is_running() {
   [[ -f $CONF ]] || return 1
   local d
   for d in "${DAEMONS[@]}"; do alive "$(pid_of "$d")" || return 1; done
-  http_answers
+  http_answers || return 1
+  if osd_full; then
+    log "the OSD is full: radosgw no longer stores writes"
+    return 1
+  fi
 }
 
 print_logs() {
